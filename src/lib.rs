@@ -1,0 +1,7 @@
+//! Pakistan–Russia Relations Atlas.
+//!
+//! Data flows one way: `data/*.json` → [`data`] (typed, validated) → app state → views. Drawing
+//! lives in [`render`], generic over plotters' `DrawingBackend`, so the same code draws to the
+//! browser canvas and, in native tests, to SVG.
+
+pub mod data;
