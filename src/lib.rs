@@ -5,3 +5,4 @@
 //! browser canvas and, in native tests, to SVG.
 
 pub mod data;
+pub mod render;

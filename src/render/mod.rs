@@ -1,0 +1,4 @@
+//! Pure drawing code, one module per view, each generic over plotters' `DrawingBackend`.
+
+pub mod theme;
+pub use theme::{Shape, Theme};

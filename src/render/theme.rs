@@ -1,0 +1,104 @@
+//! Colours and mark shapes shared by every drawing, for the light and dark themes.
+//!
+//! Category colours are the Okabe–Ito palette (safe for the common colour-vision deficiencies);
+//! each category also has its own mark shape, so colour is never the only cue.
+
+use crate::data::Category;
+use plotters::style::RGBColor;
+
+/// The marker drawn for a category.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Circle,
+    Square,
+    Diamond,
+    TriangleUp,
+    TriangleDown,
+    Cross,
+    Star,
+}
+
+/// Colours for one theme. Drawing functions take a `&Theme` and never pick colours themselves.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theme {
+    pub dark: bool,
+    pub background: RGBColor,
+    pub text: RGBColor,
+    pub muted_text: RGBColor,
+    pub grid: RGBColor,
+    pub axis: RGBColor,
+    pub era_fill: [RGBColor; 2],
+    pub highlight: RGBColor,
+    pub land: RGBColor,
+    pub land_focus: RGBColor,
+    pub water: RGBColor,
+    pub border: RGBColor,
+}
+
+impl Theme {
+    pub fn light() -> Theme {
+        Theme {
+            dark: false,
+            background: RGBColor(255, 255, 255),
+            text: RGBColor(28, 28, 30),
+            muted_text: RGBColor(88, 88, 96),
+            grid: RGBColor(226, 226, 232),
+            axis: RGBColor(120, 120, 128),
+            era_fill: [RGBColor(240, 242, 247), RGBColor(230, 234, 242)],
+            highlight: RGBColor(0, 0, 0),
+            land: RGBColor(236, 234, 226),
+            land_focus: RGBColor(214, 226, 208),
+            water: RGBColor(221, 233, 244),
+            border: RGBColor(150, 150, 150),
+        }
+    }
+
+    pub fn dark() -> Theme {
+        Theme {
+            dark: true,
+            background: RGBColor(24, 26, 31),
+            text: RGBColor(236, 236, 240),
+            muted_text: RGBColor(176, 176, 186),
+            grid: RGBColor(52, 55, 64),
+            axis: RGBColor(150, 150, 160),
+            era_fill: [RGBColor(34, 37, 45), RGBColor(42, 46, 56)],
+            highlight: RGBColor(255, 255, 255),
+            land: RGBColor(50, 53, 60),
+            land_focus: RGBColor(58, 76, 62),
+            water: RGBColor(30, 40, 54),
+            border: RGBColor(110, 110, 120),
+        }
+    }
+
+    /// The category's colour (Okabe–Ito; lightened variants on dark backgrounds are not needed:
+    /// every colour here has at least 3:1 contrast against both theme backgrounds except where
+    /// the shape's outline supplies it).
+    pub fn category_color(&self, c: Category) -> RGBColor {
+        match c {
+            Category::Diplomatic => RGBColor(0, 114, 178),     // blue
+            Category::Alignment => RGBColor(204, 121, 167),    // reddish purple
+            Category::Military => RGBColor(213, 94, 0),        // vermillion
+            Category::Economic => RGBColor(0, 158, 115),       // bluish green
+            Category::Social => RGBColor(230, 159, 0),         // orange
+            Category::Humanitarian => RGBColor(86, 180, 233),  // sky blue
+            Category::Crisis => if self.dark { RGBColor(240, 228, 66) } else { RGBColor(120, 94, 0) },
+        }
+    }
+
+    pub fn category_shape(c: Category) -> Shape {
+        match c {
+            Category::Diplomatic => Shape::Circle,
+            Category::Alignment => Shape::Diamond,
+            Category::Military => Shape::TriangleUp,
+            Category::Economic => Shape::Square,
+            Category::Social => Shape::Star,
+            Category::Humanitarian => Shape::Cross,
+            Category::Crisis => Shape::TriangleDown,
+        }
+    }
+
+    /// Returns `[r, g, b]` as a CSS colour string, for HTML legends matching the canvas.
+    pub fn css(c: RGBColor) -> String {
+        format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+    }
+}
