@@ -143,6 +143,48 @@ pub struct Source {
     pub note: Option<String>,
 }
 
+impl Source {
+    /// Author–date label: "Ahmed, Baloch & Abbas 2023", "Dawn 2016", or the title when no one
+    /// is named.
+    pub fn short(&self) -> String {
+        let surname = |n: &String| n.split_whitespace().last().unwrap_or(n).to_string();
+        let who = match self.authors.len() {
+            0 => self.organisation.clone().unwrap_or_else(|| format!("\u{201c}{}\u{201d}", self.title)),
+            1 => surname(&self.authors[0]),
+            2 => format!("{} & {}", surname(&self.authors[0]), surname(&self.authors[1])),
+            n => {
+                let head: Vec<String> = self.authors[..n - 1].iter().map(surname).collect();
+                format!("{} & {}", head.join(", "), surname(&self.authors[n - 1]))
+            }
+        };
+        format!("{who} {}", self.published.get().year)
+    }
+
+    /// A full reference in one line.
+    pub fn reference(&self) -> String {
+        let mut out = String::new();
+        if !self.authors.is_empty() {
+            out.push_str(&self.authors.join(", "));
+        } else if let Some(org) = &self.organisation {
+            out.push_str(org);
+        }
+        if !out.is_empty() {
+            out.push_str(". ");
+        }
+        out.push_str(&format!("({}). {}.", self.published.raw, self.title));
+        if let Some(c) = &self.container {
+            out.push_str(&format!(" {c}."));
+        }
+        if let Some(p) = &self.publisher {
+            out.push_str(&format!(" {p}."));
+        }
+        if let Some(u) = &self.url {
+            out.push_str(&format!(" {u}"));
+        }
+        out
+    }
+}
+
 /// A pointer into a source: which document and where in it.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -1,4 +1,5 @@
 //! Pure drawing code, one module per view, each generic over plotters' `DrawingBackend`.
 
+pub mod charts;
 pub mod theme;
 pub use theme::{Shape, Theme};

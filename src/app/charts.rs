@@ -1,0 +1,93 @@
+//! Figure charts on canvas, with their source lines in HTML.
+
+use super::canvas::draw_on;
+use super::state::use_state;
+use crate::data::{Atlas, Citation};
+use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
+use leptos::prelude::*;
+
+/// "Ahmed, Baloch & Abbas 2023, §4.3 (citing Chia & Haiqi, 2021)".
+pub fn cite_text(atlas: &Atlas, c: &Citation) -> String {
+    let who = atlas.source(&c.source).map(|s| s.short()).unwrap_or_else(|| c.source.clone());
+    match &c.cited_in {
+        Some(x) => format!("{who}, {} (citing {x})", c.locator),
+        None => format!("{who}, {}", c.locator),
+    }
+}
+
+fn unique_cites<'a>(atlas: &Atlas, cites: impl Iterator<Item = &'a Citation>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for c in cites {
+        let t = cite_text(atlas, c);
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out.join("; ")
+}
+
+#[component]
+pub fn TradeChart() -> impl IntoView {
+    let state = use_state();
+    let atlas = state.atlas;
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let series = time_series(&atlas.series, "USD million");
+    let source_line = unique_cites(atlas, series.iter().flat_map(|s| s.points.iter().map(|p| &p.source)));
+    let desc = series
+        .iter()
+        .map(|s| {
+            let pts: Vec<String> = s
+                .points
+                .iter()
+                .map(|p| format!("{}: {}{}", p.label, if p.lower_bound { "more than " } else { "" }, p.value))
+                .collect();
+            format!("{} ({}): {}", s.title, s.basis, pts.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(". ");
+    Effect::new(move |_| {
+        let theme = state.theme();
+        state.layout_epoch.track();
+        if let Some(c) = canvas.get() {
+            let series = time_series(&atlas.series, "USD million");
+            draw_on(&c, |root| draw_trade_chart(root, &series, &theme));
+        }
+    });
+    view! {
+        <figure class="panel chart-panel" aria-labelledby="trade-h">
+            <h2 id="trade-h">"Trade between Pakistan and Russia"</h2>
+            <canvas node_ref=canvas class="chart" id="trade-chart" role="img"
+                aria-label=format!("Line chart of trade in USD million by year. {desc}")></canvas>
+            <figcaption class="source-line">"Source: "{source_line}". Figures on different bases are not joined."</figcaption>
+        </figure>
+    }
+}
+
+#[component]
+pub fn StudentsChart() -> impl IntoView {
+    let state = use_state();
+    let atlas = state.atlas;
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let source_line = unique_cites(atlas, atlas.students.iter().map(|r| &r.source));
+    let desc = atlas
+        .students
+        .iter()
+        .map(|r| format!("{}: {}", r.university_as_written, r.students))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Effect::new(move |_| {
+        let theme = state.theme();
+        state.layout_epoch.track();
+        if let Some(c) = canvas.get() {
+            draw_on(&c, |root| draw_students_chart(root, &atlas.students, &theme));
+        }
+    });
+    view! {
+        <figure class="panel chart-panel" aria-labelledby="students-h">
+            <h2 id="students-h">"Pakistani students in Russian universities"</h2>
+            <canvas node_ref=canvas class="chart tall" id="students-chart" role="img"
+                aria-label=format!("Bar chart of Pakistani students by university. {desc}")></canvas>
+            <figcaption class="source-line">"Source: "{source_line}". University names as written in the source; normalised forms in brackets."</figcaption>
+        </figure>
+    }
+}

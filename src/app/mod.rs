@@ -1,0 +1,128 @@
+//! The Leptos views. Components are thin: they own DOM, events and signals; geometry and
+//! drawing live in [`crate::render`] and friends.
+
+pub mod canvas;
+pub mod charts;
+pub mod detail;
+pub mod state;
+pub mod table;
+
+use crate::data::{load_embedded, Atlas, DataError};
+use leptos::prelude::*;
+use state::AppState;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The whole page: the atlas when the data is valid, otherwise a readable error panel.
+#[component]
+pub fn App() -> impl IntoView {
+    match load_embedded() {
+        Ok(atlas) => {
+            let atlas: &'static Atlas = Box::leak(Box::new(atlas));
+            view! { <Atlas atlas=atlas /> }.into_any()
+        }
+        Err(errors) => view! { <ErrorPanel errors=errors /> }.into_any(),
+    }
+}
+
+/// Shown instead of the app when the embedded data fails validation.
+#[component]
+pub fn ErrorPanel(errors: Vec<DataError>) -> impl IntoView {
+    mark_ready();
+    view! {
+        <main class="error-panel" role="alert">
+            <h1>"The atlas could not start"</h1>
+            <p>{format!("Its data has {} problem(s). Each names the file, the record and the field:", errors.len())}</p>
+            <ul>{errors.into_iter().map(|e| view! { <li><code>{e.to_string()}</code></li> }).collect_view()}</ul>
+        </main>
+    }
+}
+
+#[component]
+fn Atlas(atlas: &'static Atlas) -> impl IntoView {
+    let state = AppState::new(atlas);
+    provide_context(state);
+    watch_environment(state);
+    let n = atlas.events.len();
+    let first = atlas.events.first().map(|e| e.start().year).unwrap_or(1947);
+    Effect::new(move |_| mark_ready());
+    view! {
+        <header class="site-header">
+            <h1>"Pakistan–Russia Relations Atlas"</h1>
+            <p class="tagline">{format!(
+                "{n} dated events, agreements and figures of the relationship between Pakistan and the USSR/Russia, {first} to today — every fact cited."
+            )}</p>
+        </header>
+        <main id="main" class="layout">
+            <section class="panel timeline-panel" aria-labelledby="timeline-h">
+                <h2 id="timeline-h">"Timeline"</h2>
+                <detail::FilterBar />
+                <div class="slot" id="timeline-slot"></div>
+            </section>
+            <detail::DetailPanel />
+            <section class="panel map-panel" aria-labelledby="map-h">
+                <h2 id="map-h">"Map"</h2>
+                <div class="slot" id="map-slot"></div>
+            </section>
+            <charts::TradeChart />
+            <charts::StudentsChart />
+            <table::EventsTable />
+        </main>
+        <detail::Announcer />
+        <footer class="site-footer">
+            <p>"Sources: "{atlas.sources.iter().map(|s| s.short()).collect::<Vec<_>>().join("; ")}"."</p>
+        </footer>
+    }
+}
+
+/// Signals the end of the first complete render, for tests and the benchmark.
+fn mark_ready() {
+    let Some(w) = web_sys::window() else { return };
+    // Wait one frame so canvases scheduled for this frame are drawn first.
+    let cb = Closure::once_into_js(move || {
+        if let Some(w) = web_sys::window() {
+            if let Some(p) = w.performance() {
+                let _ = p.mark("atlas-ready");
+            }
+            let _ = js_sys::Reflect::set(&w, &"__atlasReady".into(), &JsValue::TRUE);
+        }
+    });
+    let _ = w.request_animation_frame(cb.unchecked_ref());
+}
+
+/// Keeps `dark` in step with `prefers-color-scheme` and bumps `layout_epoch` on resize and on
+/// device-pixel-ratio changes (no event fires for those, so a `resolution` media query is
+/// re-armed after each change).
+fn watch_environment(state: AppState) {
+    let Some(w) = web_sys::window() else { return };
+    if let Ok(Some(mq)) = w.match_media("(prefers-color-scheme: dark)") {
+        state.dark.set(mq.matches());
+        let cb = Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(move |e: web_sys::MediaQueryListEvent| {
+            state.dark.set(e.matches());
+        });
+        let _ = mq.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
+        cb.forget();
+    }
+    let on_resize = Closure::<dyn Fn()>::new(move || state.layout_epoch.update(|n| *n += 1));
+    let _ = w.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+    on_resize.forget();
+    watch_dpr(state);
+}
+
+fn watch_dpr(state: AppState) {
+    let Some(w) = web_sys::window() else { return };
+    let query = format!("(resolution: {}dppx)", w.device_pixel_ratio());
+    if let Ok(Some(mq)) = w.match_media(&query) {
+        let cb = Closure::once_into_js(move || {
+            state.layout_epoch.update(|n| *n += 1);
+            watch_dpr(state);
+        });
+        let opts = web_sys::AddEventListenerOptions::new();
+        opts.set_once(true);
+        let _ = mq.add_event_listener_with_callback_and_add_event_listener_options(
+            "change",
+            cb.unchecked_ref(),
+            &opts,
+        );
+    }
+}

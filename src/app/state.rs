@@ -1,0 +1,66 @@
+//! App state: one struct of signals, shared through context. The views read it and write it;
+//! nothing else holds state that another view needs.
+
+use crate::data::{Atlas, Category};
+use leptos::prelude::*;
+
+/// Which column the events table is sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    Date,
+    Category,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The validated dataset; lives as long as the page.
+    pub atlas: &'static Atlas,
+    /// The selected event, as an index into `atlas.events` (date order).
+    pub selected: RwSignal<Option<usize>>,
+    /// Categories shown; a hidden category's events are dimmed on the timeline and left out of
+    /// the table.
+    pub categories: RwSignal<[bool; 7]>,
+    pub search: RwSignal<String>,
+    pub sort: RwSignal<(SortKey, bool)>,
+    /// Whether the dark theme is in use (from `prefers-color-scheme`).
+    pub dark: RwSignal<bool>,
+    /// Bumped when the window is resized or the device pixel ratio changes, so canvases redraw.
+    pub layout_epoch: RwSignal<u32>,
+}
+
+impl AppState {
+    pub fn new(atlas: &'static Atlas) -> AppState {
+        AppState {
+            atlas,
+            selected: RwSignal::new(None),
+            categories: RwSignal::new([true; 7]),
+            search: RwSignal::new(String::new()),
+            sort: RwSignal::new((SortKey::Date, true)),
+            dark: RwSignal::new(false),
+            layout_epoch: RwSignal::new(0),
+        }
+    }
+
+    pub fn theme(&self) -> crate::render::Theme {
+        if self.dark.get() {
+            crate::render::Theme::dark()
+        } else {
+            crate::render::Theme::light()
+        }
+    }
+
+    /// One flag per event: does it match the category toggles and the search text?
+    pub fn filter_mask(&self) -> Vec<bool> {
+        let cats = self.categories.get();
+        let query = self.search.get();
+        crate::filter::mask(self.atlas, &cats, &query)
+    }
+}
+
+pub fn use_state() -> AppState {
+    expect_context::<AppState>()
+}
+
+pub fn category_on(cats: &[bool; 7], c: Category) -> bool {
+    cats[c.index()]
+}

@@ -1,0 +1,83 @@
+//! The "All events" table: HTML, sortable by date and by category, filtered like the timeline.
+
+use super::charts::cite_text;
+use super::state::{use_state, SortKey};
+use crate::data::Atlas;
+use leptos::prelude::*;
+
+/// Row order for a sort key and direction. Category sorts keep date order within a category.
+pub fn sorted_rows(atlas: &Atlas, visible: &[bool], key: SortKey, ascending: bool) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..atlas.events.len()).filter(|&i| visible.get(i).copied().unwrap_or(true)).collect();
+    match key {
+        // Events are already in date order.
+        SortKey::Date => {}
+        SortKey::Category => rows.sort_by_key(|&i| atlas.events[i].category.get().index()),
+    }
+    if !ascending {
+        rows.reverse();
+    }
+    rows
+}
+
+#[component]
+pub fn EventsTable() -> impl IntoView {
+    let state = use_state();
+    let atlas = state.atlas;
+    let rows = Memo::new(move |_| {
+        let (key, asc) = state.sort.get();
+        sorted_rows(atlas, &state.filter_mask(), key, asc)
+    });
+    let sort_button = move |key: SortKey, label: &'static str| {
+        let aria = move || match state.sort.get() {
+            (k, true) if k == key => "ascending",
+            (k, false) if k == key => "descending",
+            _ => "none",
+        };
+        view! {
+            <th scope="col" aria-sort=aria>
+                <button type="button" class="sort" on:click=move |_| {
+                    state.sort.update(|(k, asc)| {
+                        if *k == key { *asc = !*asc } else { *k = key; *asc = true }
+                    })
+                }>{label}<span class="sort-arrow" aria-hidden="true">{move || match aria() {
+                    "ascending" => " ▲", "descending" => " ▼", _ => " ↕" }}</span></button>
+            </th>
+        }
+    };
+    view! {
+        <section class="panel table-panel" aria-labelledby="events-h">
+            <h2 id="events-h">"All events"</h2>
+            <p class="table-count" aria-live="polite">{move || format!("{} of {} events shown", rows.get().len(), atlas.events.len())}</p>
+            <div class="table-scroll">
+            <table class="events">
+                <thead><tr>
+                    {sort_button(SortKey::Date, "Date")}
+                    <th scope="col">"Event"</th>
+                    {sort_button(SortKey::Category, "Category")}
+                    <th scope="col">"Sources"</th>
+                </tr></thead>
+                <tbody>
+                    <For each=move || rows.get() key=|i| *i children=move |i| {
+                        let e = &atlas.events[i];
+                        let cat = e.category.get();
+                        let cites = e.sources.iter().map(|c| cite_text(atlas, c)).collect::<Vec<_>>().join("; ");
+                        view! {
+                            <tr data-event-id=e.id.clone() class:selected=move || state.selected.get() == Some(i)>
+                                <td class="date">{e.date_label()}</td>
+                                <td>
+                                    <button type="button" class="event-link"
+                                        aria-pressed=move || (state.selected.get() == Some(i)).to_string()
+                                        on:click=move |_| state.selected.set(Some(i))>{e.title.clone()}</button>
+                                    {e.agreement.as_ref().map(|a| view! { <span class="badge">{format!("Table 1, row {}", a.row)}</span> })}
+                                </td>
+                                <td class=format!("cat cat-{}", cat.key())>{cat.label()}</td>
+                                <td class="cites">{cites}</td>
+                            </tr>
+                        }
+                    } />
+                </tbody>
+            </table>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,73 @@
+//! Which events match the category toggles and the search text. Shared by the timeline (which
+//! dims non-matching events) and the events table (which leaves them out), so both agree.
+
+use crate::data::Atlas;
+
+/// Lower-cases and strips diacritics-free punctuation differences enough for a plain search.
+fn fold(s: &str) -> String {
+    s.chars().flat_map(|c| c.to_lowercase()).map(|c| if c == '–' || c == '—' { '-' } else { c }).collect()
+}
+
+/// True for each event whose category is on and whose title, summary, date, places or sources
+/// contain every word of `query` (case-insensitive).
+pub fn mask(atlas: &Atlas, categories: &[bool; 7], query: &str) -> Vec<bool> {
+    let words: Vec<String> = fold(query).split_whitespace().map(str::to_string).collect();
+    atlas
+        .events
+        .iter()
+        .map(|e| {
+            if !categories[e.category.get().index()] {
+                return false;
+            }
+            if words.is_empty() {
+                return true;
+            }
+            let mut hay = fold(&e.title);
+            hay.push(' ');
+            hay.push_str(&fold(&e.summary));
+            hay.push(' ');
+            hay.push_str(&fold(&e.date_label()));
+            for p in &e.places {
+                if let Some(place) = atlas.place(p) {
+                    hay.push(' ');
+                    hay.push_str(&fold(&place.name));
+                }
+            }
+            for c in &e.sources {
+                hay.push(' ');
+                hay.push_str(&fold(&c.locator));
+            }
+            words.iter().all(|w| hay.contains(w.as_str()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::load;
+
+    fn atlas() -> Atlas {
+        let sources = r#"[{"id":"s","title":"T","published":"2023","note":"no author"}]"#;
+        let places = r#"[{"id":"moscow","name":"Moscow","kind":"city","lat":55.7,"lon":37.6}]"#;
+        let events = r#"[
+          {"id":"a","date":"1948-05-01","title":"Diplomatic relations","summary":"Ties established.","category":"diplomatic","sources":[{"source":"s","locator":"§1"}]},
+          {"id":"b","date":"1966-01","title":"Tashkent Declaration","summary":"Signed after mediation.","category":"crisis","places":["moscow"],"sources":[{"source":"s","locator":"§2"}]}
+        ]"#;
+        load(&[("sources.json", sources), ("places.json", places), ("events.json", events),
+               ("eras.json", "[]"), ("series.json", "[]"), ("students.json", "[]")]).unwrap()
+    }
+
+    #[test]
+    fn categories_and_words_filter() {
+        let a = atlas();
+        assert_eq!(mask(&a, &[true; 7], ""), vec![true, true]);
+        assert_eq!(mask(&a, &[true; 7], "tashkent"), vec![false, true]);
+        assert_eq!(mask(&a, &[true; 7], "MOSCOW 1966"), vec![false, true]);
+        assert_eq!(mask(&a, &[true; 7], "1948 ties"), vec![true, false]);
+        let mut cats = [true; 7];
+        cats[crate::data::Category::Crisis.index()] = false;
+        assert_eq!(mask(&a, &cats, ""), vec![true, false]);
+        assert_eq!(mask(&a, &[true; 7], "nothing-like-this"), vec![false, false]);
+    }
+}

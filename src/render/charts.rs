@@ -1,0 +1,311 @@
+//! The figure charts: trade by year and Pakistani students by university.
+//!
+//! Both are drawn by functions generic over plotters' `DrawingBackend`, so the browser canvas,
+//! the SVG export and the native tests share one implementation.
+
+use super::Theme;
+use crate::data::{Series, StudentRow};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub type DrawResult<B> = Result<(), DrawingAreaErrorKind<<B as DrawingBackend>::ErrorType>>;
+
+/// Colours for series, distinguishable with colour-vision deficiencies (Okabe–Ito).
+const SERIES_COLORS: [RGBColor; 5] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+];
+
+pub fn series_color(i: usize, theme: &Theme) -> RGBColor {
+    if i == 4 && !theme.dark {
+        return RGBColor(0, 90, 140);
+    }
+    SERIES_COLORS[i % SERIES_COLORS.len()]
+}
+
+/// Thousands separators: 1000 → "1,000".
+pub fn group_thousands(v: f64) -> String {
+    let n = v.round() as i64;
+    let s = n.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// The label written beside a point: "520", or "> 1,000" for a lower bound.
+pub fn point_label(value: f64, lower_bound: bool) -> String {
+    if lower_bound {
+        format!("> {}", group_thousands(value))
+    } else {
+        group_thousands(value)
+    }
+}
+
+/// Series that have a time position, i.e. those the trade chart can draw.
+pub fn time_series<'a>(all: &'a [Series], unit: &str) -> Vec<&'a Series> {
+    all.iter().filter(|s| s.unit == unit && s.points.iter().all(|p| p.at.is_some())).collect()
+}
+
+/// Draws trade values against years. Each series keeps its own colour and marker; points are
+/// joined only within a series (figures counted on different bases are never joined). A lower
+/// bound is drawn as an open upward triangle labelled "> value".
+pub fn draw_trade_chart<B: DrawingBackend>(
+    root: &DrawingArea<B, Shift>,
+    series: &[&Series],
+    theme: &Theme,
+) -> DrawResult<B> {
+    root.fill(&theme.background)?;
+    let points = series.iter().flat_map(|s| s.points.iter());
+    let (mut x0, mut x1, mut y1) = (f64::MAX, f64::MIN, 0.0f64);
+    for p in points {
+        let at = p.at.unwrap_or_default();
+        x0 = x0.min(at);
+        x1 = x1.max(at);
+        y1 = y1.max(p.value);
+    }
+    if x0 > x1 {
+        (x0, x1) = (1995.0, 2025.0);
+    }
+    let x_range = (x0 - 1.0).floor()..(x1 + 1.0).ceil();
+    let y_range = 0.0..(y1 * 1.18).max(10.0);
+    let (w, _) = root.dim_in_pixel();
+    let narrow = w < 520;
+    let text = TextStyle::from(("sans-serif", 13).into_font()).color(&theme.text);
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .margin_right(if narrow { 16 } else { 24 })
+        .x_label_area_size(40)
+        .y_label_area_size(if narrow { 52 } else { 64 })
+        .build_cartesian_2d(x_range, y_range)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.grid.mix(0.0))
+        .bold_line_style(theme.grid)
+        .axis_style(theme.axis)
+        .x_labels(if narrow { 5 } else { 10 })
+        .y_labels(6)
+        .x_label_formatter(&|x| format!("{}", x.round() as i64))
+        .y_label_formatter(&|y| group_thousands(*y))
+        .x_desc("Year")
+        .y_desc("USD million")
+        .label_style(text.clone())
+        .axis_desc_style(text.clone())
+        .draw()?;
+
+    for (i, s) in series.iter().enumerate() {
+        let color = series_color(i, theme);
+        let pts: Vec<(f64, f64)> =
+            s.points.iter().filter(|p| !p.lower_bound).map(|p| (p.at.unwrap_or_default(), p.value)).collect();
+        if pts.len() > 1 {
+            chart.draw_series(std::iter::once(PathElement::new(pts.clone(), color.stroke_width(2))))?;
+        }
+        for p in &s.points {
+            let at = p.at.unwrap_or_default();
+            let label = point_label(p.value, p.lower_bound);
+            let marker: DynElement<B, (f64, f64)> = if p.lower_bound {
+                (EmptyElement::at((at, p.value))
+                    + Polygon::new(vec![(0, -8), (-7, 5), (7, 5)], color.filled()))
+                .into_dyn()
+            } else {
+                (EmptyElement::at((at, p.value)) + Circle::new((0, 0), 4, color.filled())).into_dyn()
+            };
+            chart.plotting_area().draw(&marker)?;
+            let style = TextStyle::from(("sans-serif", 12).into_font())
+                .color(&theme.text)
+                .pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Bottom,
+                ));
+            chart.plotting_area().draw(&(EmptyElement::at((at, p.value)) + Text::new(label, (0, -9), style)))?;
+        }
+    }
+
+    // Legend: one line per series, top-left inside the plot.
+    let area = chart.plotting_area();
+    let (px0, _) = area.get_pixel_range().0.start.max(0).checked_add(0).map(|v| (v, 0)).unwrap_or((0, 0));
+    let py0 = area.get_pixel_range().1.start;
+    let legend = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.text);
+    for (i, s) in series.iter().enumerate() {
+        let y = py0 + 10 + i as i32 * 17;
+        let x = px0 + 10;
+        let color = series_color(i, theme);
+        root.draw(&Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()))?;
+        let text = if narrow { s.title.clone() } else { format!("{} ({})", s.title, s.basis) };
+        root.draw(&Text::new(text, (x + 16, y - 7), legend.clone()))?;
+    }
+    Ok(())
+}
+
+/// Draws Table 2 as horizontal bars, one per university in table order, labelled with the
+/// source's own wording and the count.
+pub fn draw_students_chart<B: DrawingBackend>(
+    root: &DrawingArea<B, Shift>,
+    rows: &[StudentRow],
+    theme: &Theme,
+) -> DrawResult<B> {
+    root.fill(&theme.background)?;
+    let (w, h) = root.dim_in_pixel();
+    let narrow = w < 520;
+    let max = rows.iter().map(|r| r.students).max().unwrap_or(1).max(1) as f64;
+    let label_w = if narrow { 0 } else { (w as f64 * 0.42) as i32 };
+    let top = 8;
+    let bottom = 30;
+    let n = rows.len().max(1) as i32;
+    let band = ((h as i32 - top - bottom) / n).max(8);
+    let bar_h = if narrow { band / 2 } else { (band as f64 * 0.62) as i32 };
+    let x0 = label_w + 8;
+    let x1 = w as i32 - 44;
+    let text = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.text);
+    let color = SERIES_COLORS[0];
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + i as i32 * band;
+        let bar_y = if narrow { y + band - bar_h - 2 } else { y + (band - bar_h) / 2 };
+        let len = ((x1 - x0) as f64 * r.students as f64 / max).round() as i32;
+        root.draw(&Rectangle::new([(x0, bar_y), (x0 + len.max(1), bar_y + bar_h)], color.filled()))?;
+        root.draw(&Text::new(
+            r.students.to_string(),
+            (x0 + len + 5, bar_y + bar_h / 2 - 7),
+            text.clone(),
+        ))?;
+        let name = match &r.university {
+            Some(u) if u != &r.university_as_written => format!("{} [{u}]", r.university_as_written),
+            _ => r.university_as_written.clone(),
+        };
+        if narrow {
+            root.draw(&Text::new(name, (x0, y + 1), text.clone()))?;
+        } else {
+            let max_chars = (label_w / 6).max(8) as usize;
+            let shown = if name.chars().count() > max_chars {
+                let cut: String = name.chars().take(max_chars - 1).collect();
+                format!("{cut}…")
+            } else {
+                name
+            };
+            let right = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.text).pos(
+                plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Right,
+                    plotters::style::text_anchor::VPos::Center,
+                ),
+            );
+            root.draw(&Text::new(shown, (label_w, bar_y + bar_h / 2), right))?;
+        }
+    }
+    // Axis with the unit.
+    let axis_y = h as i32 - bottom + 6;
+    root.draw(&PathElement::new(vec![(x0, axis_y), (x1, axis_y)], theme.axis))?;
+    let muted = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.muted_text);
+    root.draw(&Text::new("0", (x0 - 3, axis_y + 4), muted.clone()))?;
+    root.draw(&Text::new(format!("{}", max as u32), (x1 - 10, axis_y + 4), muted.clone()))?;
+    root.draw(&Text::new("Pakistani students", ((x0 + x1) / 2 - 50, axis_y + 4), muted))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{Citation, SeriesPoint};
+
+    fn cite() -> Citation {
+        Citation { source: "s".into(), locator: "§4.3".into(), cited_in: None }
+    }
+
+    fn series(id: &str, pts: &[(f64, f64, bool)]) -> Series {
+        Series {
+            id: id.into(),
+            title: format!("Series {id}"),
+            unit: "USD million".into(),
+            basis: "calendar year".into(),
+            note: None,
+            points: pts
+                .iter()
+                .map(|&(at, value, lower_bound)| SeriesPoint {
+                    label: format!("{}", at as i32),
+                    at: Some(at),
+                    value,
+                    lower_bound,
+                    source: cite(),
+                    note: None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The text content of every `<text>` element of an SVG document.
+    pub fn svg_texts(svg: &str) -> Vec<String> {
+        svg.split("<text").skip(1).filter_map(|t| {
+            let body = &t[t.find('>')? + 1..t.find("</text>")?];
+            Some(body.trim().to_string())
+        }).collect()
+    }
+
+    fn svg_of(f: impl FnOnce(&DrawingArea<SVGBackend, Shift>)) -> String {
+        let mut s = String::new();
+        {
+            let root = SVGBackend::with_string(&mut s, (800, 360)).into_drawing_area();
+            f(&root);
+            root.present().unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn thousands() {
+        assert_eq!(group_thousands(1000.0), "1,000");
+        assert_eq!(group_thousands(520.0), "520");
+        assert_eq!(group_thousands(1234567.0), "1,234,567");
+        assert_eq!(point_label(1000.0, true), "> 1,000");
+    }
+
+    #[test]
+    fn trade_chart_labels_every_point_and_the_units() {
+        let a = series("a", &[(1998.5, 50.0, false), (2002.5, 100.0, false), (2006.5, 520.0, false)]);
+        let b = series("b", &[(2023.5, 1000.0, true)]);
+        let svg = svg_of(|root| draw_trade_chart(root, &[&a, &b], &Theme::light()).unwrap());
+        let texts = svg_texts(&svg);
+        for label in ["50", "100", "520", "&gt; 1,000", "USD million", "Year"] {
+            assert!(texts.iter().any(|t| t == label), "missing {label} in {texts:?}");
+        }
+        assert!(texts.iter().any(|t| t.starts_with("Series a")));
+        // Series a is joined by one polyline; the lone lower bound of b is not joined to it.
+        let series_lines = svg.matches("<polyline fill=\"none\" opacity=\"1\" stroke=\"#0072B2\" stroke-width=\"2\"").count();
+        assert_eq!(series_lines, 1, "{svg}");
+        assert!(!svg.contains("stroke=\"#D55E00\" stroke-width=\"2\""));
+        // The lower bound is a triangle.
+        assert!(svg.contains("<polygon"));
+    }
+
+    #[test]
+    fn students_chart_has_a_bar_and_label_per_row() {
+        let rows: Vec<StudentRow> = (1..=3)
+            .map(|i| StudentRow {
+                id: format!("r{i}"),
+                row: i,
+                university_as_written: format!("Uni {i}"),
+                university: None,
+                place: "p".into(),
+                city: "c".into(),
+                students: 10 * i as u32,
+                source: cite(),
+            })
+            .collect();
+        let svg = svg_of(|root| draw_students_chart(root, &rows, &Theme::dark()).unwrap());
+        let texts = svg_texts(&svg);
+        for label in ["Uni 1", "Uni 3", "30", "Pakistani students"] {
+            assert!(texts.iter().any(|t| t == label), "missing {label} in {texts:?}");
+        }
+        // Longest bar belongs to the largest count: bars are rects in the series colour.
+        assert_eq!(svg.matches("fill=\"#0072B2\"").count(), 3, "{svg}");
+    }
+}
