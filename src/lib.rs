@@ -5,4 +5,8 @@
 //! browser canvas and, in native tests, to SVG.
 
 pub mod data;
+pub mod filter;
 pub mod render;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
