@@ -7,6 +7,7 @@
 pub mod data;
 pub mod filter;
 pub mod render;
+pub mod urlstate;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -1,0 +1,230 @@
+//! The shareable part of the app state, as a URL query string.
+//!
+//! Parsing is field by field: a malformed, unknown or out-of-range value is dropped and the
+//! rest still applies. Parsing never panics (property-tested below).
+//!
+//! Keys: `e` selected event id, `p` selected place id, `t` visible years `start~end`,
+//! `c` shown categories (comma list; absent = all), `q` search text, `m` map view
+//! `lon,lat,zoom`, `panel` an open panel, `embed=1` the compact embed layout.
+
+use crate::data::Category;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UrlState {
+    pub event: Option<String>,
+    pub place: Option<String>,
+    pub range: Option<(f64, f64)>,
+    /// `None` means all categories are shown.
+    pub categories: Option<[bool; 7]>,
+    pub search: String,
+    pub map: Option<(f64, f64, f64)>,
+    pub panel: Option<String>,
+    pub embed: bool,
+}
+
+/// Decodes `%XX` escapes and `+` as space; invalid escapes are kept literally, invalid UTF-8 is
+/// replaced.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                let hex = |c: u8| (c as char).to_digit(16);
+                match (hex(b[i + 1]), hex(b[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Encodes everything but unreserved characters.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else if b == b' ' {
+            out.push('+');
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn id_like(s: &str) -> Option<String> {
+    let ok = !s.is_empty() && s.len() <= 120 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then(|| s.to_string())
+}
+
+fn num(s: &str) -> Option<f64> {
+    s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Trims a float for the URL: at most 3 decimals, no trailing zeros.
+fn short(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+impl UrlState {
+    /// Parses a query string, with or without the leading `?`.
+    pub fn parse(query: &str) -> UrlState {
+        let mut st = UrlState::default();
+        let query = query.strip_prefix('?').unwrap_or(query);
+        for pair in query.split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = percent_decode(v);
+            match k {
+                "e" => st.event = id_like(&v),
+                "p" => st.place = id_like(&v),
+                "t" => {
+                    st.range = v.split_once('~').and_then(|(a, b)| {
+                        let (a, b) = (num(a)?, num(b)?);
+                        (a < b && a >= 1900.0 && b <= 2100.0).then_some((a, b))
+                    })
+                }
+                "c" => {
+                    let mut cats = [false; 7];
+                    let mut any = false;
+                    for key in v.split(',') {
+                        if let Some(c) = Category::from_key(key.trim()) {
+                            cats[c.index()] = true;
+                            any = true;
+                        }
+                    }
+                    // "c=" (none shown) is meaningful; garbage only is ignored.
+                    st.categories = if any || v.is_empty() { Some(cats) } else { None };
+                }
+                "q" => st.search = v.chars().take(200).collect(),
+                "m" => {
+                    let parts: Vec<Option<f64>> = v.split(',').map(num).collect();
+                    if let [Some(lon), Some(lat), Some(z)] = parts[..] {
+                        if (-180.0..=360.0).contains(&lon) && (-90.0..=90.0).contains(&lat) && z > 0.0 && z <= 1000.0 {
+                            st.map = Some((lon, lat, z));
+                        }
+                    }
+                }
+                "panel" => st.panel = id_like(&v),
+                "embed" => st.embed = v == "1" || v == "true",
+                _ => {}
+            }
+        }
+        st
+    }
+
+    /// The query string (with `?`, or empty) in a fixed key order.
+    pub fn to_query(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if self.embed {
+            parts.push("embed=1".into());
+        }
+        if let Some(e) = &self.event {
+            parts.push(format!("e={}", percent_encode(e)));
+        }
+        if let Some(p) = &self.place {
+            parts.push(format!("p={}", percent_encode(p)));
+        }
+        if let Some((a, b)) = self.range {
+            parts.push(format!("t={}~{}", short(a), short(b)));
+        }
+        if let Some(cats) = self.categories {
+            if cats != [true; 7] {
+                let keys: Vec<&str> = Category::ALL.iter().filter(|c| cats[c.index()]).map(|c| c.key()).collect();
+                parts.push(format!("c={}", keys.join(",")));
+            }
+        }
+        if !self.search.is_empty() {
+            parts.push(format!("q={}", percent_encode(&self.search)));
+        }
+        if let Some((lon, lat, z)) = self.map {
+            parts.push(format!("m={},{},{}", short(lon), short(lat), short(z)));
+        }
+        if let Some(p) = &self.panel {
+            parts.push(format!("panel={}", percent_encode(p)));
+        }
+        if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let mut cats = [true; 7];
+        cats[2] = false;
+        let st = UrlState {
+            event: Some("tashkent-declaration-1966".into()),
+            place: Some("moscow".into()),
+            range: Some((1960.5, 1970.25)),
+            categories: Some(cats),
+            search: "gas & oil 100%".into(),
+            map: Some((70.0, 40.5, 2.0)),
+            panel: Some("embed".into()),
+            embed: true,
+        };
+        let q = st.to_query();
+        assert_eq!(UrlState::parse(&q), st, "{q}");
+        assert_eq!(UrlState::default().to_query(), "");
+    }
+
+    #[test]
+    fn bad_fields_are_dropped_one_by_one() {
+        let st = UrlState::parse("?e=ok-id&t=2000~1990&m=1,2&c=nope&q=%E2%80%93&p=<script>&zzz=1&embed=2");
+        assert_eq!(st.event.as_deref(), Some("ok-id"));
+        assert_eq!(st.range, None);
+        assert_eq!(st.map, None);
+        assert_eq!(st.categories, None);
+        assert_eq!(st.search, "–");
+        assert_eq!(st.place, None);
+        assert!(!st.embed);
+        let st = UrlState::parse("t=1950~1960&m=70,30,NaN&c=military,crisis,foo");
+        assert_eq!(st.range, Some((1950.0, 1960.0)));
+        assert_eq!(st.map, None);
+        let cats = st.categories.unwrap();
+        assert!(cats[Category::Military.index()] && cats[Category::Crisis.index()]);
+        assert!(!cats[Category::Diplomatic.index()]);
+        assert_eq!(UrlState::parse("t=inf~nan").range, None);
+        assert_eq!(UrlState::parse("%").search, "");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%41%"), "A%");
+    }
+
+    #[test]
+    fn arbitrary_input_never_panics() {
+        // A small deterministic fuzzer (xorshift) over bytes that matter to the parser.
+        let alphabet = b"?&=~,%+.-0123456789aefcpqmtz\xc3\xa9 embedpanel";
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            let mut s = Vec::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 40) as usize;
+            for _ in 0..len {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                s.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            let q = String::from_utf8_lossy(&s);
+            let st = UrlState::parse(&q);
+            // What we write, we read back identically.
+            assert_eq!(UrlState::parse(&st.to_query()), st, "{q}");
+        }
+    }
+}
