@@ -136,3 +136,4 @@ impl Atlas {
         if lo.is_finite() && hi.is_finite() { (lo, hi) } else { (1947.0, 2026.0) }
     }
 }
+#[cfg(test)] mod tests_real;
