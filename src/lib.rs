@@ -7,6 +7,8 @@
 pub mod data;
 pub mod filter;
 pub mod render;
+pub mod scale;
+pub mod timeline_layout;
 pub mod urlstate;
 
 #[cfg(target_arch = "wasm32")]

@@ -2,4 +2,5 @@
 
 pub mod charts;
 pub mod theme;
+pub mod timeline;
 pub use theme::{Shape, Theme};

@@ -1,0 +1,475 @@
+//! The timeline's time scale: which years are visible and where they land in pixels, pan and zoom
+//! with limits, and axis ticks that adapt to the zoom.
+//!
+//! [`TimeScale`] is a plain `Copy` value (egui's pan/zoom demo keeps its view the same way), so it
+//! can live in a signal, be compared cheaply and round-trip through the URL
+//! ([`TimeScale::to_param`] / [`TimeScale::with_param`]).
+//!
+//! Years are fractional (`1948.33` is about 1 May 1948), as produced by
+//! [`crate::data::Date::start_year`] and friends. Pixels are CSS pixels of whatever surface the
+//! scale is mapped to: `x_of(start) == left`, `x_of(end) == left + width`.
+
+/// Bounds for panning and zooming, in fractional years.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    /// Earliest visible year.
+    pub lo: f64,
+    /// Latest visible year.
+    pub hi: f64,
+    /// Narrowest visible span (the most zoomed-in view).
+    pub min_span: f64,
+    /// Widest visible span (the most zoomed-out view); never more than `hi - lo`.
+    pub max_span: f64,
+}
+
+impl Limits {
+    /// 1947 to the end of 2026 (today), with a year's margin either side so that marks at the
+    /// very ends are not cut off; no closer than six months.
+    pub const DEFAULT: Limits = Limits { lo: 1946.0, hi: 2028.0, min_span: 0.5, max_span: 82.0 };
+
+    /// Limits covering the default range and also every year in `(lo, hi)` (e.g.
+    /// `atlas.year_range()`), with the same one-year margin.
+    pub fn covering(lo: f64, hi: f64) -> Limits {
+        let d = Limits::DEFAULT;
+        let lo = if lo.is_finite() { (lo - 1.0).min(d.lo) } else { d.lo };
+        let hi = if hi.is_finite() { (hi + 1.0).max(d.hi) } else { d.hi };
+        Limits { lo, hi, min_span: d.min_span, max_span: hi - lo }
+    }
+
+    fn widest(&self) -> f64 {
+        self.max_span.min(self.hi - self.lo).max(self.min_span)
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// The visible range of years `[start, end]` mapped onto the pixels `[left, left + width]`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimeScale {
+    pub start: f64,
+    pub end: f64,
+    /// Pixel x of `start`.
+    pub left: f64,
+    /// Pixel width of the visible range (> 0).
+    pub width: f64,
+    pub limits: Limits,
+}
+
+/// The full default range on an 800 px wide surface; the layout sets the real pixels.
+impl Default for TimeScale {
+    fn default() -> Self {
+        TimeScale::full(Limits::DEFAULT)
+    }
+}
+
+/// An axis tick: where, what it says, and whether it starts a larger unit (a decade for year
+/// ticks, a year for month ticks) and so gets a stronger grid line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tick {
+    pub year: f64,
+    pub label: String,
+    pub major: bool,
+}
+
+/// Estimated width of one character of a 12 px sans-serif label. plotters can only measure
+/// text in the browser through a DOM round trip per label, so all label fitting uses this.
+pub const CHAR_W: f64 = 7.0;
+/// Minimum free space between two tick labels.
+const TICK_LABEL_GAP: f64 = 10.0;
+/// The longest tick label, in characters ("1965", "Sep").
+const TICK_LABEL_CHARS: f64 = 4.0;
+
+const MONTH_ABBR: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// Tick steps from fine to coarse. Month steps are counted in whole months so that ticks fall
+/// exactly on month starts (`year + (month - 1) / 12`, as `Date::start_year` has it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TickStep {
+    Months(u32),
+    Years(u32),
+}
+
+impl TickStep {
+    const ALL: [TickStep; 8] = [
+        TickStep::Months(1),
+        TickStep::Months(3),
+        TickStep::Years(1),
+        TickStep::Years(2),
+        TickStep::Years(5),
+        TickStep::Years(10),
+        TickStep::Years(20),
+        TickStep::Years(50),
+    ];
+
+    pub fn years(self) -> f64 {
+        match self {
+            TickStep::Months(m) => m as f64 / 12.0,
+            TickStep::Years(y) => y as f64,
+        }
+    }
+}
+
+/// The smallest multiple of `m` (> 0) that is >= `k`.
+fn round_up(k: i64, m: i64) -> i64 {
+    k + (m - k.rem_euclid(m)) % m
+}
+
+impl TimeScale {
+    /// The widest view the limits allow, on an 800 px surface.
+    pub fn full(limits: Limits) -> TimeScale {
+        let mut s = TimeScale { start: limits.lo, end: limits.hi, left: 0.0, width: 800.0, limits };
+        s.clamp();
+        s
+    }
+
+    /// A view of `[start, end]` (clamped to the limits) on `[left, left + width]`.
+    pub fn new(start: f64, end: f64, left: f64, width: f64, limits: Limits) -> TimeScale {
+        let mut s = TimeScale { start, end, left, width, limits };
+        s.clamp();
+        s
+    }
+
+    /// The same years mapped onto other pixels.
+    pub fn with_pixels(mut self, left: f64, width: f64) -> TimeScale {
+        self.left = left;
+        self.width = width;
+        self
+    }
+
+    pub fn span(&self) -> f64 {
+        self.end - self.start
+    }
+
+    /// Pixel width, never zero, so the mappings stay finite on a hidden canvas.
+    fn px(&self) -> f64 {
+        if self.width.is_finite() && self.width >= 1.0 { self.width } else { 1.0 }
+    }
+
+    /// Pixels per year.
+    pub fn px_per_year(&self) -> f64 {
+        self.px() / self.span()
+    }
+
+    pub fn x_of(&self, year: f64) -> f64 {
+        self.left + (year - self.start) * self.px_per_year()
+    }
+
+    pub fn year_at(&self, x: f64) -> f64 {
+        self.start + (x - self.left) / self.px_per_year()
+    }
+
+    /// Whether `year` is inside the visible range.
+    pub fn contains(&self, year: f64) -> bool {
+        year >= self.start && year <= self.end
+    }
+
+    /// Sets the visible range (clamped). Returns whether the view changed.
+    pub fn set_range(&mut self, start: f64, end: f64) -> bool {
+        let before = *self;
+        self.start = start;
+        self.end = end;
+        self.clamp();
+        *self != before
+    }
+
+    /// Zooms about the pixel `x` (the pointer): the year under `x` stays under `x`. `factor > 1`
+    /// zooms in (e.g. `factor = (-wheel_delta_y * 0.002).exp()`), `factor < 1` zooms out.
+    ///
+    /// This is translate(x) · scale(1/factor) · translate(−x) on the year axis, followed by
+    /// clamping: the span to `[min_span, max_span]`, then the range into `[lo, hi]` by shifting.
+    pub fn zoom_about(&mut self, x: f64, factor: f64) {
+        if !(factor.is_finite() && factor > 0.0) {
+            return;
+        }
+        let anchor = self.year_at(x);
+        let span = (self.span() / factor).clamp(self.limits.min_span, self.limits.widest());
+        // Fraction of the width left of the pointer; kept so the anchor stays under it.
+        let t = ((x - self.left) / self.px()).clamp(0.0, 1.0);
+        self.start = anchor - t * span;
+        self.end = self.start + span;
+        self.clamp();
+    }
+
+    /// Pans by `dx` pixels the way a drag does: positive `dx` moves the content right, showing
+    /// earlier years.
+    pub fn pan_px(&mut self, dx: f64) {
+        if !dx.is_finite() {
+            return;
+        }
+        let dy = dx / self.px_per_year();
+        self.start -= dy;
+        self.end -= dy;
+        self.clamp();
+    }
+
+    /// Shows `[lo, hi]` with 10% padding either side (used to open a cluster). The span cannot
+    /// go below `min_span`, so a cluster of events on one day stays a cluster. Returns whether
+    /// the view changed: when it did not, the caller should list the cluster's events instead.
+    pub fn zoom_to(&mut self, lo: f64, hi: f64) -> bool {
+        let pad = (hi - lo).abs() * 0.1;
+        self.set_range(lo.min(hi) - pad, lo.max(hi) + pad)
+    }
+
+    /// Pans (keeping the zoom) so that `year` is on screen with `margin_px` to spare, centring
+    /// it when it was off screen or in the margin. Returns whether the view changed.
+    pub fn ensure_visible(&mut self, year: f64, margin_px: f64) -> bool {
+        let margin = (margin_px / self.px_per_year()).min(self.span() / 2.0);
+        if year >= self.start + margin && year <= self.end - margin {
+            return false;
+        }
+        let half = self.span() / 2.0;
+        self.set_range(year - half, year + half)
+    }
+
+    /// Restores the invariants: a finite range, the span within limits, the range within
+    /// `[lo, hi]` (shifted, not squeezed, so zoom and pan never distort each other).
+    pub fn clamp(&mut self) {
+        let lim = self.limits;
+        if !(self.start.is_finite() && self.end.is_finite()) || self.end < self.start {
+            self.start = lim.lo;
+            self.end = lim.hi;
+        }
+        let span = (self.end - self.start).clamp(lim.min_span, lim.widest());
+        let centre = (self.start + self.end) / 2.0;
+        let mut start = centre - span / 2.0;
+        if start + span > lim.hi {
+            start = lim.hi - span;
+        }
+        if start < lim.lo {
+            start = lim.lo;
+        }
+        self.start = start;
+        self.end = start + span;
+    }
+
+    /// The range as a short URL value: `"1960.5~1970.25"`.
+    pub fn to_param(&self) -> String {
+        fn short(v: f64) -> String {
+            let s = format!("{v:.3}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+        format!("{}~{}", short(self.start), short(self.end))
+    }
+
+    /// This scale showing the range given by [`TimeScale::to_param`]; `None` if malformed.
+    pub fn with_param(mut self, param: &str) -> Option<TimeScale> {
+        let (a, b) = param.split_once('~')?;
+        let (a, b): (f64, f64) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+        if !(a.is_finite() && b.is_finite() && a < b) {
+            return None;
+        }
+        self.set_range(a, b);
+        Some(self)
+    }
+
+    /// The finest tick step whose labels fit side by side at this width.
+    pub fn tick_step(&self) -> TickStep {
+        let need = TICK_LABEL_CHARS * CHAR_W + TICK_LABEL_GAP;
+        let ppy = self.px_per_year();
+        TickStep::ALL.into_iter().find(|s| s.years() * ppy >= need).unwrap_or(TickStep::Years(50))
+    }
+
+    /// Ticks inside the visible range: decades down to months as the span shrinks, spaced so
+    /// that their labels (at most 4 characters, ≈ [`CHAR_W`] px each) never touch.
+    pub fn ticks(&self) -> Vec<Tick> {
+        let mut out = Vec::new();
+        match self.tick_step() {
+            TickStep::Months(m) => {
+                let m = m as i64;
+                // Month index k counts months since year 0: k = 12 * year + (month - 1).
+                let first = round_up((self.start * 12.0 - 1e-9).ceil() as i64, m);
+                let last = (self.end * 12.0 + 1e-9).floor() as i64;
+                let mut k = first;
+                while k <= last {
+                    let (year, month) = (k.div_euclid(12), k.rem_euclid(12) as usize);
+                    let major = month == 0;
+                    let label = if major { year.to_string() } else { MONTH_ABBR[month].to_string() };
+                    out.push(Tick { year: k as f64 / 12.0, label, major });
+                    k += m;
+                }
+            }
+            TickStep::Years(step) => {
+                let step = step as i64;
+                let first = round_up((self.start - 1e-9).ceil() as i64, step);
+                let last = (self.end + 1e-9).floor() as i64;
+                let mut y = first;
+                while y <= last {
+                    let major = step >= 10 || y % 10 == 0;
+                    out.push(Tick { year: y as f64, label: y.to_string(), major });
+                    y += step;
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-6
+    }
+
+    #[test]
+    fn maps_years_to_pixels_and_back() {
+        let s = TimeScale::new(1947.0, 2027.0, 0.0, 800.0, Limits::DEFAULT);
+        assert!(close(s.x_of(1947.0), 0.0));
+        assert!(close(s.x_of(2027.0), 800.0));
+        // 1 May 1948: 121 days into a leap year.
+        let may = crate::data::Date::ymd(1948, 5, 1).start_year();
+        assert!(close(s.x_of(may), 10.0 + 10.0 * 121.0 / 366.0));
+        let shifted = s.with_pixels(100.0, 400.0);
+        assert!(close(shifted.x_of(1987.0), 300.0));
+        for x in [0.0, 13.5, 799.0] {
+            assert!(close(s.x_of(s.year_at(x)), x));
+        }
+    }
+
+    #[test]
+    fn zoom_keeps_the_year_under_the_pointer() {
+        let mut s = TimeScale::new(1950.0, 2000.0, 50.0, 500.0, Limits::DEFAULT);
+        let x = 300.0;
+        let before = s.year_at(x);
+        s.zoom_about(x, 2.0);
+        assert!(close(s.span(), 25.0));
+        assert!(close(s.year_at(x), before));
+        s.zoom_about(x, 0.5);
+        assert!(close(s.span(), 50.0));
+        assert!(close(s.year_at(x), before));
+    }
+
+    #[test]
+    fn zoom_and_pan_are_clamped() {
+        let lim = Limits::DEFAULT;
+        let mut s = TimeScale::full(lim);
+        // Cannot zoom out beyond the data range.
+        s.zoom_about(400.0, 0.01);
+        assert_eq!((s.start, s.end), (lim.lo, lim.hi));
+        // Cannot zoom in past the minimum span, however often we try.
+        for _ in 0..100 {
+            s.zoom_about(123.0, 3.0);
+        }
+        assert!(close(s.span(), lim.min_span));
+        // Panning stops at either end and keeps the span.
+        s.pan_px(1e9);
+        assert!(close(s.start, lim.lo) && close(s.span(), lim.min_span));
+        s.pan_px(-1e9);
+        assert!(close(s.end, lim.hi) && close(s.span(), lim.min_span));
+        // Zooming out at the right edge shifts rather than spills past `hi`.
+        s.zoom_about(799.0, 0.1);
+        assert!(s.end <= lim.hi + 1e-9 && s.start >= lim.lo - 1e-9);
+        // Garbage in: the view resets to the full range instead of going NaN.
+        assert!(s.set_range(f64::NAN, 3.0));
+        assert_eq!((s.start, s.end), (lim.lo, lim.hi));
+        s.zoom_about(10.0, f64::INFINITY);
+        assert_eq!((s.start, s.end), (lim.lo, lim.hi));
+    }
+
+    #[test]
+    fn pan_follows_the_drag() {
+        let mut s = TimeScale::new(1960.0, 1970.0, 0.0, 1000.0, Limits::DEFAULT);
+        s.pan_px(100.0); // content moves right by one year's worth of pixels
+        assert!(close(s.start, 1959.0) && close(s.end, 1969.0));
+    }
+
+    #[test]
+    fn covering_limits_extend_to_the_data() {
+        let l = Limits::covering(1940.5, 2030.0);
+        assert_eq!((l.lo, l.hi), (1939.5, 2031.0));
+        assert_eq!(Limits::covering(1950.0, 2000.0), Limits::DEFAULT);
+    }
+
+    #[test]
+    fn ensure_visible_and_zoom_to() {
+        let mut s = TimeScale::new(1960.0, 1970.0, 0.0, 1000.0, Limits::DEFAULT);
+        assert!(!s.ensure_visible(1965.0, 20.0));
+        assert!(s.ensure_visible(1990.0, 20.0));
+        assert!(close(s.start, 1985.0) && close(s.span(), 10.0));
+        assert!(s.ensure_visible(1960.1, 20.0)); // inside the range, but in the margin
+        assert!(s.zoom_to(1971.0, 1973.0));
+        assert!(close(s.start, 1970.8) && close(s.end, 1973.2));
+        // Three events on one day: the view narrows to the minimum once, then cannot change.
+        let day = 1971.5;
+        assert!(s.zoom_to(day, day));
+        assert!(close(s.span(), Limits::DEFAULT.min_span));
+        assert!(!s.zoom_to(day, day));
+    }
+
+    #[test]
+    fn url_round_trip() {
+        let s = TimeScale::new(1960.5, 1970.25, 0.0, 640.0, Limits::DEFAULT);
+        assert_eq!(s.to_param(), "1960.5~1970.25");
+        assert_eq!(TimeScale::default().with_param(&s.to_param()).map(|t| (t.start, t.end)), Some((1960.5, 1970.25)));
+        assert_eq!(TimeScale::default().with_param("1970~1960"), None);
+        assert_eq!(TimeScale::default().with_param("x~1960"), None);
+        // Out-of-range values are clamped, not trusted.
+        let t = TimeScale::default().with_param("1000~3000").unwrap();
+        assert_eq!((t.start, t.end), (1946.0, 2028.0));
+    }
+
+    /// Labels estimated at CHAR_W per character, centred on their tick, must not overlap.
+    fn assert_spaced(ticks: &[Tick], s: &TimeScale) {
+        for w in ticks.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            let right_a = s.x_of(a.year) + a.label.chars().count() as f64 * CHAR_W / 2.0;
+            let left_b = s.x_of(b.year) - b.label.chars().count() as f64 * CHAR_W / 2.0;
+            assert!(right_a < left_b, "{} and {} collide at span {}", a.label, b.label, s.span());
+        }
+    }
+
+    #[test]
+    fn ticks_adapt_to_the_zoom() {
+        let lim = Limits::DEFAULT;
+        let at = |start: f64, end: f64, w: f64| TimeScale::new(start, end, 0.0, w, lim);
+
+        let full = at(lim.lo, lim.hi, 800.0);
+        assert_eq!(full.tick_step(), TickStep::Years(5));
+        let narrow = at(lim.lo, lim.hi, 360.0);
+        assert_eq!(narrow.tick_step(), TickStep::Years(10));
+        let decades: Vec<String> = narrow.ticks().into_iter().map(|t| t.label).collect();
+        assert_eq!(decades, ["1950", "1960", "1970", "1980", "1990", "2000", "2010", "2020"]);
+
+        let years = at(1960.0, 1970.0, 800.0);
+        assert_eq!(years.tick_step(), TickStep::Years(1));
+        let t = years.ticks();
+        assert_eq!(t.len(), 11);
+        assert!(t[0].major && !t[1].major);
+
+        let months = at(1965.0, 1966.0, 800.0);
+        assert_eq!(months.tick_step(), TickStep::Months(1));
+        let labels: Vec<String> = months.ticks().into_iter().map(|t| t.label).collect();
+        assert_eq!(labels[..3], ["1965", "Feb", "Mar"]);
+        assert_eq!(labels.last().unwrap(), "1966");
+        assert!(close(months.ticks()[4].year, 1965.0 + 4.0 / 12.0));
+
+        let quarters = at(1965.0, 1967.0, 640.0);
+        assert_eq!(quarters.tick_step(), TickStep::Months(3));
+        let labels: Vec<String> = quarters.ticks().into_iter().map(|t| t.label).collect();
+        assert_eq!(labels[..4], ["1965", "Apr", "Jul", "Oct"]);
+    }
+
+    #[test]
+    fn tick_labels_never_overlap() {
+        for w in [360.0, 1920.0] {
+            let mut s = TimeScale::full(Limits::DEFAULT).with_pixels(0.0, w);
+            // Zoom in step by step from everything to the minimum span, at an odd pointer.
+            loop {
+                let ticks = s.ticks();
+                assert!(ticks.len() >= 2, "too few ticks at span {} width {w}", s.span());
+                assert!(ticks.iter().all(|t| s.contains(t.year)));
+                assert_spaced(&ticks, &s);
+                if s.span() <= Limits::DEFAULT.min_span + 1e-9 {
+                    break;
+                }
+                s.zoom_about(w * 0.37, 1.3);
+            }
+        }
+    }
+}
