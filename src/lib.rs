@@ -4,6 +4,7 @@
 //! lives in [`render`], generic over plotters' `DrawingBackend`, so the same code draws to the
 //! browser canvas and, in native tests, to SVG.
 
+pub mod bench;
 pub mod data;
 pub mod filter;
 pub mod render;

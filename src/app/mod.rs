@@ -4,6 +4,7 @@
 pub mod canvas;
 pub mod charts;
 pub mod detail;
+pub mod timeline;
 pub mod state;
 pub mod table;
 
@@ -57,7 +58,7 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
             <section class="panel timeline-panel" aria-labelledby="timeline-h">
                 <h2 id="timeline-h">"Timeline"</h2>
                 <detail::FilterBar />
-                <div class="slot" id="timeline-slot"></div>
+                <timeline::Timeline />
             </section>
             <detail::DetailPanel />
             <section class="panel map-panel" aria-labelledby="map-h">

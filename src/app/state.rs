@@ -24,6 +24,10 @@ pub struct AppState {
     pub sort: RwSignal<(SortKey, bool)>,
     /// Whether the dark theme is in use (from `prefers-color-scheme`).
     pub dark: RwSignal<bool>,
+    /// The timeline's visible range (pixel fields are set by each layout).
+    pub view: RwSignal<crate::scale::TimeScale>,
+    /// The event under the pointer or the keyboard cursor on the timeline.
+    pub hovered: RwSignal<Option<usize>>,
     /// Bumped when the window is resized or the device pixel ratio changes, so canvases redraw.
     pub layout_epoch: RwSignal<u32>,
 }
@@ -38,6 +42,8 @@ impl AppState {
             sort: RwSignal::new((SortKey::Date, true)),
             dark: RwSignal::new(false),
             layout_epoch: RwSignal::new(0),
+            view: RwSignal::new(full_view(atlas)),
+            hovered: RwSignal::new(None),
         }
     }
 
@@ -57,10 +63,31 @@ impl AppState {
     }
 }
 
+impl AppState {
+    pub fn filter_mask_untracked(&self) -> Vec<bool> {
+        let cats = self.categories.get_untracked();
+        self.search.with_untracked(|q| crate::filter::mask(self.atlas, &cats, q))
+    }
+
+    pub fn theme_untracked(&self) -> crate::render::Theme {
+        if self.dark.get_untracked() {
+            crate::render::Theme::dark()
+        } else {
+            crate::render::Theme::light()
+        }
+    }
+}
+
 pub fn use_state() -> AppState {
     expect_context::<AppState>()
 }
 
 pub fn category_on(cats: &[bool; 7], c: Category) -> bool {
     cats[c.index()]
+}
+
+/// The whole relationship: 1947 (or the earliest event) to today.
+pub fn full_view(atlas: &Atlas) -> crate::scale::TimeScale {
+    let (lo, hi) = atlas.year_range();
+    crate::scale::TimeScale::full(crate::scale::Limits::covering(lo, hi))
 }

@@ -1,0 +1,322 @@
+//! The timeline component: a focusable canvas with pointer, wheel, touch and keyboard control.
+//! Geometry lives in [`crate::timeline_layout`]; this file wires events to state and schedules
+//! redraws (at most one per animation frame, only when something changed).
+
+use super::canvas::draw_on;
+use super::state::{full_view, use_state};
+use crate::render::timeline::{draw_timeline, TimelineDrawState};
+use crate::timeline_layout::{ensure_event_visible, first_event, last_event, layout, next_event, Dir, Hit, TimelineLayout};
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, KeyboardEvent, PointerEvent, WheelEvent};
+
+/// What the pointer is doing: one pointer drags, two pinch.
+#[derive(Default)]
+struct Gesture {
+    pointers: Vec<(i32, f64, f64)>,
+    moved: f64,
+    pinch_dist: Option<f64>,
+}
+
+/// Canvas-side state that is not app state: the last layout and the pending frame.
+#[derive(Default)]
+struct Surface {
+    layout: RefCell<Option<TimelineLayout>>,
+    frame_pending: Cell<bool>,
+    gesture: RefCell<Gesture>,
+}
+
+/// Draws the timeline now. Returns the time spent in milliseconds (for the benchmark).
+fn redraw(canvas: &HtmlCanvasElement, surface: &Surface) -> f64 {
+    let state = use_state_untracked();
+    let t0 = now();
+    let w = canvas.client_width() as f64;
+    let h = canvas.client_height() as f64;
+    if w <= 0.0 || h <= 0.0 {
+        return 0.0;
+    }
+    let mask = state.filter_mask_untracked();
+    let lay = layout(state.atlas, &state.view.get_untracked(), w, h, &mask);
+    let ds = TimelineDrawState { selected: state.selected.get_untracked(), hovered: state.hovered.get_untracked() };
+    let theme = state.theme_untracked();
+    draw_on(canvas, |root| draw_timeline(root, &lay, &ds, &theme));
+    *surface.layout.borrow_mut() = Some(lay);
+    now() - t0
+}
+
+thread_local! {
+    static STATE: Cell<Option<super::state::AppState>> = const { Cell::new(None) };
+}
+
+fn use_state_untracked() -> super::state::AppState {
+    STATE.with(|s| s.get()).expect("timeline state")
+}
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>) {
+    if surface.frame_pending.replace(true) {
+        return;
+    }
+    let cb = Closure::once_into_js(move || {
+        surface.frame_pending.set(false);
+        redraw(&canvas, &surface);
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(cb.unchecked_ref());
+    }
+}
+
+#[component]
+pub fn Timeline() -> impl IntoView {
+    let state = use_state();
+    STATE.with(|s| s.set(Some(state)));
+    let atlas = state.atlas;
+    let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
+    let surface = Rc::new(Surface::default());
+    let tooltip = RwSignal::new(None::<(f64, f64, usize, usize)>); // x, y, event, cluster size
+
+    // Redraw whenever anything drawn changes; coalesced to one frame.
+    {
+        let surface = surface.clone();
+        Effect::new(move |_| {
+            state.view.track();
+            state.selected.track();
+            state.hovered.track();
+            state.categories.track();
+            state.search.track();
+            state.dark.track();
+            state.layout_epoch.track();
+            if let Some(c) = canvas_ref.get() {
+                schedule(c, surface.clone());
+            }
+        });
+    }
+    // A selection made elsewhere (table, URL) scrolls the timeline to it.
+    Effect::new(move |_| {
+        if let Some(i) = state.selected.get() {
+            let mut v = state.view.get_untracked();
+            if ensure_event_visible(&mut v, atlas, i) {
+                state.view.set(v);
+            }
+        }
+    });
+    install_bench(canvas_ref, surface.clone());
+
+    let hit_at = {
+        let surface = surface.clone();
+        move |x: f64, y: f64| surface.layout.borrow().as_ref().and_then(|l| l.hit(x, y))
+    };
+
+    let on_pointer_move = {
+        let surface = surface.clone();
+        let hit_at = hit_at.clone();
+        move |ev: PointerEvent| {
+            let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
+            let mut g = surface.gesture.borrow_mut();
+            if let Some(p) = g.pointers.iter_mut().find(|p| p.0 == ev.pointer_id()) {
+                let dx = x - p.1;
+                p.1 = x;
+                p.2 = y;
+                if g.pointers.len() == 1 {
+                    g.moved += dx.abs();
+                    if g.moved > 3.0 {
+                        state.view.update(|v| v.pan_px(dx));
+                        tooltip.set(None);
+                    }
+                    return;
+                }
+                if g.pointers.len() == 2 {
+                    let (a, b) = (g.pointers[0], g.pointers[1]);
+                    let dist = (a.1 - b.1).hypot(a.2 - b.2).max(1.0);
+                    if let Some(prev) = g.pinch_dist {
+                        let mid = (a.1 + b.1) / 2.0;
+                        state.view.update(|v| v.zoom_about(mid, dist / prev));
+                    }
+                    g.pinch_dist = Some(dist);
+                    g.moved += 10.0;
+                    return;
+                }
+            }
+            drop(g);
+            match hit_at(x, y) {
+                Some(Hit::Event(i)) => {
+                    state.hovered.set(Some(i));
+                    tooltip.set(Some((x, y, i, 1)));
+                }
+                Some(Hit::Cluster { events, .. }) => {
+                    state.hovered.set(events.first().copied());
+                    tooltip.set(events.first().map(|&i| (x, y, i, events.len())));
+                }
+                None => {
+                    state.hovered.set(None);
+                    tooltip.set(None);
+                }
+            }
+        }
+    };
+    let on_pointer_down = {
+        let surface = surface.clone();
+        move |ev: PointerEvent| {
+            let mut g = surface.gesture.borrow_mut();
+            if g.pointers.len() < 2 {
+                g.pointers.push((ev.pointer_id(), ev.offset_x() as f64, ev.offset_y() as f64));
+            }
+            if g.pointers.len() == 1 {
+                g.moved = 0.0;
+            }
+            g.pinch_dist = None;
+            if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                let _ = t.set_pointer_capture(ev.pointer_id());
+            }
+        }
+    };
+    let on_pointer_up = {
+        let surface = surface.clone();
+        let hit_at = hit_at.clone();
+        move |ev: PointerEvent| {
+            let mut g = surface.gesture.borrow_mut();
+            let was_click = g.pointers.len() == 1 && g.moved <= 3.0;
+            g.pointers.retain(|p| p.0 != ev.pointer_id());
+            g.pinch_dist = None;
+            drop(g);
+            if !was_click || ev.type_() == "pointercancel" {
+                return;
+            }
+            match hit_at(ev.offset_x() as f64, ev.offset_y() as f64) {
+                Some(Hit::Event(i)) => state.selected.set(Some(i)),
+                Some(Hit::Cluster { events, years }) => {
+                    let mut v = state.view.get_untracked();
+                    if v.zoom_to(years.0, years.1) {
+                        state.view.set(v);
+                    } else if let Some(&i) = events.first() {
+                        state.selected.set(Some(i));
+                    }
+                }
+                None => {}
+            }
+        }
+    };
+    let on_wheel = move |ev: WheelEvent| {
+        ev.prevent_default();
+        let delta = match ev.delta_mode() {
+            1 => ev.delta_y() * 16.0,
+            2 => ev.delta_y() * 400.0,
+            _ => ev.delta_y(),
+        };
+        let factor = (-delta * 0.002).clamp(-1.0, 1.0).exp();
+        let x = ev.offset_x() as f64;
+        state.view.update(|v| v.zoom_about(x, factor));
+        tooltip.set(None);
+    };
+    let on_key = {
+        let surface = surface.clone();
+        move |ev: KeyboardEvent| {
+            let mask = state.filter_mask_untracked();
+            let cur = state.selected.get_untracked();
+            let pick = |i: Option<usize>| {
+                if let Some(i) = i {
+                    state.selected.set(Some(i));
+                    state.hovered.set(Some(i));
+                }
+            };
+            let center = surface.layout.borrow().as_ref().map(|l| l.plot.x0 + l.plot.width() / 2.0).unwrap_or(0.0);
+            let handled = match ev.key().as_str() {
+                "ArrowRight" if ev.shift_key() => { state.view.update(|v| v.pan_px(-80.0)); true }
+                "ArrowLeft" if ev.shift_key() => { state.view.update(|v| v.pan_px(80.0)); true }
+                "ArrowRight" | "ArrowDown" => { pick(next_event(&mask, cur, Dir::Next).or(cur)); true }
+                "ArrowLeft" | "ArrowUp" => { pick(next_event(&mask, cur, Dir::Prev).or(cur)); true }
+                "Home" => { pick(first_event(&mask)); true }
+                "End" => { pick(last_event(&mask)); true }
+                "+" | "=" => { state.view.update(|v| v.zoom_about(center, 1.5)); true }
+                "-" | "_" => { state.view.update(|v| v.zoom_about(center, 1.0 / 1.5)); true }
+                "0" => { state.view.set(full_view(atlas)); true }
+                "Enter" | " " => { pick(state.hovered.get_untracked().or(cur).or_else(|| first_event(&mask))); true }
+                "Escape" => { state.selected.set(None); state.hovered.set(None); true }
+                _ => false,
+            };
+            if handled {
+                ev.prevent_default();
+                tooltip.set(None);
+            }
+        }
+    };
+
+    let range_text = move || {
+        let v = state.view.get();
+        format!("Showing {:.0} to {:.0}", v.start.max(1900.0).floor(), v.end.min(2100.0).floor())
+    };
+    view! {
+        <div class="timeline-wrap">
+            <div class="timeline-tools">
+                <button type="button" id="timeline-zoom-in" on:click=move |_| state.view.update(|v| { let c = v.x_of((v.start + v.end) / 2.0); v.zoom_about(c, 1.5) })>"Zoom in"</button>
+                <button type="button" id="timeline-zoom-out" on:click=move |_| state.view.update(|v| { let c = v.x_of((v.start + v.end) / 2.0); v.zoom_about(c, 1.0 / 1.5) })>"Zoom out"</button>
+                <button type="button" id="timeline-reset" on:click=move |_| state.view.set(full_view(atlas))>"Reset view"</button>
+                <span class="range" id="timeline-range">{range_text}</span>
+            </div>
+            <div class="canvas-box">
+                <canvas node_ref=canvas_ref id="timeline" class="timeline-canvas" tabindex="0"
+                    role="application" aria-roledescription="timeline"
+                    aria-label="Timeline of Pakistan–Russia relations by category"
+                    aria-describedby="timeline-help"
+                    on:pointermove=on_pointer_move
+                    on:pointerdown=on_pointer_down
+                    on:pointerup=on_pointer_up.clone()
+                    on:pointercancel=on_pointer_up
+                    on:pointerleave=move |_| { state.hovered.set(None); tooltip.set(None); }
+                    on:wheel=on_wheel
+                    on:keydown=on_key
+                    on:blur=move |_| tooltip.set(None)
+                ></canvas>
+                {move || tooltip.get().and_then(|(x, y, i, n)| atlas.events.get(i).map(|e| {
+                    let cat = e.category.get();
+                    let more = if n > 1 { format!(" (+{} more here; click to zoom in)", n - 1) } else { String::new() };
+                    view! {
+                        <div class="tooltip" role="tooltip" id="timeline-tooltip" style:left=format!("{}px", x + 12.0) style:top=format!("{}px", y + 12.0)>
+                            <div class="tt-date">{e.date_label()}</div>
+                            <div class="tt-title">{e.title.clone()}{more}</div>
+                            <div class="tt-cat">{cat.label()}</div>
+                        </div>
+                    }
+                }))}
+            </div>
+            <p class="help" id="timeline-help">"Drag or Shift+←/→ to pan, wheel or +/− to zoom, 0 to reset. ←/→ walk the events in date order, Home/End jump to the first/last, Enter selects, Esc clears."</p>
+        </div>
+    }
+}
+
+/// `window.__atlasBench.timeline(frames, n)`: redraws the timeline `frames` times (with a
+/// generated dataset of `n` events when `n` > 0) and returns each frame's time in ms.
+fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>) {
+    let Some(w) = web_sys::window() else { return };
+    let bench = js_sys::Reflect::get(&w, &"__atlasBench".into()).ok().filter(|v| v.is_object()).unwrap_or_else(|| js_sys::Object::new().into());
+    let f = Closure::<dyn Fn(u32, u32) -> js_sys::Array>::new(move |frames: u32, n: u32| {
+        let out = js_sys::Array::new();
+        let Some(c) = canvas_ref.get_untracked() else { return out };
+        let state = use_state_untracked();
+        if n > 0 {
+            let big: &'static crate::data::Atlas = Box::leak(Box::new(crate::bench::synthetic_atlas(state.atlas, n as usize)));
+            STATE.with(|s| s.set(Some(super::state::AppState { atlas: big, ..state })));
+        }
+        let original = state.view.get_untracked();
+        for k in 0..frames {
+            // Vary the view as a user would while panning and zooming.
+            let mut v = original;
+            v.pan_px(((k % 40) as f64 - 20.0) * 3.0);
+            state.view.update_untracked(|x| *x = v);
+            out.push(&JsValue::from_f64(redraw(&c, &surface)));
+        }
+        state.view.update_untracked(|x| *x = original);
+        STATE.with(|s| s.set(Some(state)));
+        redraw(&c, &surface);
+        out
+    });
+    let _ = js_sys::Reflect::set(&bench, &"timeline".into(), f.as_ref());
+    f.forget();
+    let _ = js_sys::Reflect::set(&w, &"__atlasBench".into(), &bench);
+}
