@@ -5,6 +5,7 @@ pub mod canvas;
 pub mod charts;
 pub mod detail;
 pub mod timeline;
+pub mod url;
 pub mod state;
 pub mod table;
 
@@ -43,6 +44,7 @@ pub fn ErrorPanel(errors: Vec<DataError>) -> impl IntoView {
 fn Atlas(atlas: &'static Atlas) -> impl IntoView {
     let state = AppState::new(atlas);
     provide_context(state);
+    url::bind(state);
     watch_environment(state);
     let n = atlas.events.len();
     let first = atlas.events.first().map(|e| e.start().year).unwrap_or(1947);

@@ -28,6 +28,15 @@ pub struct AppState {
     pub view: RwSignal<crate::scale::TimeScale>,
     /// The event under the pointer or the keyboard cursor on the timeline.
     pub hovered: RwSignal<Option<usize>>,
+    /// The selected place (index into `atlas.places`): the timeline and table show only its
+    /// events while it is set.
+    pub place: RwSignal<Option<usize>>,
+    /// The map view as (longitude, latitude, zoom), when moved from the default.
+    pub map_view: RwSignal<Option<(f64, f64, f64)>>,
+    /// An open panel (e.g. "embed").
+    pub panel: RwSignal<Option<String>>,
+    /// The compact layout for embedding in other pages.
+    pub embed: RwSignal<bool>,
     /// Bumped when the window is resized or the device pixel ratio changes, so canvases redraw.
     pub layout_epoch: RwSignal<u32>,
 }
@@ -44,6 +53,10 @@ impl AppState {
             layout_epoch: RwSignal::new(0),
             view: RwSignal::new(full_view(atlas)),
             hovered: RwSignal::new(None),
+            place: RwSignal::new(None),
+            map_view: RwSignal::new(None),
+            panel: RwSignal::new(None),
+            embed: RwSignal::new(false),
         }
     }
 
@@ -59,14 +72,26 @@ impl AppState {
     pub fn filter_mask(&self) -> Vec<bool> {
         let cats = self.categories.get();
         let query = self.search.get();
-        crate::filter::mask(self.atlas, &cats, &query)
+        let place = self.place.get();
+        let mut m = crate::filter::mask(self.atlas, &cats, &query);
+        self.restrict_to_place(&mut m, place);
+        m
     }
 }
 
 impl AppState {
     pub fn filter_mask_untracked(&self) -> Vec<bool> {
         let cats = self.categories.get_untracked();
-        self.search.with_untracked(|q| crate::filter::mask(self.atlas, &cats, q))
+        let mut m = self.search.with_untracked(|q| crate::filter::mask(self.atlas, &cats, q));
+        self.restrict_to_place(&mut m, self.place.get_untracked());
+        m
+    }
+
+    fn restrict_to_place(&self, mask: &mut [bool], place: Option<usize>) {
+        let Some(p) = place.and_then(|i| self.atlas.places.get(i)) else { return };
+        for (m, e) in mask.iter_mut().zip(&self.atlas.events) {
+            *m = *m && crate::filter::event_at_place(self.atlas, e, &p.id);
+        }
     }
 
     pub fn theme_untracked(&self) -> crate::render::Theme {

@@ -79,7 +79,8 @@ pub fn draw_trade_chart<B: DrawingBackend>(
         (x0, x1) = (1995.0, 2025.0);
     }
     let x_range = (x0 - 1.0).floor()..(x1 + 1.0).ceil();
-    let y_range = 0.0..(y1 * 1.18).max(10.0);
+    // Head-room above the data for the legend (one line per series).
+    let y_range = 0.0..(y1 * (1.25 + 0.09 * series.len() as f64)).max(10.0);
     let (w, _) = root.dim_in_pixel();
     let narrow = w < 520;
     let text = TextStyle::from(("sans-serif", 13).into_font()).color(&theme.text);
@@ -186,7 +187,7 @@ pub fn draw_students_chart<B: DrawingBackend>(
         if narrow {
             root.draw(&Text::new(name, (x0, y + 1), text.clone()))?;
         } else {
-            let max_chars = (label_w / 6).max(8) as usize;
+            let max_chars = (label_w / 7).max(8) as usize;
             let shown = if name.chars().count() > max_chars {
                 let cut: String = name.chars().take(max_chars - 1).collect();
                 format!("{cut}…")
