@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod data;
+pub mod export;
 pub mod filter;
 pub mod render;
 pub mod scale;
