@@ -6,6 +6,7 @@ pub mod charts;
 pub mod detail;
 pub mod timeline;
 pub mod url;
+pub mod share;
 pub mod state;
 pub mod table;
 
@@ -45,17 +46,39 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
     let state = AppState::new(atlas);
     provide_context(state);
     url::bind(state);
+    if state.embed.get_untracked() {
+        if let Some(b) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = b.class_list().add_1("embed");
+        }
+        share::report_height();
+    }
     watch_environment(state);
     let n = atlas.events.len();
     let first = atlas.events.first().map(|e| e.start().year).unwrap_or(1947);
     Effect::new(move |_| mark_ready());
     view! {
-        <header class="site-header">
-            <h1>"Pakistan–Russia Relations Atlas"</h1>
-            <p class="tagline">{format!(
-                "{n} dated events, agreements and figures of the relationship between Pakistan and the USSR/Russia, {first} to today — every fact cited."
-            )}</p>
-        </header>
+        {move || if state.embed.get() {
+            let full = {
+                let mut u = url::capture(&state);
+                u.embed = false;
+                let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+                format!("{path}{}", u.to_query())
+            };
+            view! {
+                <header class="embed-header">
+                    <a href=full target="_blank" rel="noopener">"Pakistan–Russia Relations Atlas"<span aria-hidden="true">" ↗"</span><span class="visually-hidden">" (opens the full atlas in a new tab)"</span></a>
+                </header>
+            }.into_any()
+        } else {
+            view! {
+                <header class="site-header">
+                    <h1>"Pakistan–Russia Relations Atlas"</h1>
+                    <p class="tagline">{format!(
+                        "{n} dated events, agreements and figures of the relationship between Pakistan and the USSR/Russia, {first} to today — every fact cited."
+                    )}</p>
+                </header>
+            }.into_any()
+        }}
         <main id="main" class="layout">
             <section class="panel timeline-panel" aria-labelledby="timeline-h">
                 <h2 id="timeline-h">"Timeline"</h2>
@@ -70,6 +93,7 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
             <charts::TradeChart />
             <charts::StudentsChart />
             <table::EventsTable />
+            <share::ShareBar />
         </main>
         <detail::Announcer />
         <footer class="site-footer">
@@ -128,4 +152,9 @@ fn watch_dpr(state: AppState) {
             &opts,
         );
     }
+}
+
+/// SVG of a view that is not one of the charts (the map), when it exists.
+pub fn extra_svg(_state: &AppState, _which: &str) -> Option<String> {
+    None
 }

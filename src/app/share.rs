@@ -1,0 +1,210 @@
+//! Sharing: copy link, embed snippet, downloads (PNG, SVG, CSV, JSON, citations), and the
+//! height messages an embedding page listens for.
+
+use super::state::{use_state, AppState};
+use crate::export;
+use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
+use crate::render::timeline::{draw_timeline, TimelineDrawState};
+use crate::timeline_layout::layout;
+use leptos::prelude::*;
+use plotters::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Starts a download of `content` as `name`.
+pub fn download_text(name: &str, mime: &str, content: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    click_link(name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+fn click_link(name: &str, href: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(a) = doc.create_element("a") else { return };
+    let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+    a.set_href(href);
+    a.set_download(name);
+    a.click();
+}
+
+fn download_canvas_png(canvas_id: &str, name: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(c) = doc.get_element_by_id(canvas_id).and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { return };
+    if let Ok(url) = c.to_data_url() {
+        click_link(name, &url);
+    }
+}
+
+fn canvas_size(canvas_id: &str) -> (u32, u32) {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(canvas_id))
+        .map(|e| (e.client_width().max(320) as u32, e.client_height().max(200) as u32))
+        .unwrap_or((1200, 400))
+}
+
+/// Renders one view to an SVG document with the same drawing function as its canvas.
+pub fn view_svg(state: &AppState, which: &str) -> String {
+    let theme = state.theme_untracked();
+    let atlas = state.atlas;
+    let mut out = String::new();
+    match which {
+        "timeline" => {
+            let (w, h) = canvas_size("timeline");
+            let lay = layout(atlas, &state.view.get_untracked(), w as f64, h as f64, &state.filter_mask_untracked());
+            let ds = TimelineDrawState { selected: state.selected.get_untracked(), hovered: None };
+            let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+            let _ = draw_timeline(&root, &lay, &ds, &theme);
+            let _ = root.present();
+        }
+        "trade" => {
+            let size = canvas_size("trade-chart");
+            let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+            let _ = draw_trade_chart(&root, &time_series(&atlas.series, "USD million"), &theme);
+            let _ = root.present();
+        }
+        "students" => {
+            let size = canvas_size("students-chart");
+            let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+            let _ = draw_students_chart(&root, &atlas.students, &theme);
+            let _ = root.present();
+        }
+        other => {
+            if let Some(svg) = super::extra_svg(state, other) {
+                out = svg;
+            }
+        }
+    }
+    out
+}
+
+/// The link to this exact view.
+fn current_url() -> String {
+    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+}
+
+/// The app's address without query or hash, for the embed snippet.
+fn app_base() -> (String, String) {
+    let Some(w) = web_sys::window() else { return (String::new(), String::new()) };
+    let loc = w.location();
+    let origin = loc.origin().unwrap_or_default();
+    let path = loc.pathname().unwrap_or_default();
+    (origin.clone(), format!("{origin}{path}"))
+}
+
+/// The copy-paste snippet for embedding: an iframe with a title, and a listener that accepts
+/// only a number, only from the app's origin.
+pub fn embed_snippet(origin: &str, base: &str) -> String {
+    format!(
+        r#"<iframe id="pakru-atlas" src="{base}?embed=1" title="Pakistan–Russia Relations Atlas" style="width:100%;height:900px;border:0" loading="lazy"></iframe>
+<script>
+window.addEventListener("message", function (e) {{
+  if (e.origin !== "{origin}" || typeof e.data !== "number" || !isFinite(e.data) || e.data <= 0) return;
+  document.getElementById("pakru-atlas").style.height = Math.ceil(Math.min(e.data, 20000)) + "px";
+}});
+</script>"#
+    )
+}
+
+fn copy_to_clipboard(text: &str, status: RwSignal<String>, what: &'static str) {
+    let Some(w) = web_sys::window() else { return };
+    let promise = w.navigator().clipboard().write_text(text);
+    let done = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| status.set(format!("{what} copied.")));
+    let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| status.set("Copying failed: select the text and copy it yourself.".into()));
+    let _ = promise.then2(&done, &failed);
+    done.forget();
+    failed.forget();
+}
+
+#[component]
+pub fn ShareBar() -> impl IntoView {
+    let state = use_state();
+    let atlas = state.atlas;
+    let status = RwSignal::new(String::new());
+    let (origin, base) = app_base();
+    let snippet = embed_snippet(&origin, &base);
+    let snippet2 = snippet.clone();
+    let embed_open = move || state.panel.get().as_deref() == Some("embed");
+    let svg = move |which: &'static str, name: &'static str| {
+        move |_| download_text(name, "image/svg+xml", &view_svg(&state, which))
+    };
+    let cite = move |bib: bool| {
+        move |_| {
+            if let Some(e) = state.selected.get_untracked().and_then(|i| atlas.events.get(i)) {
+                if bib {
+                    download_text(&format!("{}.bib", e.id), "application/x-bibtex", &export::citation_bibtex(atlas, e));
+                } else {
+                    download_text(&format!("{}.txt", e.id), "text/plain", &export::citation_text(atlas, e));
+                }
+            }
+        }
+    };
+    let no_selection = move || state.selected.get().is_none();
+    view! {
+        <section class="panel share-panel" aria-labelledby="share-h">
+            <h2 id="share-h">"Share and download"</h2>
+            <div class="share-row">
+                <button type="button" id="copy-link" on:click=move |_| copy_to_clipboard(&current_url(), status, "Link")>"Copy link"</button>
+                <button type="button" id="embed-button" aria-expanded=move || embed_open().to_string() aria-controls="embed-dialog"
+                    on:click=move |_| state.panel.update(|p| *p = if p.as_deref() == Some("embed") { None } else { Some("embed".into()) })>"Embed"</button>
+                <span class="status" role="status">{move || status.get()}</span>
+            </div>
+            <div class="embed-dialog" id="embed-dialog" role="region" aria-label="Embed code" hidden=move || !embed_open()>
+                <label for="embed-code">"Paste this into your page; the frame grows to fit the atlas:"</label>
+                <textarea id="embed-code" readonly rows="9">{snippet.clone()}</textarea>
+                <button type="button" id="copy-embed" on:click=move |_| copy_to_clipboard(&snippet2, status, "Embed code")>"Copy embed code"</button>
+            </div>
+            <div class="share-row downloads" role="group" aria-label="Downloads">
+                <span>"Timeline: "</span>
+                <button type="button" on:click=move |_| download_canvas_png("timeline", "timeline.png")>"PNG"</button>
+                <button type="button" id="dl-timeline-svg" on:click=svg("timeline", "timeline.svg")>"SVG"</button>
+                <span>"Map: "</span>
+                <button type="button" on:click=move |_| download_canvas_png("map", "map.png")>"PNG"</button>
+                <button type="button" on:click=svg("map", "map.svg")>"SVG"</button>
+                <span>"Trade: "</span>
+                <button type="button" on:click=move |_| download_canvas_png("trade-chart", "trade.png")>"PNG"</button>
+                <button type="button" on:click=svg("trade", "trade.svg")>"SVG"</button>
+                <span>"Students: "</span>
+                <button type="button" on:click=move |_| download_canvas_png("students-chart", "students.png")>"PNG"</button>
+                <button type="button" on:click=svg("students", "students.svg")>"SVG"</button>
+                <span>"Data: "</span>
+                <button type="button" id="dl-csv" on:click=move |_| download_text("pakistan-russia-events.csv", "text/csv", &export::events_csv(atlas))>"Events CSV"</button>
+                <button type="button" on:click=move |_| download_text("pakistan-russia-data.json", "application/json", &export::data_json(&crate::data::embedded_files()))>"All data JSON"</button>
+                <span>"Selected event: "</span>
+                <button type="button" disabled=no_selection on:click=cite(false)>"Citation (text)"</button>
+                <button type="button" disabled=no_selection on:click=cite(true)>"Citation (BibTeX)"</button>
+            </div>
+        </section>
+    }
+}
+
+/// In embed mode, tells the embedding page the content height whenever it changes. Sends a
+/// bare number and nothing else.
+pub fn report_height() {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(Some(parent)) = w.parent() else { return };
+    if parent == w {
+        return;
+    }
+    let Some(body) = w.document().and_then(|d| d.document_element()) else { return };
+    let last = std::rc::Rc::new(std::cell::Cell::new(0i32));
+    let target = body.clone();
+    let cb = Closure::<dyn Fn()>::new(move || {
+        let h = target.scroll_height().max(target.get_bounding_client_rect().height().ceil() as i32);
+        if h != last.get() {
+            last.set(h);
+            let _ = parent.post_message(&JsValue::from_f64(h as f64), "*");
+        }
+    });
+    if let Ok(obs) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
+        obs.observe(&body);
+        if let Some(b) = w.document().and_then(|d| d.body()) {
+            obs.observe(&b);
+        }
+    }
+    cb.forget();
+}
