@@ -8,6 +8,7 @@ pub mod bench;
 pub mod data;
 pub mod export;
 pub mod filter;
+pub mod geo;
 pub mod render;
 pub mod scale;
 pub mod timeline_layout;
