@@ -4,6 +4,7 @@
 pub mod canvas;
 pub mod charts;
 pub mod detail;
+pub mod map;
 pub mod timeline;
 pub mod url;
 pub mod share;
@@ -88,7 +89,7 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
             <detail::DetailPanel />
             <section class="panel map-panel" aria-labelledby="map-h">
                 <h2 id="map-h">"Map"</h2>
-                <div class="slot" id="map-slot"></div>
+                <map::Map />
             </section>
             <charts::TradeChart />
             <charts::StudentsChart />
@@ -155,6 +156,9 @@ fn watch_dpr(state: AppState) {
 }
 
 /// SVG of a view that is not one of the charts (the map), when it exists.
-pub fn extra_svg(_state: &AppState, _which: &str) -> Option<String> {
-    None
+pub fn extra_svg(state: &AppState, which: &str) -> Option<String> {
+    match which {
+        "map" => map::map_svg(state),
+        _ => None,
+    }
 }
