@@ -4,6 +4,7 @@
 //! [`crate::render::map`].
 
 use super::canvas::draw_on;
+use super::test_hooks;
 use super::state::{use_state, AppState};
 use crate::geo::{GeoData, MapView, PlaceIndex};
 use crate::map_layers::{build, event_points, events_at, students_at, MapInputs};
@@ -502,7 +503,9 @@ fn Player() -> impl IntoView {
 fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>) {
     let Some(w) = web_sys::window() else { return };
     let bench = js_sys::Reflect::get(&w, &"__atlasBench".into()).ok().filter(|v| v.is_object()).unwrap_or_else(|| js_sys::Object::new().into());
+    let surface1 = surface.clone();
     let f = Closure::<dyn Fn(u32, bool) -> js_sys::Array>::new(move |frames: u32, pan: bool| {
+        let surface = &surface1;
         let out = js_sys::Array::new();
         let Some(c) = canvas_ref.get_untracked() else { return out };
         let original = surface.view.get();
@@ -514,14 +517,42 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
                     surface.view.set(Some(v));
                 }
             }
-            out.push(&JsValue::from_f64(redraw(&c, &surface, None, None)));
+            out.push(&JsValue::from_f64(redraw(&c, surface, None, None)));
         }
         surface.view.set(original);
-        redraw(&c, &surface, None, None);
+        redraw(&c, surface, None, None);
         out
     });
     let _ = js_sys::Reflect::set(&bench, &"map".into(), f.as_ref());
     f.forget();
+    // Test hook: where a place is drawn now (CSS px in the canvas).
+    let s2 = surface.clone();
+    let pos = Closure::<dyn Fn(String) -> JsValue>::new(move |id: String| {
+        let Some(state) = STATE.with(|s| s.get()) else { return JsValue::NULL };
+        let (Some(v), Some(p)) = (s2.view.get(), state.atlas.places.iter().find(|p| p.id == id)) else { return JsValue::NULL };
+        let (x, y) = v.to_screen(p.lon, p.lat);
+        let o = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&o, &"x".into(), &x.into());
+        let _ = js_sys::Reflect::set(&o, &"y".into(), &y.into());
+        o.into()
+    });
+    let _ = js_sys::Reflect::set(&test_hooks(), &"mapPoint".into(), pos.as_ref());
+    pos.forget();
+    // Test hook: ids of the markers drawn highlighted.
+    let hl = Closure::<dyn Fn() -> js_sys::Array>::new(move || {
+        let out = js_sys::Array::new();
+        let Some(state) = STATE.with(|s| s.get()) else { return out };
+        let mask = state.filter_mask_untracked();
+        let v = state.view.get_untracked();
+        let input = MapInputs { mask: &mask, range: (v.start, v.end), selected_event: state.selected.get_untracked(), selected_place: state.place.get_untracked(), hovered_place: None };
+        let (layers, _) = build(state.atlas, &input, &state.theme_untracked());
+        for p in layers.places.iter().filter(|p| p.highlighted) {
+            out.push(&JsValue::from_str(&p.id));
+        }
+        out
+    });
+    let _ = js_sys::Reflect::set(&test_hooks(), &"mapHighlighted".into(), hl.as_ref());
+    hl.forget();
     let _ = js_sys::Reflect::set(&w, &"__atlasBench".into(), &bench);
 }
 

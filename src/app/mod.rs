@@ -162,3 +162,16 @@ pub fn extra_svg(state: &AppState, which: &str) -> Option<String> {
         _ => None,
     }
 }
+
+/// `window.__atlasTest`: hooks the browser tests use to find where things are drawn.
+pub fn test_hooks() -> JsValue {
+    let Some(w) = web_sys::window() else { return JsValue::NULL };
+    if let Ok(v) = js_sys::Reflect::get(&w, &"__atlasTest".into()) {
+        if v.is_object() {
+            return v;
+        }
+    }
+    let o: JsValue = js_sys::Object::new().into();
+    let _ = js_sys::Reflect::set(&w, &"__atlasTest".into(), &o);
+    o
+}

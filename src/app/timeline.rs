@@ -3,6 +3,7 @@
 //! redraws (at most one per animation frame, only when something changed).
 
 use super::canvas::draw_on;
+use super::test_hooks;
 use super::state::{full_view, use_state};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
 use crate::timeline_layout::{ensure_event_visible, first_event, last_event, layout, next_event, Dir, Hit, TimelineLayout};
@@ -292,10 +293,16 @@ pub fn Timeline() -> impl IntoView {
 
 /// `window.__atlasBench.timeline(frames, n)`: redraws the timeline `frames` times (with a
 /// generated dataset of `n` events when `n` > 0) and returns each frame's time in ms.
+fn surface_for_hook(surface: &Surface) -> std::cell::Ref<'_, Option<TimelineLayout>> {
+    surface.layout.borrow()
+}
+
 fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>) {
     let Some(w) = web_sys::window() else { return };
     let bench = js_sys::Reflect::get(&w, &"__atlasBench".into()).ok().filter(|v| v.is_object()).unwrap_or_else(|| js_sys::Object::new().into());
+    let surface2 = surface.clone();
     let f = Closure::<dyn Fn(u32, u32) -> js_sys::Array>::new(move |frames: u32, n: u32| {
+        let surface = &surface2;
         let out = js_sys::Array::new();
         let Some(c) = canvas_ref.get_untracked() else { return out };
         let state = use_state_untracked();
@@ -309,14 +316,29 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
             let mut v = original;
             v.pan_px(((k % 40) as f64 - 20.0) * 3.0);
             state.view.update_untracked(|x| *x = v);
-            out.push(&JsValue::from_f64(redraw(&c, &surface)));
+            out.push(&JsValue::from_f64(redraw(&c, surface)));
         }
         state.view.update_untracked(|x| *x = original);
         STATE.with(|s| s.set(Some(state)));
-        redraw(&c, &surface);
+        redraw(&c, surface);
         out
     });
     let _ = js_sys::Reflect::set(&bench, &"timeline".into(), f.as_ref());
     f.forget();
+    // Test hook: where an event's mark is drawn now (CSS px in the canvas), and whether it is
+    // part of a cluster; null when off-screen.
+    let pos = Closure::<dyn Fn(String) -> JsValue>::new(move |id: String| {
+        let state = use_state_untracked();
+        let Some(i) = state.atlas.event_index(&id) else { return JsValue::NULL };
+        let lay = surface_for_hook(&surface);
+        let Some(m) = lay.as_ref().and_then(|l| l.mark_of(i).cloned()) else { return JsValue::NULL };
+        let o = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&o, &"x".into(), &m.x.into());
+        let _ = js_sys::Reflect::set(&o, &"y".into(), &m.y.into());
+        let _ = js_sys::Reflect::set(&o, &"cluster".into(), &m.is_cluster().into());
+        o.into()
+    });
+    let _ = js_sys::Reflect::set(&test_hooks(), &"timelineMark".into(), pos.as_ref());
+    pos.forget();
     let _ = js_sys::Reflect::set(&w, &"__atlasBench".into(), &bench);
 }

@@ -1,1 +1,72 @@
-fn main(){}
+//! The project's task runner: `cargo xtask <command>` (alias in .cargo/config.toml).
+
+mod bench;
+mod checkdata;
+mod dist;
+mod geodata;
+mod server;
+mod test;
+mod tools;
+mod util;
+
+const HELP: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  serve                 install what is missing, then `trunk serve` (debug build, rebuilt on change)
+                        on http://127.0.0.1:8080/
+  dist                  release build into dist/ (relative paths); prints each file's size, raw and gzip
+  check-data [DIR]      validate the data files in data/ (or DIR); every error, one per line
+  test [--browser-only] [--no-build] [--grep TEXT]
+                        cargo test --workspace, check-data, dist, then the browser tests
+                        (e2e/run.mjs in headless Chromium against dist/); ends with a SUMMARY line
+  bench [--no-build] [--loads N]
+                        cold loads to the atlas-ready mark, window.__atlasBench, first-visit bytes;
+                        writes bench-output/bench.json
+  serve-static [DIR] [--prefix /p/] [--port N]
+                        serve DIR (default dist/) with the tests' static server
+  geodata [...]         make data/geo/region.json (see xtask/src/geodata.rs)
+";
+
+fn serve(_args: &[String]) -> util::Res {
+    let tools = tools::ensure_build_tools()?;
+    // A dist folder of its own, so the debug build never replaces the release bundle in dist/.
+    util::run(tools.trunk().args([
+        "serve",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        "8080",
+        "--offline",
+        "--disable-address-lookup",
+        "--dist",
+        "target/serve-dist",
+    ]))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        eprint!("{HELP}");
+        std::process::exit(2);
+    };
+    let rest = &args[1..];
+    let result = match cmd.as_str() {
+        "serve" => serve(rest),
+        "dist" => dist::cmd_dist(rest),
+        "check-data" => checkdata::cmd_check_data(rest),
+        "test" => test::cmd_test(rest),
+        "bench" => bench::cmd_bench(rest),
+        "serve-static" => server::serve_static(rest),
+        "geodata" => geodata::run(rest),
+        "help" | "-h" | "--help" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{HELP}")),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}

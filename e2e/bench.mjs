@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// Browser benchmark, run by `cargo xtask bench` (which adds first-visit bytes and prints the table).
+//
+//   BASE_URL=http://127.0.0.1:PORT/ BENCH_OUT=bench-output/browser.json node e2e/bench.mjs
+//
+// 1. BENCH_LOADS (default 10) cold loads, each in a fresh browser context (empty cache): time
+//    from navigation start to the app's performance.mark('atlas-ready'), DOMContentLoaded and
+//    load; the URLs the first load fetched.
+// 2. Every function on window.__atlasBench, called as fn(frames, n) with n = 0 (the real data)
+//    and n = 10000 (a generated dataset), in a fresh page each; it returns the time of each
+//    frame in ms (an array, or a single number). Missing: "n/a".
+
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isReadyScript, launchBrowser } from './lib.mjs';
+
+const BASE_URL = process.env.BASE_URL;
+const LOADS = Number(process.env.BENCH_LOADS || 10);
+const OUT = resolve(process.env.BENCH_OUT || 'bench-output/browser.json');
+const FRAMES = Number(process.env.BENCH_FRAMES || 60);
+const SIZES = [0, 10_000];
+const TIMEOUT = 60_000;
+
+if (!BASE_URL) {
+  console.error('BASE_URL is not set; `cargo xtask bench` sets it');
+  process.exit(2);
+}
+
+const median = (xs) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const quantile = (xs, q) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+};
+const summary = (xs) => ({
+  samples: xs,
+  median: median(xs),
+  min: xs.length ? Math.min(...xs) : null,
+  max: xs.length ? Math.max(...xs) : null,
+});
+const fmt = (x) => (x == null ? 'n/a' : `${x.toFixed(1)} ms`);
+
+async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'UTC' });
+  await context.route((url) => !/^(data|blob):/.test(url.protocol) && url.hostname !== '127.0.0.1', (r) => r.abort());
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return { context, page, errors };
+}
+
+async function coldLoad(browser, collectUrls) {
+  const { context, page, errors } = await newPage(browser);
+  const urls = [];
+  if (collectUrls) page.on('request', (r) => urls.push(r.url()));
+  try {
+    await page.goto(BASE_URL, { waitUntil: 'load', timeout: TIMEOUT });
+    await page.waitForFunction(isReadyScript, null, { timeout: TIMEOUT });
+    const t = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const mark = performance.getEntriesByName('atlas-ready', 'mark')[0];
+      return {
+        ready: mark ? mark.startTime : null,
+        dcl: nav ? nav.domContentLoadedEventEnd : null,
+        load: nav ? nav.loadEventEnd : null,
+        heap: performance.memory ? performance.memory.usedJSHeapSize : null,
+      };
+    });
+    return { ...t, urls, errors };
+  } finally {
+    await context.close();
+  }
+}
+
+async function benchFunctions(browser) {
+  // Which functions exist?
+  const probe = await newPage(browser);
+  let names = [];
+  try {
+    await probe.page.goto(BASE_URL, { waitUntil: 'load', timeout: TIMEOUT });
+    await probe.page.waitForFunction(isReadyScript, null, { timeout: TIMEOUT });
+    names = await probe.page.evaluate(() =>
+      window.__atlasBench && typeof window.__atlasBench === 'object'
+        ? Object.keys(window.__atlasBench).filter((k) => typeof window.__atlasBench[k] === 'function')
+        : [],
+    );
+  } finally {
+    await probe.context.close();
+  }
+  const results = {};
+  for (const name of names.sort()) {
+    for (const n of SIZES) {
+      const key = `${name} n=${n || 'real'}`;
+      const { context, page } = await newPage(browser);
+      try {
+        await page.goto(BASE_URL, { waitUntil: 'load', timeout: TIMEOUT });
+        await page.waitForFunction(isReadyScript, null, { timeout: TIMEOUT });
+        const raw = await page.evaluate(
+          ([name, frames, n]) => {
+            const r = window.__atlasBench[name](frames, n);
+            return Array.isArray(r) || ArrayBuffer.isView(r) ? Array.from(r, Number) : typeof r === 'number' ? [r] : null;
+          },
+          [name, FRAMES, n],
+        );
+        if (!raw || !raw.length) {
+          results[key] = { error: 'returned no frame times' };
+        } else {
+          results[key] = {
+            frames: raw.length,
+            median_ms: median(raw),
+            p95_ms: quantile(raw, 0.95),
+            max_ms: Math.max(...raw),
+            samples_ms: raw,
+          };
+        }
+      } catch (e) {
+        results[key] = { error: String(e.message || e).split('\n')[0] };
+      } finally {
+        await context.close();
+      }
+      console.log(`__atlasBench.${key}: ${results[key].error ? 'error: ' + results[key].error : `median ${fmt(results[key].median_ms)}, p95 ${fmt(results[key].p95_ms)}`}`);
+    }
+  }
+  if (!names.length) console.log('__atlasBench: n/a');
+  return results;
+}
+
+async function main() {
+  const { browser, close } = await launchBrowser();
+  const report = { chromium: browser.version(), base_url: BASE_URL, frames: FRAMES };
+  try {
+    const ready = [], dcl = [], load = [];
+    let firstUrls = [], heap = null;
+    const errors = new Set();
+    for (let i = 0; i < LOADS; i++) {
+      const r = await coldLoad(browser, i === 0);
+      if (i === 0) {
+        firstUrls = r.urls;
+        heap = r.heap;
+      }
+      r.errors.forEach((e) => errors.add(e));
+      if (r.ready != null) ready.push(r.ready);
+      if (r.dcl != null) dcl.push(r.dcl);
+      if (r.load != null) load.push(r.load);
+      console.log(`cold load ${i + 1}/${LOADS}: atlas-ready ${fmt(r.ready)}`);
+    }
+    report.loads = { ready_ms: summary(ready), dom_content_loaded_ms: summary(dcl), load_event_ms: summary(load) };
+    report.first_visit_urls = firstUrls;
+    report.js_heap_used_bytes = heap;
+    report.console_errors = [...errors];
+    report.atlas_bench = await benchFunctions(browser);
+  } finally {
+    await close();
+  }
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, JSON.stringify(report, null, 2) + '\n');
+  console.log(`atlas-ready median of ${LOADS} cold loads: ${fmt(report.loads.ready_ms.median)}`);
+  if (report.console_errors.length) console.log(`console errors during loads:\n  ${report.console_errors.join('\n  ')}`);
+  console.log(`wrote ${OUT}`);
+}
+
+main().catch((e) => {
+  console.error(e.stack || e);
+  process.exit(1);
+});

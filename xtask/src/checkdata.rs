@@ -1,0 +1,70 @@
+//! `cargo xtask check-data [dir]`: the app's own validation, on the files in data/ (or `dir`).
+
+use crate::util::{root, Res};
+use std::path::PathBuf;
+
+/// Loads and validates; Ok(summary line) or Err(one line per problem).
+pub fn check(dir: &std::path::Path) -> Result<String, Vec<String>> {
+    let mut files = Vec::new();
+    let mut read_errors = Vec::new();
+    for name in pakru_atlas::data::FILES {
+        match std::fs::read_to_string(dir.join(name)) {
+            Ok(text) => files.push((name, text)),
+            // Missing files are reported by `load` itself.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => read_errors.push(format!("{name}: {e}")),
+        }
+    }
+    if !read_errors.is_empty() {
+        return Err(read_errors);
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    match pakru_atlas::data::load(&refs) {
+        Ok(a) => Ok(format!(
+            "data OK: {} events, {} places, {} sources, {} eras, {} series, {} student rows",
+            a.events.len(),
+            a.places.len(),
+            a.sources.len(),
+            a.eras.len(),
+            a.series.len(),
+            a.students.len()
+        )),
+        Err(errors) => Err(errors.iter().map(|e| e.to_string()).collect()),
+    }
+}
+
+pub fn cmd_check_data(args: &[String]) -> Res {
+    let dir = args.first().map(PathBuf::from).unwrap_or_else(|| root().join("data"));
+    match check(&dir) {
+        Ok(line) => {
+            println!("{line}");
+            Ok(())
+        }
+        Err(lines) => {
+            for l in &lines {
+                println!("{l}");
+            }
+            Err(format!("{} data error(s) in {}", lines.len(), dir.display()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn committed_data_is_valid() {
+        let r = super::check(&crate::util::root().join("data"));
+        assert!(r.is_ok(), "{:#?}", r.err());
+    }
+
+    #[test]
+    fn reports_missing_files() {
+        let dir = std::env::temp_dir().join(format!("xtask-empty-data-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let errors = super::check(&dir).unwrap_err();
+        for name in pakru_atlas::data::FILES {
+            assert!(errors.iter().any(|e| e.contains(name) && e.contains("missing")), "{name}: {errors:#?}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,176 @@
+//! `cargo xtask test`: every test, native and in Chromium.
+//!
+//! Steps, in order: tools (installs what is missing), `cargo test --workspace`, the data check,
+//! the release build into dist/, then the browser tests (`node e2e/run.mjs`) against dist/
+//! served twice by the static server: at the root (`BASE_URL`) and under a sub-path
+//! (`SUBPATH_BASE_URL`, as a university would embed it). A failing native step does not stop
+//! the later ones; a failed build skips the browser tests. Ends with one SUMMARY line.
+//!
+//! Options: `--browser-only` (skip cargo test and the data check), `--no-build` (use the
+//! dist/ already there), `--grep TEXT` (only browser tests whose name contains TEXT).
+
+use crate::util::{root, run_tee, Res, Steps};
+use std::process::Command;
+
+pub const SUBPATH: &str = "/university/pages/atlas/";
+
+#[derive(Default, Debug, PartialEq)]
+pub struct Counts {
+    pub passed: u64,
+    pub failed: u64,
+}
+
+/// Sums every `test result: ok. N passed; M failed; ...` line of cargo test's output.
+pub fn parse_cargo_counts(out: &str) -> Counts {
+    let mut c = Counts::default();
+    for line in out.lines() {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else { continue };
+        for part in rest.split(';') {
+            let words: Vec<&str> = part.split_whitespace().collect();
+            let n = |i: usize| words.get(i).and_then(|w| w.parse::<u64>().ok()).unwrap_or(0);
+            match words.as_slice() {
+                [.., _, "passed"] => c.passed += n(words.len() - 2),
+                [.., _, "failed"] => c.failed += n(words.len() - 2),
+                _ => {}
+            }
+        }
+    }
+    c
+}
+
+/// The browser runner's last `browser: N passed, M failed[, K skipped]` line.
+pub fn parse_browser_counts(out: &str) -> Option<Counts> {
+    let line = out.lines().rev().find_map(|l| l.trim().strip_prefix("browser: "))?;
+    let mut c = Counts::default();
+    for part in line.split(',') {
+        let mut w = part.split_whitespace();
+        let n = w.next()?.parse::<u64>().ok()?;
+        match w.next()? {
+            "passed" => c.passed = n,
+            "failed" => c.failed = n,
+            _ => {}
+        }
+    }
+    Some(c)
+}
+
+pub struct Options {
+    pub browser_only: bool,
+    pub no_build: bool,
+    pub grep: Option<String>,
+}
+
+fn parse_options(args: &[String]) -> Res<Options> {
+    let mut o = Options { browser_only: false, no_build: false, grep: None };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--browser-only" => o.browser_only = true,
+            "--no-build" => o.no_build = true,
+            "--grep" => o.grep = Some(it.next().ok_or("--grep needs a value")?.clone()),
+            _ => return Err(format!("unknown option {a} (expected --browser-only, --no-build, --grep TEXT)")),
+        }
+    }
+    Ok(o)
+}
+
+pub fn cmd_test(args: &[String]) -> Res {
+    let opts = parse_options(args)?;
+    let root = root();
+    let mut steps = Steps::default();
+    let mut failures: Vec<String> = Vec::new();
+    let mut native = Counts::default();
+    let mut browser: Option<Counts> = None;
+
+    let tools = steps.run("tools", crate::tools::ensure_build_tools)?;
+    let chrome = steps.run("chromium", crate::tools::ensure_chromium)?;
+
+    if !opts.browser_only {
+        let r = steps.run("cargo test --workspace", || {
+            let (ok, out) = run_tee(Command::new("cargo").args(["test", "--workspace"]).current_dir(&root))?;
+            native = parse_cargo_counts(&out);
+            if ok { Ok(()) } else { Err("cargo test failed".into()) }
+        });
+        if let Err(e) = r {
+            failures.push(e);
+        }
+        if let Err(e) = steps.run("check-data", || crate::checkdata::cmd_check_data(&[])) {
+            failures.push(e);
+        }
+    }
+
+    let dist = if opts.no_build {
+        let d = root.join("dist");
+        if d.join("index.html").is_file() { Ok(d) } else { Err("--no-build but dist/index.html is missing".to_string()) }
+    } else {
+        steps.run("trunk build --release", || crate::dist::build(&tools))
+    };
+    match dist {
+        Err(e) => failures.push(format!("dist: {e}; browser tests not run")),
+        Ok(dist) => {
+            crate::dist::print_sizes(&format!("{}:", dist.display()), &crate::dist::sizes(&dist)?);
+            let r = steps.run("browser tests", || {
+                let at_root = crate::server::start(&dist, "/", 0).map_err(|e| e.to_string())?;
+                let at_sub = crate::server::start(&dist, SUBPATH, 0).map_err(|e| e.to_string())?;
+                println!("serving dist/ at {} and {}", at_root.url(), at_sub.url());
+                let mut cmd = Command::new("node");
+                cmd.arg("e2e/run.mjs")
+                    .current_dir(&root)
+                    .env("BASE_URL", at_root.url())
+                    .env("SUBPATH_BASE_URL", at_sub.url())
+                    .env("CHROME", &chrome)
+                    .env("OUT_DIR", root.join("test-output"));
+                if let Some(g) = &opts.grep {
+                    cmd.args(["--grep", g]);
+                }
+                let (ok, out) = run_tee(&mut cmd)?;
+                browser = parse_browser_counts(&out);
+                if browser.is_none() {
+                    return Err("the browser runner printed no `browser: N passed, M failed` line".into());
+                }
+                if ok { Ok(()) } else { Err("browser tests failed".into()) }
+            });
+            if let Err(e) = r {
+                failures.push(e);
+            }
+        }
+    }
+
+    steps.print();
+    for f in &failures {
+        println!("FAILED: {f}");
+    }
+    let b = browser.unwrap_or_default();
+    let native_part = if opts.browser_only {
+        "native skipped".to_string()
+    } else {
+        format!("native {} passed, {} failed", native.passed, native.failed)
+    };
+    println!("SUMMARY: {native_part}; browser {} passed, {} failed", b.passed, b.failed);
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} step(s) failed", failures.len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_cargo_results() {
+        let out = "running 3 tests\n\
+            test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\
+            test result: FAILED. 10 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out\n\
+            test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\n";
+        assert_eq!(parse_cargo_counts(out), Counts { passed: 13, failed: 2 });
+    }
+
+    #[test]
+    fn reads_browser_line() {
+        let out = "ok - a\nFAIL - b: x\nbrowser: 1 passed, 1 failed, 2 skipped\n";
+        assert_eq!(parse_browser_counts(out), Some(Counts { passed: 1, failed: 1 }));
+        assert_eq!(parse_browser_counts("nothing"), None);
+    }
+}

@@ -1,0 +1,307 @@
+//! Installing what the build and the tests need, only where it is missing or at the wrong
+//! version. Every install says what it does.
+//!
+//! - `wasm32-unknown-unknown` (rustup)
+//! - Trunk 0.21 (`cargo install trunk --version ~0.21 --locked`)
+//! - wasm-bindgen-cli at exactly Cargo.lock's `wasm-bindgen` version, which Trunk.toml must name
+//! - Node.js >= 20 and the npm packages of package-lock.json (`npm ci`, re-run when the lock
+//!   changes): playwright-core and binaryen
+//! - wasm-opt at Trunk.toml's version: the system's if it matches, else binaryen's from
+//!   node_modules through a small shim put first on Trunk's PATH
+//! - Chromium (Debian's, with apt-get as root; elsewhere `CHROME`)
+
+use crate::util::{output_of, root, run, Res};
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const TRUNK_SERIES: &str = "0.21.";
+const NODE_MIN_MAJOR: u32 = 20;
+
+/// What the Trunk commands need: the PATH to give them (with the wasm-opt shim first).
+pub struct Toolchain {
+    pub path_env: OsString,
+}
+
+impl Toolchain {
+    /// A `trunk` command with the right PATH, run from the repository root.
+    pub fn trunk(&self) -> Command {
+        let mut c = Command::new("trunk");
+        c.current_dir(root()).env("PATH", &self.path_env);
+        c
+    }
+}
+
+/// Everything Trunk needs (the wasm target, trunk, wasm-bindgen, node packages, wasm-opt).
+pub fn ensure_build_tools() -> Res<Toolchain> {
+    ensure_wasm_target()?;
+    ensure_trunk()?;
+    ensure_wasm_bindgen()?;
+    ensure_node()?;
+    ensure_npm_packages()?;
+    let path_env = ensure_wasm_opt()?;
+    Ok(Toolchain { path_env })
+}
+
+fn is_debian_root() -> bool {
+    Path::new("/etc/debian_version").exists() && output_of("id", &["-u"]).as_deref() == Some("0")
+}
+
+fn apt_install(packages: &[&str]) -> Res {
+    println!("installing Debian packages: {}", packages.join(" "));
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends"]).args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+pub fn ensure_wasm_target() -> Res {
+    match output_of("rustup", &["target", "list", "--installed"]) {
+        Some(list) if list.lines().any(|l| l.trim() == WASM_TARGET) => {
+            println!("ok: rust target {WASM_TARGET}");
+            Ok(())
+        }
+        Some(_) => {
+            println!("installing rust target {WASM_TARGET}");
+            run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+        }
+        None => {
+            // No rustup: trust that the toolchain has the target (the build will say if not).
+            println!("note: rustup not found; assuming the toolchain has {WASM_TARGET}");
+            Ok(())
+        }
+    }
+}
+
+pub fn ensure_trunk() -> Res {
+    let v = output_of("trunk", &["--version"]);
+    if let Some(v) = &v {
+        if v.split_whitespace().nth(1).is_some_and(|x| x.starts_with(TRUNK_SERIES)) {
+            println!("ok: {v}");
+            return Ok(());
+        }
+    }
+    println!(
+        "installing trunk 0.21 (found: {}); this compiles for several minutes",
+        v.as_deref().unwrap_or("none")
+    );
+    run(Command::new("cargo").args(["install", "trunk", "--version", "~0.21", "--locked"]))
+}
+
+/// The version of `package` in Cargo.lock (there must be exactly one).
+pub fn cargo_lock_version(package: &str) -> Res<String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut versions = Vec::new();
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == format!("name = \"{package}\"") {
+            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+                versions.push(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    match versions.as_slice() {
+        [v] => Ok(v.clone()),
+        [] => Err(format!("Cargo.lock has no package `{package}` (run `cargo generate-lockfile`?)")),
+        _ => Err(format!("Cargo.lock has several versions of `{package}`: {}", versions.join(", "))),
+    }
+}
+
+/// A `key = "value"` of Trunk.toml's `[tools]` table.
+pub fn trunk_toml_tool(key: &str) -> Res<Option<String>> {
+    let text = fs::read_to_string(root().join("Trunk.toml")).map_err(|e| format!("Trunk.toml: {e}"))?;
+    let mut section = String::new();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.starts_with('[') {
+            section = line.to_string();
+        } else if section == "[tools]" {
+            if let Some((k, v)) = line.split_once('=') {
+                if k.trim() == key {
+                    return Ok(Some(v.trim().trim_matches('"').to_string()));
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+pub fn ensure_wasm_bindgen() -> Res {
+    let want = cargo_lock_version("wasm-bindgen")?;
+    match trunk_toml_tool("wasm_bindgen")? {
+        Some(v) if v == want => {}
+        Some(v) => {
+            return Err(format!(
+                "Trunk.toml sets [tools] wasm_bindgen = \"{v}\" but Cargo.lock has wasm-bindgen {want}: \
+                 set wasm_bindgen = \"{want}\" in Trunk.toml"
+            ))
+        }
+        None => {
+            return Err(format!(
+                "Trunk.toml has no [tools] wasm_bindgen: add wasm_bindgen = \"{want}\" (Cargo.lock's version)"
+            ))
+        }
+    }
+    let found = output_of("wasm-bindgen", &["--version"]);
+    if found.as_deref().and_then(|v| v.split_whitespace().nth(1)) == Some(want.as_str()) {
+        println!("ok: wasm-bindgen {want}");
+        return Ok(());
+    }
+    println!(
+        "installing wasm-bindgen-cli {want} (found: {}); this compiles for several minutes",
+        found.as_deref().unwrap_or("none")
+    );
+    // No --locked: one of its locked dependencies is missing from the registry index.
+    run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &format!("={want}")]))
+}
+
+pub fn ensure_node() -> Res {
+    let major = |v: &str| v.trim_start_matches('v').split('.').next().and_then(|m| m.parse::<u32>().ok());
+    let mut v = output_of("node", &["--version"]);
+    if v.is_none() && output_of("npm", &["--version"]).is_none() && is_debian_root() {
+        apt_install(&["nodejs", "npm"])?;
+        v = output_of("node", &["--version"]);
+    }
+    match v.as_deref().and_then(major) {
+        Some(m) if m >= NODE_MIN_MAJOR => {
+            println!("ok: node {}", v.unwrap());
+            if output_of("npm", &["--version"]).is_none() {
+                return Err("npm not found: install npm (Debian: apt-get install npm)".into());
+            }
+            Ok(())
+        }
+        _ => Err(format!(
+            "Node.js >= {NODE_MIN_MAJOR} is needed (found: {}); install it (nodejs from your OS or nodejs.org)",
+            v.as_deref().unwrap_or("none")
+        )),
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash for the npm stamp.
+fn fnv64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// `npm ci` when node_modules is missing or package-lock.json changed since the last one.
+pub fn ensure_npm_packages() -> Res {
+    let root = root();
+    let lock = fs::read(root.join("package-lock.json")).map_err(|e| format!("package-lock.json: {e}"))?;
+    let stamp_path = root.join("node_modules/.xtask-npm-stamp");
+    let want = format!("{:016x}", fnv64(&lock));
+    let have = fs::read_to_string(&stamp_path).unwrap_or_default();
+    let present = root.join("node_modules/playwright-core/package.json").exists()
+        && root.join("node_modules/binaryen/package.json").exists();
+    if present && have.trim() == want {
+        println!("ok: node_modules matches package-lock.json");
+        return Ok(());
+    }
+    println!(
+        "installing npm packages with `npm ci` ({})",
+        if present { "package-lock.json changed" } else { "node_modules missing" }
+    );
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root))?;
+    fs::write(&stamp_path, want).map_err(|e| format!("{}: {e}", stamp_path.display()))
+}
+
+/// The `version` field of an installed npm package.
+pub fn npm_package_version(name: &str) -> Option<String> {
+    let text = fs::read_to_string(root().join("node_modules").join(name).join("package.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("version")?.as_str().map(str::to_string)
+}
+
+/// Makes sure `wasm-opt --version` on Trunk's PATH reports Trunk.toml's `wasm_opt` version
+/// (Trunk would otherwise try to download it). Returns that PATH.
+pub fn ensure_wasm_opt() -> Res<OsString> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let Some(want) = trunk_toml_tool("wasm_opt")? else {
+        return Err("Trunk.toml has no [tools] wasm_opt (e.g. wasm_opt = \"version_132\")".into());
+    };
+    let want_num = want.strip_prefix("version_").unwrap_or(&want).to_string();
+    // Trunk reads the third word of `wasm-opt --version`: "wasm-opt version 132 (version_132)".
+    let system = output_of("wasm-opt", &["--version"]);
+    if system.as_deref().and_then(|v| v.split(' ').nth(2)) == Some(want_num.as_str()) {
+        println!("ok: system wasm-opt version {want_num}");
+        return Ok(path);
+    }
+    let npm_version = npm_package_version("binaryen").ok_or(
+        "node_modules/binaryen is missing: package.json must list binaryen (npm ci installs it)",
+    )?;
+    if npm_version.split('.').next() != Some(want_num.as_str()) {
+        return Err(format!(
+            "Trunk.toml wants wasm-opt {want} but package-lock.json has binaryen {npm_version}: \
+             make them agree (npm install --save-exact binaryen@{want_num}.0.0, or change Trunk.toml)"
+        ));
+    }
+    let shim_dir = root().join("target/xtask-bin");
+    let shim = shim_dir.join("wasm-opt");
+    let script = format!(
+        "#!/bin/sh\n# Written by cargo xtask: binaryen {npm_version} from npm, for Trunk.\nexec node \"{}\" \"$@\"\n",
+        root().join("node_modules/binaryen/bin/wasm-opt").display()
+    );
+    if fs::read_to_string(&shim).ok().as_deref() != Some(script.as_str()) {
+        fs::create_dir_all(&shim_dir).map_err(|e| format!("{}: {e}", shim_dir.display()))?;
+        fs::write(&shim, &script).map_err(|e| format!("{}: {e}", shim.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&shim, fs::Permissions::from_mode(0o755)).map_err(|e| e.to_string())?;
+        }
+        println!("wrote {} (wasm-opt from npm binaryen {npm_version})", shim.display());
+    }
+    println!(
+        "ok: wasm-opt version {want_num} from node_modules/binaryen (system: {})",
+        system.as_deref().unwrap_or("none")
+    );
+    let mut dirs = vec![shim_dir];
+    dirs.extend(std::env::split_paths(&path));
+    std::env::join_paths(dirs).map_err(|e| e.to_string())
+}
+
+/// The Chromium binary for the browser tests.
+pub fn ensure_chromium() -> Res<PathBuf> {
+    if let Some(c) = std::env::var_os("CHROME").filter(|c| !c.is_empty()) {
+        let c = PathBuf::from(c);
+        if !c.exists() {
+            return Err(format!("CHROME={} does not exist", c.display()));
+        }
+        println!("ok: Chromium from CHROME: {}", c.display());
+        return Ok(c);
+    }
+    let debian = PathBuf::from("/usr/bin/chromium");
+    if !debian.exists() {
+        if is_debian_root() {
+            apt_install(&["chromium", "chromium-driver", "binaryen"])?;
+        } else {
+            return Err("Chromium not found: install Debian's `chromium` package (apt-get install chromium) \
+                        or set CHROME to a Chromium/Chrome binary"
+                .into());
+        }
+    }
+    if !debian.exists() {
+        return Err("apt-get ran but /usr/bin/chromium is still missing".into());
+    }
+    println!("ok: {}", output_of("/usr/bin/chromium", &["--version"]).unwrap_or_else(|| "/usr/bin/chromium".into()));
+    Ok(debian)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fnv_is_stable() {
+        assert_eq!(super::fnv64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(super::fnv64(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn trunk_toml_names_cargo_lock_wasm_bindgen() {
+        let lock = super::cargo_lock_version("wasm-bindgen").unwrap();
+        assert_eq!(super::trunk_toml_tool("wasm_bindgen").unwrap(), Some(lock));
+    }
+}
