@@ -448,15 +448,16 @@ fn layout_eras(atlas: &Atlas, view: &TimeScale, plot: &PxRect) -> Vec<EraBand> {
         if x1 <= x0 {
             continue;
         }
-        // The name is centred over the band's visible part and must fit in it and clear the
-        // previous name (eras could overlap in the data).
-        let label = fit(&era.title, x1 - x0 - 8.0).and_then(|text| {
+        // The name is centred in the part of the band that the previous name leaves free (eras
+        // that meet in a year overlap by that year), cut with an ellipsis or dropped if it
+        // cannot fit.
+        let left = (x0 + 4.0).max(last_right + 6.0);
+        let avail = x1 - 4.0 - left;
+        let label = fit(&era.title, avail).map(|text| {
             let w = text.chars().count() as f64 * CHAR_W;
-            let x = (x0 + x1) / 2.0;
-            (x - w / 2.0 >= last_right + 6.0).then(|| {
-                last_right = x + w / 2.0;
-                Label { text, x, y: ERA_ROW / 2.0 }
-            })
+            let x = left + avail / 2.0;
+            last_right = x + w / 2.0;
+            Label { text, x, y: ERA_ROW / 2.0 }
         });
         out.push(EraBand { era: k, rect: PxRect { x0, y0: 0.0, x1, y1: plot.y1 }, fill: k % 2, label });
     }
@@ -938,5 +939,22 @@ pub(crate) mod tests {
         assert_eq!(fit("Cold War", 100.0).as_deref(), Some("Cold War"));
         assert_eq!(fit("Cold War", 35.0).as_deref(), Some("Cold…"));
         assert_eq!(fit("Cold War", 20.0), None);
+    }
+}
+
+#[cfg(test)]
+mod real_data_tests {
+    use super::*;
+
+    /// Regression: eras that meet in a year overlap by that year, and the name of the Afghan-war
+    /// era used to be dropped at 1280 px because the previous (centred) name reached into it.
+    #[test]
+    fn every_era_is_named_at_desktop_width() {
+        let atlas = crate::data::load_embedded().unwrap();
+        let (lo, hi) = atlas.year_range();
+        let view = TimeScale::full(crate::scale::Limits::covering(lo, hi));
+        let l = layout(&atlas, &view, 1180.0, 380.0, &vec![true; atlas.events.len()]);
+        let named = l.eras.iter().filter(|e| e.label.is_some()).count();
+        assert_eq!(named, atlas.eras.len(), "{:?}", l.eras.iter().map(|e| e.label.as_ref().map(|l| l.text.clone())).collect::<Vec<_>>());
     }
 }
