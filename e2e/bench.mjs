@@ -17,8 +17,13 @@ import { isReadyScript, launchBrowser } from './lib.mjs';
 const BASE_URL = process.env.BASE_URL;
 const LOADS = Number(process.env.BENCH_LOADS || 10);
 const OUT = resolve(process.env.BENCH_OUT || 'bench-output/browser.json');
-const FRAMES = Number(process.env.BENCH_FRAMES || 60);
+const FRAMES = Number(process.env.BENCH_FRAMES || 240);
 const SIZES = [0, 10_000];
+// What the second argument means for each bench function, and how to label the runs.
+const RUNS = {
+  timeline: [[0, 'real data'], [10_000, '10,000 generated events']],
+  map: [[0, 'static, 1280×800 canvas'], [1, 'during a pan, 1280×800 canvas']],
+};
 const TIMEOUT = 60_000;
 
 if (!BASE_URL) {
@@ -70,6 +75,7 @@ async function coldLoad(browser, collectUrls) {
         dcl: nav ? nav.domContentLoadedEventEnd : null,
         load: nav ? nav.loadEventEnd : null,
         heap: performance.memory ? performance.memory.usedJSHeapSize : null,
+        wasm: window.__atlasTest && window.__atlasTest.wasmMemoryBytes ? window.__atlasTest.wasmMemoryBytes() : null,
       };
     });
     return { ...t, urls, errors };
@@ -95,14 +101,19 @@ async function benchFunctions(browser) {
   }
   const results = {};
   for (const name of names.sort()) {
-    for (const n of SIZES) {
-      const key = `${name} n=${n || 'real'}`;
+    for (const [n, label] of RUNS[name] || SIZES.map((n) => [n, `n=${n || 'real'}`])) {
+      const key = `${name} ${label}`;
       const { context, page } = await newPage(browser);
       try {
         await page.goto(BASE_URL, { waitUntil: 'load', timeout: TIMEOUT });
         await page.waitForFunction(isReadyScript, null, { timeout: TIMEOUT });
         const raw = await page.evaluate(
           ([name, frames, n]) => {
+            // The map is measured on a 1280×800 canvas, whatever the page layout gives it.
+            if (name === 'map') {
+              const c = document.getElementById('map');
+              if (c) { c.style.width = '1280px'; c.style.height = '800px'; }
+            }
             const r = window.__atlasBench[name](frames, n);
             return Array.isArray(r) || ArrayBuffer.isView(r) ? Array.from(r, Number) : typeof r === 'number' ? [r] : null;
           },
@@ -143,6 +154,7 @@ async function main() {
       if (i === 0) {
         firstUrls = r.urls;
         heap = r.heap;
+        report.wasm_memory_bytes = r.wasm;
       }
       r.errors.forEach((e) => errors.add(e));
       if (r.ready != null) ready.push(r.ready);

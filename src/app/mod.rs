@@ -173,5 +173,10 @@ pub fn test_hooks() -> JsValue {
     }
     let o: JsValue = js_sys::Object::new().into();
     let _ = js_sys::Reflect::set(&w, &"__atlasTest".into(), &o);
+    let mem = Closure::<dyn Fn() -> f64>::new(|| {
+        wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+    });
+    let _ = js_sys::Reflect::set(&o, &"wasmMemoryBytes".into(), mem.as_ref());
+    mem.forget();
     o
 }

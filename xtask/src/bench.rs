@@ -113,6 +113,10 @@ fn print_table(r: &Value) {
         "JS heap used after ready".into(),
         r["js_heap_used_bytes"].as_u64().map(human_bytes).unwrap_or_else(|| "n/a".into()),
     ));
+    rows.push((
+        "wasm linear memory after ready".into(),
+        r["wasm_memory_bytes"].as_u64().map(human_bytes).unwrap_or_else(|| "n/a".into()),
+    ));
     let fv = &r["first_visit_bytes"];
     rows.push((
         "first-visit bytes raw / gzip".into(),
