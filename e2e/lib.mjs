@@ -118,7 +118,7 @@ export async function canvasNotBlank(page, selector, { minColors = 3, minPixels 
   return stats;
 }
 
-/** Hostname check used by the runner and specs: only this machine. */
+/** Hostname check used by the runner and specs: only this machine (file: for the single-file build). */
 export function isLocalURL(url) {
   let u;
   try {
@@ -126,7 +126,7 @@ export function isLocalURL(url) {
   } catch {
     return false;
   }
-  if (['data:', 'blob:', 'about:'].includes(u.protocol)) return true;
+  if (['data:', 'blob:', 'about:', 'file:'].includes(u.protocol)) return true;
   return u.hostname === '127.0.0.1';
 }
 

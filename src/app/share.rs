@@ -97,14 +97,16 @@ fn app_base() -> (String, String) {
 }
 
 /// The copy-paste snippet for embedding: an iframe with a title, and a listener that accepts
-/// only a number, only from the app's origin.
+/// only a number, only from the app's origin and only from that iframe.
 pub fn embed_snippet(origin: &str, base: &str) -> String {
     format!(
         r#"<iframe id="pakru-atlas" src="{base}?embed=1" title="Pakistan–Russia Relations Atlas" style="width:100%;height:900px;border:0" loading="lazy"></iframe>
 <script>
 window.addEventListener("message", function (e) {{
-  if (e.origin !== "{origin}" || typeof e.data !== "number" || !isFinite(e.data) || e.data <= 0) return;
-  document.getElementById("pakru-atlas").style.height = Math.ceil(Math.min(e.data, 20000)) + "px";
+  var frame = document.getElementById("pakru-atlas");
+  if (e.origin !== "{origin}" || e.source !== frame.contentWindow) return;
+  if (typeof e.data !== "number" || !isFinite(e.data) || e.data <= 0) return;
+  frame.style.height = Math.ceil(Math.min(e.data, 20000)) + "px";
 }});
 </script>"#
     )
@@ -183,7 +185,8 @@ pub fn ShareBar() -> impl IntoView {
 }
 
 /// In embed mode, tells the embedding page the content height whenever it changes. Sends a
-/// bare number and nothing else.
+/// bare number and nothing else. The height is the root element's box, not its scrollHeight:
+/// that one is never less than the frame, so the frame could grow but never shrink.
 pub fn report_height() {
     let Some(w) = web_sys::window() else { return };
     let Ok(Some(parent)) = w.parent() else { return };
@@ -194,7 +197,7 @@ pub fn report_height() {
     let last = std::rc::Rc::new(std::cell::Cell::new(0i32));
     let target = body.clone();
     let cb = Closure::<dyn Fn()>::new(move || {
-        let h = target.scroll_height().max(target.get_bounding_client_rect().height().ceil() as i32);
+        let h = target.get_bounding_client_rect().height().ceil() as i32;
         if h != last.get() {
             last.set(h);
             let _ = parent.post_message(&JsValue::from_f64(h as f64), "*");

@@ -1,4 +1,11 @@
 //! `cargo xtask dist`: the release bundle in dist/ and its sizes.
+//!
+//! After `trunk build --release` into dist/ (relative paths: it works from any directory of a
+//! web server), [`build`] also
+//! - makes dist/ CSP-clean and offline-capable (boot script out of index.html, CSP meta,
+//!   manifest and icons from web/, service worker precaching every file): [`crate::offline`];
+//! - writes `dist-single/pakru-atlas.html`, the self-contained single file: [`crate::single`];
+//! - zips dist/ into `pakru-atlas-<version>.zip` beside it: [`crate::zipfile`].
 
 use crate::tools::Toolchain;
 use crate::util::{human_bytes, root, run, Res};
@@ -13,14 +20,43 @@ pub struct FileSize {
     pub gzip: u64,
 }
 
-/// `trunk build --release --offline --dist dist --public-url ./`.
+pub const PACKAGE: &str = "pakru-atlas";
+
+/// `trunk build --release --offline --dist dist --public-url ./`, then [`bundle`].
 pub fn build(tools: &Toolchain) -> Res<PathBuf> {
     let dist = root().join("dist");
     run(tools.trunk().args(["build", "--release", "--offline", "--dist", "dist", "--public-url", "./"]))?;
     if !dist.join("index.html").is_file() {
         return Err("trunk build finished but dist/index.html is missing".into());
     }
+    bundle(&dist)?;
     Ok(dist)
+}
+
+/// What [`bundle`] made besides dist/.
+pub struct Bundle {
+    pub processed: crate::offline::Processed,
+    pub zip: PathBuf,
+    pub zip_bytes: u64,
+    pub single: crate::single::Single,
+}
+
+/// `<dist>/../pakru-atlas-<version>.zip`.
+pub fn zip_path(dist: &Path) -> Res<PathBuf> {
+    let version = crate::offline::package_version()?;
+    Ok(dist.parent().unwrap_or(Path::new(".")).join(format!("{PACKAGE}-{version}.zip")))
+}
+
+/// Post-processes Trunk's output in `dist` (CSP, service worker), then writes the single file
+/// and the zip. Safe to run again on a processed dist/.
+pub fn bundle(dist: &Path) -> Res<Bundle> {
+    let processed = crate::offline::postprocess(dist)?;
+    let single = crate::single::build(dist)?;
+    let version = crate::offline::package_version()?;
+    let zip = zip_path(dist)?;
+    let files = crate::offline::bundle_files(dist)?;
+    let zip_bytes = crate::zipfile::write_zip(&zip, dist, &files, &format!("{PACKAGE}-{version}"))?;
+    Ok(Bundle { processed, zip, zip_bytes, single })
 }
 
 pub fn gzip_len(bytes: &[u8]) -> u64 {
@@ -34,24 +70,9 @@ pub fn file_size(dir: &Path, name: &str) -> Res<FileSize> {
     Ok(FileSize { name: name.to_string(), raw: bytes.len() as u64, gzip: gzip_len(&bytes) })
 }
 
-/// Every file under `dir`, sorted by name.
+/// Every file under `dir` (but hidden ones, such as Trunk's `.stage/`), sorted by name.
 pub fn sizes(dir: &Path) -> Res<Vec<FileSize>> {
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
-        for entry in std::fs::read_dir(dir)? {
-            let p = entry?.path();
-            if p.is_dir() {
-                walk(base, &p, out)?;
-            } else {
-                let rel = p.strip_prefix(base).unwrap().components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                out.push(rel);
-            }
-        }
-        Ok(())
-    }
-    let mut names = Vec::new();
-    walk(dir, dir, &mut names).map_err(|e| format!("{}: {e}", dir.display()))?;
-    names.sort();
-    names.iter().map(|n| file_size(dir, n)).collect()
+    crate::offline::bundle_files(dir)?.iter().map(|n| file_size(dir, n)).collect()
 }
 
 pub fn print_sizes(title: &str, files: &[FileSize]) {
@@ -70,11 +91,50 @@ pub fn totals(files: &[FileSize]) -> (u64, u64) {
     (files.iter().map(|f| f.raw).sum(), files.iter().map(|f| f.gzip).sum())
 }
 
-pub fn cmd_dist(_args: &[String]) -> Res {
+/// `cargo xtask dist [--no-build [--dir DIR]]`: `--no-build` bundles the Trunk output already in
+/// dist/ (or DIR) instead of building it.
+pub fn cmd_dist(args: &[String]) -> Res {
+    let (mut no_build, mut dir) = (false, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--no-build" => no_build = true,
+            "--dir" => dir = Some(PathBuf::from(it.next().ok_or("--dir needs a value")?)),
+            _ => return Err(format!("unknown option {a} (expected --no-build, --dir DIR)")),
+        }
+    }
     let mut steps = crate::util::Steps::default();
-    let tools = steps.run("tools", crate::tools::ensure_build_tools)?;
-    let dist = steps.run("trunk build --release", || build(&tools))?;
+    let dist = if no_build {
+        dir.unwrap_or_else(|| root().join("dist"))
+    } else {
+        if dir.is_some() {
+            return Err("--dir needs --no-build".into());
+        }
+        let tools = steps.run("tools", crate::tools::ensure_build_tools)?;
+        steps.run("trunk build --release", || {
+            run(tools.trunk().args(["build", "--release", "--offline", "--dist", "dist", "--public-url", "./"]))?;
+            Ok(())
+        })?;
+        root().join("dist")
+    };
+    let b = steps.run("bundle: csp, sw, single, zip", || bundle(&dist))?;
     print_sizes(&format!("\n{}:", dist.display()), &sizes(&dist)?);
+    println!(
+        "\nservice worker: {} precaches the {} other files (version {}); boot script {}",
+        dist.join(crate::offline::SW_NAME).display(),
+        b.processed.precached,
+        b.processed.sw_version,
+        b.processed.boot
+    );
+    println!("zip:         {}  {} ({} bytes)", b.zip.display(), human_bytes(b.zip_bytes), b.zip_bytes);
+    println!(
+        "single file: {}  {} raw, {} gzip ({} bytes raw, {} gzip); open it from disk, no server needed",
+        b.single.path.display(),
+        human_bytes(b.single.bytes),
+        human_bytes(b.single.gzip),
+        b.single.bytes,
+        b.single.gzip
+    );
     steps.print();
     Ok(())
 }

@@ -3,11 +3,15 @@
 mod bench;
 mod checkdata;
 mod dist;
+mod fixtures;
 mod geodata;
+mod offline;
 mod server;
+mod single;
 mod test;
 mod tools;
 mod util;
+mod zipfile;
 
 const HELP: &str = "\
 usage: cargo xtask <command> [options]
@@ -15,7 +19,12 @@ usage: cargo xtask <command> [options]
 commands:
   serve                 install what is missing, then `trunk serve` (debug build, rebuilt on change)
                         on http://127.0.0.1:8080/
-  dist                  release build into dist/ (relative paths); prints each file's size, raw and gzip
+  dist [--no-build [--dir DIR]]
+                        release build into dist/ (relative paths, strict CSP, web app manifest,
+                        service worker precaching every file); the single self-contained file
+                        dist-single/pakru-atlas.html; pakru-atlas-<version>.zip of dist/ beside it;
+                        prints each file's size, raw and gzip. --no-build: bundle Trunk's output
+                        already in dist/ (or DIR)
   check-data [DIR]      validate the data files in data/ (or DIR); every error, one per line
   test [--browser-only] [--no-build] [--grep TEXT]
                         cargo test --workspace, check-data, dist, then the browser tests

@@ -113,7 +113,10 @@ pub fn cmd_test(args: &[String]) -> Res {
                 let at_root = crate::server::start(&dist, "/", 0).map_err(|e| e.to_string())?;
                 let at_sub = crate::server::start(&dist, SUBPATH, 0).map_err(|e| e.to_string())?;
                 println!("serving dist/ at {} and {}", at_root.url(), at_sub.url());
+                // The embed example (another origin), the single file, a deployment to update.
+                let fixtures = crate::fixtures::start_all(&dist, &at_sub, &at_root)?;
                 let mut cmd = Command::new("node");
+                cmd.envs(fixtures.env.iter().map(|(k, v)| (k, v)));
                 cmd.arg("e2e/run.mjs")
                     .current_dir(&root)
                     .env("BASE_URL", at_root.url())
