@@ -361,8 +361,10 @@ pub fn Map() -> impl IntoView {
                     (unit.name.clone(), lines)
                 }
             };
+            let width = canvas_ref.get_untracked().map(|c| c.client_width() as f64).unwrap_or(0.0);
+            let (left, right) = super::timeline::tooltip_x(x, width);
             view! {
-                <div class="tooltip" role="tooltip" id="map-tooltip" style:left=format!("{}px", x + 12.0) style:top=format!("{}px", y + 12.0)>
+                <div class="tooltip" role="tooltip" id="map-tooltip" style:left=left style:right=right style:top=format!("{}px", y + 12.0)>
                     <div class="tt-title">{title}</div>
                     {lines.into_iter().map(|l| view! { <div class="tt-cat">{l}</div> }).collect_view()}
                 </div>

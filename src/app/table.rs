@@ -54,7 +54,8 @@ pub fn EventsTable() -> impl IntoView {
                     {sort_button(SortKey::Date, "Date")}
                     <th scope="col">"Event"</th>
                     {sort_button(SortKey::Category, "Category")}
-                    <th scope="col">"Sources"</th>
+                    // Same class as the cells, so the column (header included) hides on narrow screens.
+                    <th scope="col" class="cites">"Sources"</th>
                 </tr></thead>
                 <tbody>
                     <For each=move || rows.get() key=|i| *i children=move |i| {

@@ -52,6 +52,17 @@ thread_local! {
     static STATE: Cell<Option<super::state::AppState>> = const { Cell::new(None) };
 }
 
+/// `v` mapped onto the pixels of the plot last drawn, so that pointer positions (canvas CSS
+/// px) mean the years drawn under them. The view in the app state does not know the plot's
+/// pixels (the layout sets them per frame); panning or zooming it unmapped would move the
+/// wrong years under the pointer.
+fn on_plot(surface: &Surface, v: crate::scale::TimeScale) -> crate::scale::TimeScale {
+    match surface.layout.borrow().as_ref() {
+        Some(l) => v.with_pixels(l.view.left, l.view.width),
+        None => v,
+    }
+}
+
 fn use_state_untracked() -> super::state::AppState {
     STATE.with(|s| s.get()).expect("timeline state")
 }
@@ -99,9 +110,10 @@ pub fn Timeline() -> impl IntoView {
         });
     }
     // A selection made elsewhere (table, URL) scrolls the timeline to it.
+    let surface_sel = surface.clone();
     Effect::new(move |_| {
         if let Some(i) = state.selected.get() {
-            let mut v = state.view.get_untracked();
+            let mut v = on_plot(&surface_sel, state.view.get_untracked());
             if ensure_event_visible(&mut v, atlas, i) {
                 state.view.set(v);
             }
@@ -127,7 +139,7 @@ pub fn Timeline() -> impl IntoView {
                 if g.pointers.len() == 1 {
                     g.moved += dx.abs();
                     if g.moved > 3.0 {
-                        state.view.update(|v| v.pan_px(dx));
+                        state.view.update(|v| { *v = on_plot(&surface, *v); v.pan_px(dx) });
                         tooltip.set(None);
                     }
                     return;
@@ -137,7 +149,7 @@ pub fn Timeline() -> impl IntoView {
                     let dist = (a.1 - b.1).hypot(a.2 - b.2).max(1.0);
                     if let Some(prev) = g.pinch_dist {
                         let mid = (a.1 + b.1) / 2.0;
-                        state.view.update(|v| v.zoom_about(mid, dist / prev));
+                        state.view.update(|v| { *v = on_plot(&surface, *v); v.zoom_about(mid, dist / prev) });
                     }
                     g.pinch_dist = Some(dist);
                     g.moved += 10.0;
@@ -192,7 +204,7 @@ pub fn Timeline() -> impl IntoView {
             match hit_at(ev.offset_x() as f64, ev.offset_y() as f64) {
                 Some(Hit::Event(i)) => state.selected.set(Some(i)),
                 Some(Hit::Cluster { events, years }) => {
-                    let mut v = state.view.get_untracked();
+                    let mut v = on_plot(&surface, state.view.get_untracked());
                     if v.zoom_to(years.0, years.1) {
                         state.view.set(v);
                     } else if let Some(&i) = events.first() {
@@ -203,17 +215,20 @@ pub fn Timeline() -> impl IntoView {
             }
         }
     };
-    let on_wheel = move |ev: WheelEvent| {
-        ev.prevent_default();
-        let delta = match ev.delta_mode() {
-            1 => ev.delta_y() * 16.0,
-            2 => ev.delta_y() * 400.0,
-            _ => ev.delta_y(),
-        };
-        let factor = (-delta * 0.002).clamp(-1.0, 1.0).exp();
-        let x = ev.offset_x() as f64;
-        state.view.update(|v| v.zoom_about(x, factor));
-        tooltip.set(None);
+    let on_wheel = {
+        let surface = surface.clone();
+        move |ev: WheelEvent| {
+            ev.prevent_default();
+            let delta = match ev.delta_mode() {
+                1 => ev.delta_y() * 16.0,
+                2 => ev.delta_y() * 400.0,
+                _ => ev.delta_y(),
+            };
+            let factor = (-delta * 0.002).clamp(-1.0, 1.0).exp();
+            let x = ev.offset_x() as f64;
+            state.view.update(|v| { *v = on_plot(&surface, *v); v.zoom_about(x, factor) });
+            tooltip.set(None);
+        }
     };
     let on_key = {
         let surface = surface.clone();
@@ -228,14 +243,14 @@ pub fn Timeline() -> impl IntoView {
             };
             let center = surface.layout.borrow().as_ref().map(|l| l.plot.x0 + l.plot.width() / 2.0).unwrap_or(0.0);
             let handled = match ev.key().as_str() {
-                "ArrowRight" if ev.shift_key() => { state.view.update(|v| v.pan_px(-80.0)); true }
-                "ArrowLeft" if ev.shift_key() => { state.view.update(|v| v.pan_px(80.0)); true }
+                "ArrowRight" if ev.shift_key() => { state.view.update(|v| { *v = on_plot(&surface, *v); v.pan_px(-80.0) }); true }
+                "ArrowLeft" if ev.shift_key() => { state.view.update(|v| { *v = on_plot(&surface, *v); v.pan_px(80.0) }); true }
                 "ArrowRight" | "ArrowDown" => { pick(next_event(&mask, cur, Dir::Next).or(cur)); true }
                 "ArrowLeft" | "ArrowUp" => { pick(next_event(&mask, cur, Dir::Prev).or(cur)); true }
                 "Home" => { pick(first_event(&mask)); true }
                 "End" => { pick(last_event(&mask)); true }
-                "+" | "=" => { state.view.update(|v| v.zoom_about(center, 1.5)); true }
-                "-" | "_" => { state.view.update(|v| v.zoom_about(center, 1.0 / 1.5)); true }
+                "+" | "=" => { state.view.update(|v| { *v = on_plot(&surface, *v); v.zoom_about(center, 1.5) }); true }
+                "-" | "_" => { state.view.update(|v| { *v = on_plot(&surface, *v); v.zoom_about(center, 1.0 / 1.5) }); true }
                 "0" => { state.view.set(full_view(atlas)); true }
                 "Enter" | " " => { pick(state.hovered.get_untracked().or(cur).or_else(|| first_event(&mask))); true }
                 "Escape" => { state.selected.set(None); state.hovered.set(None); true }
@@ -277,8 +292,10 @@ pub fn Timeline() -> impl IntoView {
                 {move || tooltip.get().and_then(|(x, y, i, n)| atlas.events.get(i).map(|e| {
                     let cat = e.category.get();
                     let more = if n > 1 { format!(" (+{} more here; click to zoom in)", n - 1) } else { String::new() };
+                    let width = canvas_ref.get_untracked().map(|c| c.client_width() as f64).unwrap_or(0.0);
+                    let (left, right) = tooltip_x(x, width);
                     view! {
-                        <div class="tooltip" role="tooltip" id="timeline-tooltip" style:left=format!("{}px", x + 12.0) style:top=format!("{}px", y + 12.0)>
+                        <div class="tooltip" role="tooltip" id="timeline-tooltip" style:left=left style:right=right style:top=format!("{}px", y + 12.0)>
                             <div class="tt-date">{e.date_label()}</div>
                             <div class="tt-title">{e.title.clone()}{more}</div>
                             <div class="tt-cat">{cat.label()}</div>
@@ -288,6 +305,17 @@ pub fn Timeline() -> impl IntoView {
             </div>
             <p class="help" id="timeline-help">"Drag or Shift+←/→ to pan, wheel or +/− to zoom, 0 to reset. ←/→ walk the events in date order, Home/End jump to the first/last, Enter selects, Esc clears."</p>
         </div>
+    }
+}
+
+/// Where a tooltip goes for a pointer at `x` in a box `width` px wide: (CSS `left`, CSS
+/// `right`). Right of the pointer in the left half, left of it in the right half, so that it
+/// is never squeezed against the right edge nor pushes the page wider.
+pub fn tooltip_x(x: f64, width: f64) -> (Option<String>, Option<String>) {
+    if width > 0.0 && x > width / 2.0 {
+        (None, Some(format!("{}px", (width - x + 12.0).max(0.0))))
+    } else {
+        (Some(format!("{}px", x + 12.0)), None)
     }
 }
 
