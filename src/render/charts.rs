@@ -79,12 +79,15 @@ pub fn draw_trade_chart<B: DrawingBackend>(
         (x0, x1) = (1995.0, 2025.0);
     }
     let x_range = (x0 - 1.0).floor()..(x1 + 1.0).ceil();
-    // Head-room above the data for the legend (one line per series).
-    let y_range = 0.0..(y1 * (1.25 + 0.09 * series.len() as f64)).max(10.0);
-    let (w, _) = root.dim_in_pixel();
+    // Head-room above the highest point for its label.
+    let y_range = 0.0..(y1 * 1.15).max(10.0);
+    let (w, h) = root.dim_in_pixel();
     let narrow = w < 520;
+    // The legend sits under the chart, one line per series, so it never covers data.
+    let legend_h = LEGEND_LINE * series.len() as i32 + 6;
+    let (plot_area, legend_area) = root.split_vertically((h as i32 - legend_h).max(80));
     let text = TextStyle::from(("sans-serif", 13).into_font()).color(&theme.text);
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = ChartBuilder::on(&plot_area)
         .margin(12)
         .margin_right(if narrow { 16 } else { 24 })
         .x_label_area_size(40)
@@ -105,6 +108,8 @@ pub fn draw_trade_chart<B: DrawingBackend>(
         .axis_desc_style(text.clone())
         .draw()?;
 
+    let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
+    let label_style = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.text);
     for (i, s) in series.iter().enumerate() {
         let color = series_color(i, theme);
         let pts: Vec<(f64, f64)> =
@@ -114,40 +119,70 @@ pub fn draw_trade_chart<B: DrawingBackend>(
         }
         for p in &s.points {
             let at = p.at.unwrap_or_default();
-            let label = point_label(p.value, p.lower_bound);
             let marker: DynElement<B, (f64, f64)> = if p.lower_bound {
-                (EmptyElement::at((at, p.value))
-                    + Polygon::new(vec![(0, -8), (-7, 5), (7, 5)], color.filled()))
-                .into_dyn()
+                (EmptyElement::at((at, p.value)) + Polygon::new(vec![(0, -8), (-7, 5), (7, 5)], color.filled()))
+                    .into_dyn()
             } else {
                 (EmptyElement::at((at, p.value)) + Circle::new((0, 0), 4, color.filled())).into_dyn()
             };
             chart.plotting_area().draw(&marker)?;
-            let style = TextStyle::from(("sans-serif", 12).into_font())
-                .color(&theme.text)
-                .pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Center,
-                    plotters::style::text_anchor::VPos::Bottom,
-                ));
-            chart.plotting_area().draw(&(EmptyElement::at((at, p.value)) + Text::new(label, (0, -9), style)))?;
+            placed.push({
+                let (cx, cy) = chart.backend_coord(&(at, p.value));
+                (cx - 7, cy - 8, cx + 7, cy + 6)
+            });
+        }
+    }
+    // Value labels: above the point, else below, else to the right, else to the left; the
+    // first position that overlaps no marker and no other label (widths are estimated).
+    for s in series {
+        for p in &s.points {
+            let label = point_label(p.value, p.lower_bound);
+            let (cx, cy) = chart.backend_coord(&(p.at.unwrap_or_default(), p.value));
+            let lw = (label.chars().count() as f64 * 6.6).ceil() as i32;
+            let candidates = [
+                (cx - lw / 2, cy - 23),
+                (cx - lw / 2, cy + 9),
+                (cx + 10, cy - 7),
+                (cx - 10 - lw, cy - 7),
+            ];
+            let free = |r: (i32, i32, i32, i32)| placed.iter().all(|q| r.2 <= q.0 || r.0 >= q.2 || r.3 <= q.1 || r.1 >= q.3);
+            let pos = candidates.iter().map(|&(x, y)| (x, y, x + lw, y + 14)).find(|r| free(*r));
+            let (x, y) = match pos {
+                Some(r) => (r.0, r.1),
+                None => candidates[0],
+            };
+            placed.push((x, y, x + lw, y + 14));
+            root.draw(&Text::new(label, (x, y), label_style.clone()))?;
         }
     }
 
-    // Legend: one line per series, top-left inside the plot.
-    let area = chart.plotting_area();
-    let (px0, _) = area.get_pixel_range().0.start.max(0).checked_add(0).map(|v| (v, 0)).unwrap_or((0, 0));
-    let py0 = area.get_pixel_range().1.start;
+    // Legend under the chart: swatch in the series' marker shape, then title and basis, cut to
+    // the width available.
     let legend = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.text);
+    let max_chars = ((w as f64 - 40.0) / 6.6).max(10.0) as usize;
     for (i, s) in series.iter().enumerate() {
-        let y = py0 + 10 + i as i32 * 17;
-        let x = px0 + 10;
+        let y = 4 + i as i32 * LEGEND_LINE + LEGEND_LINE / 2;
+        let x = 14;
         let color = series_color(i, theme);
-        root.draw(&Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()))?;
-        let text = if narrow { s.title.clone() } else { format!("{} ({})", s.title, s.basis) };
-        root.draw(&Text::new(text, (x + 16, y - 7), legend.clone()))?;
+        if s.points.iter().all(|p| p.lower_bound) {
+            legend_area.draw(&Polygon::new(vec![(x + 5, y - 6), (x - 1, y + 5), (x + 11, y + 5)], color.filled()))?;
+        } else {
+            legend_area.draw(&Circle::new((x + 5, y), 5, color.filled()))?;
+        }
+        let full = if narrow { s.title.clone() } else { format!("{} — {}", s.title, s.basis) };
+        let text = if full.chars().count() > max_chars {
+            let cut: String = full.chars().take(max_chars - 1).collect();
+            format!("{}…", cut.trim_end())
+        } else {
+            full
+        };
+        legend_area.draw(&Text::new(text, (x + 18, y - 7), legend.clone()))?;
     }
     Ok(())
 }
+
+/// Height of one legend line under the trade chart, px.
+const LEGEND_LINE: i32 = 18;
 
 /// Draws Table 2 as horizontal bars, one per university in table order, labelled with the
 /// source's own wording and the count.
@@ -285,6 +320,37 @@ mod tests {
         assert!(!svg.contains("stroke=\"#D55E00\" stroke-width=\"2\""));
         // The lower bound is a triangle.
         assert!(svg.contains("<polygon"));
+    }
+
+    /// Regression: "920" (FY 2022-23) and "> 1,000" (2023) sat on top of each other.
+    #[test]
+    fn value_labels_of_nearby_points_do_not_overlap() {
+        let a = series("a", &[(2023.0, 920.0, false)]);
+        let b = series("b", &[(2023.5, 1000.0, true)]);
+        let c = series("c", &[(1998.5, 50.0, false), (2002.5, 100.0, false), (2003.5, 78.0, false)]);
+        let svg = svg_of(|root| draw_trade_chart(root, &[&c, &a, &b], &Theme::light()).unwrap());
+        // (x, y, text) of each value label.
+        let labels: Vec<(f64, f64, String)> = svg
+            .split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                let attr = |name: &str| -> Option<f64> {
+                    let i = t.find(&format!(" {name}=\""))? + name.len() + 3;
+                    t[i..].split('"').next()?.parse().ok()
+                };
+                let body = t[t.find('>')? + 1..t.find("</text>")?].trim().to_string();
+                if ["920", "&gt; 1,000", "50", "100", "78"].contains(&body.as_str()) { Some((attr("x")?, attr("y")?, body)) } else { None }
+            })
+            .collect();
+        assert_eq!(labels.len(), 5, "{labels:?}");
+        for (i, a) in labels.iter().enumerate() {
+            for b in &labels[i + 1..] {
+                let wa = a.2.replace("&gt;", ">").chars().count() as f64 * 6.6;
+                let wb = b.2.replace("&gt;", ">").chars().count() as f64 * 6.6;
+                let apart = a.0 + wa <= b.0 || b.0 + wb <= a.0 || (a.1 - b.1).abs() >= 14.0;
+                assert!(apart, "labels overlap: {a:?} and {b:?}");
+            }
+        }
     }
 
     #[test]
