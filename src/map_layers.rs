@@ -99,7 +99,7 @@ pub fn build(atlas: &Atlas, input: &MapInputs, theme: &Theme) -> (MapLayers, Vec
             lat: p.lat,
             events: counts[i],
             highlighted,
-            dimmed: counts[i] == 0 && !highlighted || input.selected_place.is_some_and(|s| s != i) && !highlighted,
+            dimmed: !highlighted && (counts[i] == 0 || input.selected_place.is_some_and(|s| s != i)),
         });
         markers.push(i);
     }
