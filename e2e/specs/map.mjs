@@ -2,52 +2,18 @@
 // places highlighted, Play through the years, keyboard control and the text alternative.
 // Expected values come from data/*.json.
 
-import { readFileSync } from 'node:fs';
 import { assert, canvasNotBlank, gotoApp, sleep } from '../lib.mjs';
+import { data, EVENTS, PLACES, STUDENTS, dateLabel, BY_DATE, atPlace, tableIds, frames } from '../data.mjs';
 
 // ---------------------------------------------------------------- the data, read in node
 
-const data = (name) => JSON.parse(readFileSync(new URL(`../../data/${name}`, import.meta.url), 'utf8'));
-const EVENTS = data('events.json');
-const PLACES = data('places.json');
-const STUDENTS = data('students.json');
 const place = (id) => {
   const p = PLACES.find((x) => x.id === id);
   assert(p, `place ${id} in data/places.json`);
   return p;
 };
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-function parseDate(s) {
-  if (s.endsWith('s')) return { y: Number(s.slice(0, 4)), m: 0, d: 0, p: 0 };
-  const [y, m, d] = s.split('-');
-  return { y: Number(y), m: m ? Number(m) : 0, d: d ? Number(d) : 0, p: d ? 3 : m ? 2 : 1 };
-}
-const cmpDate = (a, b) => a.y - b.y || a.m - b.m || a.d - b.d || a.p - b.p;
-const showDate = (k) => [`${k.y}s`, `${k.y}`, `${MONTHS[k.m - 1]} ${k.y}`, `${k.d} ${MONTHS[k.m - 1]} ${k.y}`][k.p];
-function dateLabel(e) {
-  const s = parseDate(e.date);
-  if (!e.end) return showDate(s);
-  const t = parseDate(e.end);
-  if (s.p === 3 && t.p === 3 && s.y === t.y) {
-    if (s.m === t.m) return `${s.d}–${t.d} ${MONTHS[s.m - 1]} ${s.y}`;
-    return `${s.d} ${MONTHS[s.m - 1]} – ${t.d} ${MONTHS[t.m - 1]} ${t.y}`;
-  }
-  if (s.p === 1 && t.p === 1) return `${s.y}–${t.y}`;
-  return `${showDate(s)} – ${showDate(t)}`;
-}
-const BY_DATE = EVENTS.map((e) => ({ e, k: parseDate(e.date) })).sort((a, b) => cmpDate(a.k, b.k)).map((x) => x.e);
 
-/** An event is at a place when one of its places is the place or lies inside it. */
-function atPlace(e, id) {
-  return (e.places || []).some((p) => {
-    for (let cur = p, n = 0; cur && n < 5; n++) {
-      if (cur === id) return true;
-      cur = (PLACES.find((x) => x.id === cur) || {}).parent;
-    }
-    return false;
-  });
-}
 const eventsAt = (id) => BY_DATE.filter((e) => atPlace(e, id));
 const countLine = (n) => `${n} event${n === 1 ? '' : 's'}`;
 /** Cities and sites: the places with a marker and an entry in the text alternative. */
@@ -68,8 +34,6 @@ async function onPage(page, id) {
   return { x: box.x + p.x, y: box.y + p.y };
 }
 const tableCount = (page) => page.locator('table.events tbody tr[data-event-id]').count();
-const tableIds = (page) => page.$$eval('table.events tbody tr[data-event-id]', (rs) => rs.map((r) => r.dataset.eventId));
-const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 const dist = (a, b) => Math.hypot(a.x - b.x, a.y - b.y);
 
 async function tooltip(page) {

@@ -2,15 +2,11 @@
 // limits, drag to pan, category toggles and search (table and timeline agree), selection from
 // the table, accessible name and high-DPI sizing. Expected values come from data/events.json.
 
-import { readFileSync } from 'node:fs';
 import { assert, canvasNotBlank, expect, gotoApp, sleep } from '../lib.mjs';
+import { data, EVENTS, dateLabel, BY_DATE, citeText, matchesSearch, tableIds, frames } from '../data.mjs';
 
 // ---------------------------------------------------------------- the data, read in node
 
-const data = (name) => JSON.parse(readFileSync(new URL(`../../data/${name}`, import.meta.url), 'utf8'));
-const EVENTS = data('events.json');
-const SOURCES = data('sources.json');
-const PLACES = data('places.json');
 const byId = (id) => {
   const e = EVENTS.find((x) => x.id === id);
   assert(e, `event ${id} in data/events.json`);
@@ -27,51 +23,8 @@ const CATEGORY = {
   crisis: { label: 'Crisis & conflict' },
 };
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-/** "1950s" → decade (p 0) before year (1), month (2), day (3); month/day 0 when absent. */
-function parseDate(s) {
-  if (s.endsWith('s')) return { y: Number(s.slice(0, 4)), m: 0, d: 0, p: 0 };
-  const [y, m, d] = s.split('-');
-  return { y: Number(y), m: m ? Number(m) : 0, d: d ? Number(d) : 0, p: d ? 3 : m ? 2 : 1 };
-}
-const cmpDate = (a, b) => a.y - b.y || a.m - b.m || a.d - b.d || a.p - b.p;
-const showDate = (k) => [`${k.y}s`, `${k.y}`, `${MONTHS[k.m - 1]} ${k.y}`, `${k.d} ${MONTHS[k.m - 1]} ${k.y}`][k.p];
-/** The date at its real precision, as the app writes it ("1965", "January 1966", "1 May 1948"). */
-function dateLabel(e) {
-  const s = parseDate(e.date);
-  if (!e.end) return showDate(s);
-  const t = parseDate(e.end);
-  if (s.p === 3 && t.p === 3 && s.y === t.y) {
-    if (s.m === t.m) return `${s.d}–${t.d} ${MONTHS[s.m - 1]} ${s.y}`;
-    return `${s.d} ${MONTHS[s.m - 1]} – ${t.d} ${MONTHS[t.m - 1]} ${t.y}`;
-  }
-  if (s.p === 1 && t.p === 1) return `${s.y}–${t.y}`;
-  return `${showDate(s)} – ${showDate(t)}`;
-}
-/** The events in date order; Array.prototype.sort is stable, so same dates keep file order. */
-const BY_DATE = EVENTS.map((e) => ({ e, k: parseDate(e.date) })).sort((a, b) => cmpDate(a.k, b.k)).map((x) => x.e);
 
-function sourceShort(id) {
-  const s = SOURCES.find((x) => x.id === id);
-  const surname = (n) => n.trim().split(/\s+/).pop();
-  const a = s.authors || [];
-  let who;
-  if (a.length === 0) who = s.organisation || `\u201c${s.title}\u201d`;
-  else if (a.length === 1) who = surname(a[0]);
-  else who = `${a.slice(0, -1).map(surname).join(', ')} & ${surname(a[a.length - 1])}`;
-  return `${who} ${String(s.published).slice(0, 4)}`;
-}
-const citeText = (c) => `${sourceShort(c.source)}, ${c.locator}${c.cited_in ? ` (citing ${c.cited_in})` : ''}`;
 
-/** The app's search: every word in title, summary, date label, place names or locators. */
-function matchesSearch(e, query) {
-  const fold = (s) => s.toLowerCase().replace(/[–—]/g, '-');
-  const words = fold(query).split(/\s+/).filter(Boolean);
-  const hay = [e.title, e.summary, dateLabel(e), ...(e.places || []).map((p) => (PLACES.find((x) => x.id === p) || {}).name || ''), ...e.sources.map((c) => c.locator)]
-    .map(fold)
-    .join(' ');
-  return words.every((w) => hay.includes(w));
-}
 
 // ---------------------------------------------------------------- page helpers
 
@@ -91,8 +44,6 @@ async function markOnPage(page, id) {
   return { x: box.x + m.x, y: box.y + m.y, cluster: m.cluster, cx: m.x, cy: m.y };
 }
 
-/** Waits for the next two animation frames (redraws are coalesced to one per frame). */
-const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 /** The colour of the timeline canvas at CSS point (x, y) of the canvas. */
 const pixel = (page, x, y) =>
@@ -120,7 +71,6 @@ async function drawnMatching(page, id) {
   return near(await pixel(page, m.x, m.y), await legendColour(page, byId(id).category));
 }
 
-const tableIds = (page) => page.$$eval('table.events tbody tr[data-event-id]', (rs) => rs.map((r) => r.dataset.eventId));
 
 async function expectSelected(page, e, what) {
   await page.waitForFunction((t) => document.querySelector('#detail-h').textContent.trim() === t, e.title, { timeout: 3000 }).catch(() => {});

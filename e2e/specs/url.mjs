@@ -2,14 +2,11 @@
 // is malformed), selections are history entries (back/forward), view changes rewrite the
 // current entry after a short debounce.
 
-import { readFileSync } from 'node:fs';
 import { assert, canvasNotBlank, gotoApp, sleep } from '../lib.mjs';
+import { data, EVENTS, dateLabel, BY_DATE, matchesSearch, tableIds } from '../data.mjs';
 
 // ---------------------------------------------------------------- the data, read in node
 
-const data = (name) => JSON.parse(readFileSync(new URL(`../../data/${name}`, import.meta.url), 'utf8'));
-const EVENTS = data('events.json');
-const PLACES = data('places.json');
 const byId = (id) => {
   const e = EVENTS.find((x) => x.id === id);
   assert(e, `event ${id} in data/events.json`);
@@ -17,38 +14,9 @@ const byId = (id) => {
 };
 const CATEGORY_KEYS = ['diplomatic', 'alignment', 'military', 'economic', 'social', 'humanitarian', 'crisis'];
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-function parseDate(s) {
-  if (s.endsWith('s')) return { y: Number(s.slice(0, 4)), m: 0, d: 0, p: 0 };
-  const [y, m, d] = s.split('-');
-  return { y: Number(y), m: m ? Number(m) : 0, d: d ? Number(d) : 0, p: d ? 3 : m ? 2 : 1 };
-}
-const cmpDate = (a, b) => a.y - b.y || a.m - b.m || a.d - b.d || a.p - b.p;
-const showDate = (k) => [`${k.y}s`, `${k.y}`, `${MONTHS[k.m - 1]} ${k.y}`, `${k.d} ${MONTHS[k.m - 1]} ${k.y}`][k.p];
-function dateLabel(e) {
-  const s = parseDate(e.date);
-  if (!e.end) return showDate(s);
-  const t = parseDate(e.end);
-  if (s.p === 3 && t.p === 3 && s.y === t.y) {
-    if (s.m === t.m) return `${s.d}–${t.d} ${MONTHS[s.m - 1]} ${s.y}`;
-    return `${s.d} ${MONTHS[s.m - 1]} – ${t.d} ${MONTHS[t.m - 1]} ${t.y}`;
-  }
-  if (s.p === 1 && t.p === 1) return `${s.y}–${t.y}`;
-  return `${showDate(s)} – ${showDate(t)}`;
-}
-const BY_DATE = EVENTS.map((e) => ({ e, k: parseDate(e.date) })).sort((a, b) => cmpDate(a.k, b.k)).map((x) => x.e);
-function matchesSearch(e, query) {
-  const fold = (s) => s.toLowerCase().replace(/[–—]/g, '-');
-  const words = fold(query).split(/\s+/).filter(Boolean);
-  const hay = [e.title, e.summary, dateLabel(e), ...(e.places || []).map((p) => (PLACES.find((x) => x.id === p) || {}).name || ''), ...e.sources.map((c) => c.locator)]
-    .map(fold)
-    .join(' ');
-  return words.every((w) => hay.includes(w));
-}
 
 // ---------------------------------------------------------------- page helpers
 
-const tableIds = (page) => page.$$eval('table.events tbody tr[data-event-id]', (rs) => rs.map((r) => r.dataset.eventId));
 const detailTitle = (page) => page.locator('#detail-h').textContent().then((s) => s.trim());
 async function range(page) {
   const text = (await page.locator('#timeline-range').textContent()).trim();

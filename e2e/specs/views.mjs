@@ -1,16 +1,11 @@
 // Foundation: the page, the charts and their source lines, the events table and its sorting,
 // the dark theme and a 360 px wide phone. Expected values come from data/*.json, read here.
 
-import { readFileSync } from 'node:fs';
 import { assert, canvasNotBlank, expect, gotoApp } from '../lib.mjs';
+import { data, EVENTS, SERIES, STUDENTS, parseDate, cmpDate, BY_DATE, sourceShort, citeText, tableIds } from '../data.mjs';
 
 // ---------------------------------------------------------------- the data, read in node
 
-const data = (name) => JSON.parse(readFileSync(new URL(`../../data/${name}`, import.meta.url), 'utf8'));
-const EVENTS = data('events.json');
-const SOURCES = data('sources.json');
-const SERIES = data('series.json');
-const STUDENTS = data('students.json');
 
 const CATEGORIES = [
   ['diplomatic', 'Diplomatic'],
@@ -23,33 +18,10 @@ const CATEGORIES = [
 ];
 const CATEGORY_LABELS = CATEGORIES.map(([, label]) => label);
 
-/** "1950s" → decade (p 0) before year (1), month (2), day (3); month/day 0 when absent. */
-function parseDate(s) {
-  if (s.endsWith('s')) return { y: Number(s.slice(0, 4)), m: 0, d: 0, p: 0 };
-  const [y, m, d] = s.split('-');
-  return { y: Number(y), m: m ? Number(m) : 0, d: d ? Number(d) : 0, p: d ? 3 : m ? 2 : 1 };
-}
-const cmpDate = (a, b) => a.y - b.y || a.m - b.m || a.d - b.d || a.p - b.p;
-/** The events in date order; Array.prototype.sort is stable, so same dates keep file order. */
-const BY_DATE = EVENTS.map((e) => ({ e, k: parseDate(e.date) })).sort((a, b) => cmpDate(a.k, b.k)).map((x) => x.e);
 
-/** "Ahmed, Baloch & Abbas 2023", "Dawn 2016", or the title in quotes. */
-function sourceShort(id) {
-  const s = SOURCES.find((x) => x.id === id);
-  assert(s, `source ${id} in data/sources.json`);
-  const surname = (n) => n.trim().split(/\s+/).pop();
-  const a = s.authors || [];
-  let who;
-  if (a.length === 0) who = s.organisation || `\u201c${s.title}\u201d`;
-  else if (a.length === 1) who = surname(a[0]);
-  else who = `${a.slice(0, -1).map(surname).join(', ')} & ${surname(a[a.length - 1])}`;
-  return `${who} ${String(s.published).slice(0, 4)}`;
-}
-const citeText = (c) => `${sourceShort(c.source)}, ${c.locator}${c.cited_in ? ` (citing ${c.cited_in})` : ''}`;
 
 // ---------------------------------------------------------------- page helpers
 
-const tableIds = (page) => page.$$eval('table.events tbody tr[data-event-id]', (rs) => rs.map((r) => r.dataset.eventId));
 const tableCategories = (page) => page.$$eval('table.events tbody tr[data-event-id] td.cat', (cs) => cs.map((c) => c.textContent.trim()));
 const ariaSort = (page, label) =>
   page.$$eval('table.events thead th', (ths, label) => {

@@ -16,7 +16,7 @@ pub fn DetailPanel() -> impl IntoView {
         <aside class="panel detail-panel" id="detail" aria-labelledby="detail-h">
             {move || match state.selected.get().and_then(|i| atlas.events.get(i).map(|e| (i, e))) {
                 None => view! {
-                    <h2 id="detail-h">"Event details"</h2>
+                    <h2 id="detail-h" tabindex="-1">"Event details"</h2>
                     <p class="hint">"Select an event on the timeline or in the table to read its summary and sources."</p>
                 }.into_any(),
                 Some((_, e)) => {
@@ -28,7 +28,7 @@ pub fn DetailPanel() -> impl IntoView {
                         }
                     }).collect::<Vec<_>>();
                     view! {
-                        <h2 id="detail-h">{e.title.clone()}</h2>
+                        <h2 id="detail-h" tabindex="-1">{e.title.clone()}</h2>
                         <p class="detail-meta">
                             <span class="detail-date">{e.date_label()}</span>" · "
                             <span class=format!("cat cat-{}", cat.key())>{cat.label()}</span>
@@ -47,12 +47,27 @@ pub fn DetailPanel() -> impl IntoView {
                                 view! { <li><span class="cite-short">{cite_text(atlas, c)}</span><br/><span class="cite-full">{full}</span></li> }
                             }).collect_view()}
                         </ol>
-                        <button type="button" class="clear" on:click=move |_| state.selected.set(None)>"Clear selection"</button>
+                        <button type="button" class="clear" on:click=move |_| { state.selected.set(None); focus_heading(); }>"Clear selection"</button>
                     }.into_any()
                 }
             }}
         </aside>
     }
+}
+
+/// The Clear button goes away with the selection: focus the panel's heading, so that keyboard
+/// focus is not lost to the page.
+fn focus_heading() {
+    request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        if let Some(h) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("detail-h"))
+            .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = h.focus();
+        }
+    });
 }
 
 /// Announces the selection politely: title and date only.
@@ -71,7 +86,6 @@ pub fn Announcer() -> impl IntoView {
 #[component]
 pub fn FilterBar() -> impl IntoView {
     let state = use_state();
-    let theme = Theme::light();
     view! {
         <div class="filter-bar" role="group" aria-label="Filter events">
             <label class="search">
@@ -82,7 +96,8 @@ pub fn FilterBar() -> impl IntoView {
             </label>
             <ul class="category-toggles">
                 {Category::ALL.into_iter().map(|c| {
-                    let color = Theme::css(theme.category_color(c));
+                    // The legend follows the theme, like the marks it stands for.
+                    let color = move || Theme::css(state.theme().category_color(c));
                     view! {
                         <li>
                             <button type="button" class=format!("toggle cat-{}", c.key()) data-category=c.key()

@@ -67,7 +67,8 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
             };
             view! {
                 <header class="embed-header">
-                    <a href=full target="_blank" rel="noopener">"Pakistan–Russia Relations Atlas"<span aria-hidden="true">" ↗"</span><span class="visually-hidden">" (opens the full atlas in a new tab)"</span></a>
+                    // The page's one level-one heading, small in the embedded layout.
+                    <h1 class="embed-title"><a href=full target="_blank" rel="noopener">"Pakistan–Russia Relations Atlas"<span aria-hidden="true">" ↗"</span><span class="visually-hidden">" (opens the full atlas in a new tab)"</span></a></h1>
                 </header>
             }.into_any()
         } else {

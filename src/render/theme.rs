@@ -1,7 +1,8 @@
 //! Colours and mark shapes shared by every drawing, for the light and dark themes.
 //!
-//! Category colours are the Okabe–Ito palette (safe for the common colour-vision deficiencies);
-//! each category also has its own mark shape, so colour is never the only cue.
+//! Category colours have at least 3:1 contrast against each theme's background and keep apart
+//! for the common colour-vision deficiencies; each category also has its own mark shape, so
+//! colour is never the only cue.
 
 use crate::data::Category;
 use plotters::style::RGBColor;
@@ -70,18 +71,32 @@ impl Theme {
         }
     }
 
-    /// The category's colour (Okabe–Ito; lightened variants on dark backgrounds are not needed:
-    /// every colour here has at least 3:1 contrast against both theme backgrounds except where
-    /// the shape's outline supplies it).
+    /// The category's colour: one hue per category, a darker shade on the light theme and a
+    /// lighter one on the dark theme, so that every mark has at least 3:1 contrast against the
+    /// theme's background and its era bands (WCAG 1.4.11; tested in tests/theme_contrast.rs).
+    /// The hues stay apart for the common colour-vision deficiencies as far as that allows;
+    /// each category also has its own shape, so colour is never the only cue.
     pub fn category_color(&self, c: Category) -> RGBColor {
-        match c {
-            Category::Diplomatic => RGBColor(0, 114, 178),     // blue
-            Category::Alignment => RGBColor(204, 121, 167),    // reddish purple
-            Category::Military => RGBColor(213, 94, 0),        // vermillion
-            Category::Economic => RGBColor(0, 158, 115),       // bluish green
-            Category::Social => RGBColor(230, 159, 0),         // orange
-            Category::Humanitarian => RGBColor(86, 180, 233),  // sky blue
-            Category::Crisis => if self.dark { RGBColor(240, 228, 66) } else { RGBColor(120, 94, 0) },
+        if self.dark {
+            match c {
+                Category::Diplomatic => RGBColor(70, 140, 230),    // blue
+                Category::Alignment => RGBColor(235, 125, 175),    // pink
+                Category::Military => RGBColor(225, 100, 20),      // vermillion
+                Category::Economic => RGBColor(30, 165, 80),       // green
+                Category::Social => RGBColor(200, 180, 255),       // violet
+                Category::Humanitarian => RGBColor(80, 205, 215),  // teal
+                Category::Crisis => RGBColor(240, 228, 66),        // yellow
+            }
+        } else {
+            match c {
+                Category::Diplomatic => RGBColor(0, 114, 178),     // blue
+                Category::Alignment => RGBColor(204, 70, 130),     // pink
+                Category::Military => RGBColor(213, 94, 0),        // vermillion
+                Category::Economic => RGBColor(0, 130, 80),        // green
+                Category::Social => RGBColor(120, 90, 210),        // violet
+                Category::Humanitarian => RGBColor(0, 135, 135),   // teal
+                Category::Crisis => RGBColor(120, 94, 0),          // dark yellow
+            }
         }
     }
 
