@@ -202,7 +202,7 @@ fn draw_mark<DB: DrawingBackend>(
     }
     let shape = Theme::category_shape(m.category);
     draw_shape(root, shape, (m.x, m.y), m.r, c.mix(alpha).filled())?;
-    // A thin dark edge gives the light colours (orange, sky blue) contrast on white.
+    // A thin dark edge outlines every mark, so marks stand out from the era bands too.
     if m.matching {
         draw_shape(root, shape, (m.x, m.y), m.r, outline)?;
     }
