@@ -29,6 +29,12 @@ pub fn device_pixel_ratio() -> f64 {
 pub fn backend_for(canvas: &HtmlCanvasElement) -> Option<DprBackend> {
     let w = canvas.client_width().max(0) as u32;
     let h = canvas.client_height().max(0) as u32;
+    backend_sized(canvas, w, h)
+}
+
+/// As [`backend_for`], for a canvas that is not laid out (an offscreen buffer): the CSS size is
+/// given.
+pub fn backend_sized(canvas: &HtmlCanvasElement, w: u32, h: u32) -> Option<DprBackend> {
     if w == 0 || h == 0 {
         return None;
     }
@@ -53,6 +59,14 @@ where
     F: FnOnce(&DrawingArea<DprBackend, plotters::coord::Shift>) -> Result<(), DrawingAreaErrorKind<CanvasError>>,
 {
     let Some(backend) = backend_for(canvas) else { return };
+    draw_with(backend, f);
+}
+
+/// Draws with `f` through a prepared backend; logs drawing errors to the console.
+pub fn draw_with<F>(backend: DprBackend, f: F)
+where
+    F: FnOnce(&DrawingArea<DprBackend, plotters::coord::Shift>) -> Result<(), DrawingAreaErrorKind<CanvasError>>,
+{
     let root = backend.into_drawing_area();
     if let Err(e) = f(&root).and_then(|_| root.present()) {
         leptos::logging::error!("drawing failed: {e}");
@@ -97,4 +111,9 @@ impl DrawingBackend for DprBackend {
     fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, style: &T) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
         self.inner.estimate_text_size(text, style)
     }
+}
+
+/// The 2D context of a canvas.
+pub fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
 }

@@ -3,12 +3,12 @@
 //! Geometry lives in [`crate::geo`] and [`crate::map_layers`]; drawing in
 //! [`crate::render::map`].
 
-use super::canvas::draw_on;
+use super::canvas::{backend_for, backend_sized, context, device_pixel_ratio, draw_with};
 use super::test_hooks;
 use super::state::{use_state, AppState};
 use crate::geo::{GeoData, MapView, PlaceIndex};
 use crate::map_layers::{build, event_points, events_at, students_at, MapInputs};
-use crate::render::map::draw_map;
+use crate::render::map::{draw_map, draw_map_base, draw_map_overlay};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -17,8 +17,21 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, KeyboardEvent, PointerEvent, WheelEvent};
 
+/// The map's slow layers (countries, borders, disputed areas), drawn once into an offscreen
+/// canvas and copied on each frame; see [`crate::render::map::draw_map_base`].
+struct BaseCache {
+    canvas: HtmlCanvasElement,
+    /// What the bitmap was drawn for: CSS size, DPR, theme, hovered unit.
+    key: (u32, u32, u64, bool, Option<usize>),
+    view: MapView,
+}
+
 #[derive(Default)]
 struct Surface {
+    base: RefCell<Option<BaseCache>>,
+    /// Bumped by each frame that shifted the cached bitmap instead of redrawing it; the last
+    /// one schedules a full redraw once the movement stops.
+    settle: Cell<u32>,
     view: Cell<Option<MapView>>,
     index: RefCell<Option<(PlaceIndex, Vec<usize>)>>,
     frame_pending: Cell<bool>,
@@ -36,6 +49,25 @@ enum Tip {
 
 thread_local! {
     static STATE: Cell<Option<AppState>> = const { Cell::new(None) };
+    /// The pending "pan stopped" redraw, and the surface it belongs to.
+    static SETTLE: RefCell<Option<Box<dyn Fn(&Surface)>>> = RefCell::new(None);
+    static SURFACE: RefCell<Option<Rc<Surface>>> = const { RefCell::new(None) };
+}
+
+/// Runs the pending "pan stopped" redraw 150 ms after the last shifted frame.
+fn schedule_settle(generation: u32) {
+    set_timeout(
+        move || {
+            let Some(surface) = SURFACE.with(|s| s.borrow().clone()) else { return };
+            if surface.settle.get() != generation {
+                return;
+            }
+            if let Some(f) = SETTLE.with(|s| s.borrow_mut().take()) {
+                f(&surface);
+            }
+        },
+        Duration::from_millis(150),
+    );
 }
 
 fn now() -> f64 {
@@ -83,7 +115,68 @@ fn redraw(canvas: &HtmlCanvasElement, surface: &Surface, hovered_place: Option<u
     let (mut layers, markers) = build(atlas, &input, &theme);
     layers.hover_unit = hover_unit;
     let index = layers.place_index();
-    draw_on(canvas, |root| draw_map(root, GeoData::get(), &view, &layers, &theme));
+    let geo = GeoData::get();
+    let dpr = device_pixel_ratio();
+    let key = (w as u32, h as u32, dpr.to_bits(), theme.dark, hover_unit);
+    let Some(backend) = backend_for(canvas) else { return 0.0 };
+    let Some(ctx) = context(canvas) else { return 0.0 };
+    // The base bitmap: reuse it when drawn for this very view; shift it while a pan is in
+    // progress (same zoom), filling the uncovered edge with water, and redraw it properly once
+    // the pan stops; otherwise draw it anew.
+    let mut cache = surface.base.borrow_mut();
+    let reusable = cache.as_ref().filter(|c| c.key == key);
+    let offset = match reusable {
+        Some(c) if c.view == view => Some((0.0, 0.0)),
+        Some(c) if c.view.zoom == view.zoom => {
+            let (x, y) = view.plane_to_screen(c.view.screen_to_plane(0.0, 0.0).0, c.view.screen_to_plane(0.0, 0.0).1);
+            Some((x, y))
+        }
+        _ => None,
+    };
+    let offset = match offset {
+        Some(o) => o,
+        None => {
+            let buffer = match cache.take() {
+                Some(c) => c.canvas,
+                None => match web_sys::window().and_then(|w| w.document()).and_then(|d| d.create_element("canvas").ok()) {
+                    Some(el) => el.unchecked_into::<HtmlCanvasElement>(),
+                    None => return 0.0,
+                },
+            };
+            if let Some(b) = backend_sized(&buffer, w as u32, h as u32) {
+                draw_with(b, |root| draw_map_base(root, geo, &view, &layers, &theme));
+            }
+            *cache = Some(BaseCache { canvas: buffer, key, view });
+            (0.0, 0.0)
+        }
+    };
+    if let Some(c) = cache.as_ref() {
+        ctx.save();
+        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        if offset != (0.0, 0.0) {
+            ctx.set_fill_style_str(&crate::render::Theme::css(theme.water));
+            ctx.fill_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+        }
+        let _ = ctx.draw_image_with_html_canvas_element(&c.canvas, (offset.0 * dpr).round(), (offset.1 * dpr).round());
+        ctx.restore();
+    }
+    drop(cache);
+    draw_with(backend, |root| draw_map_overlay(root, geo, &view, &layers, &theme));
+    if offset != (0.0, 0.0) {
+        let g = surface.settle.get().wrapping_add(1);
+        surface.settle.set(g);
+        let canvas = canvas.clone();
+        SETTLE.with(|s| *s.borrow_mut() = Some(Box::new(move |surface: &Surface| {
+            if surface.settle.get() == g {
+                // Invalidate the bitmap's view so the next frame draws it anew.
+                if let Some(c) = surface.base.borrow_mut().as_mut() {
+                    c.key.0 = 0;
+                }
+                redraw(&canvas, surface, hovered_place, hover_unit);
+            }
+        })));
+        schedule_settle(g);
+    }
     *surface.index.borrow_mut() = Some((index, markers));
     now() - t0
 }
@@ -95,6 +188,7 @@ pub fn Map() -> impl IntoView {
     let atlas = state.atlas;
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
     let surface = Rc::new(Surface::default());
+    SURFACE.with(|s| *s.borrow_mut() = Some(surface.clone()));
     let tip = RwSignal::new(None::<(f64, f64, Tip)>);
     let focus_place = RwSignal::new(None::<usize>);
     let hover_unit = RwSignal::new(None::<usize>);

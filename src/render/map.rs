@@ -247,8 +247,25 @@ fn link_curve(p0: (f64, f64), p2: (f64, f64)) -> Vec<(i32, i32)> {
 /// The attribution written on the map.
 pub const ATTRIBUTION: &str = "Map data: Natural Earth";
 
-/// Draws the map. `view` should have the drawing area's size (it is resized if not).
+/// Draws the map: [`draw_map_base`] then [`draw_map_overlay`]. `view` should have the drawing
+/// area's size (it is resized if not).
 pub fn draw_map<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    geo: &GeoData,
+    view: &MapView,
+    layers: &MapLayers,
+    theme: &Theme,
+) -> DrawResult<DB> {
+    draw_map_base(root, geo, view, layers, theme)?;
+    draw_map_overlay(root, geo, view, layers, theme)
+}
+
+/// The slow, static part of the map: water, graticule, countries, borders, disputed areas and
+/// lines, and the outlines of the hovered and selected units. It depends only on the view, the
+/// theme and `hover_unit`/`selected_unit`, so the app caches it as a bitmap and redraws only
+/// the overlay when places, links or the time range change (and shifts the bitmap while a pan
+/// is in progress).
+pub fn draw_map_base<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     geo: &GeoData,
     view: &MapView,
@@ -323,10 +340,8 @@ pub fn draw_map<DB: DrawingBackend>(
         }
     }
     let dash_style = ShapeStyle { color: disputed_color.to_rgba(), filled: false, stroke_width: 2 };
-    let mut any_disputed = false;
     for arc in geo.arcs.iter().filter(|arc| matches!(arc.kind, ArcKind::Disputed(_)) && arc.bounds.intersects(&vis)) {
         to_pixels(&arc.xy, &a, &mut buf);
-        any_disputed = true;
         for piece in dashes(&buf, 5.0, 3.0) {
             root.draw(&PathElement::new(piece, dash_style))?;
         }
@@ -345,6 +360,28 @@ pub fn draw_map<DB: DrawingBackend>(
             }
         }
     }
+    Ok(())
+}
+
+/// Whether any disputed line is in view (the legend then explains the dashes).
+fn disputed_in_view(geo: &GeoData, vis: &Bounds) -> bool {
+    geo.arcs.iter().any(|arc| matches!(arc.kind, ArcKind::Disputed(_)) && arc.bounds.intersects(vis))
+}
+
+/// The quick part of the map: labels, student circles, links, place markers, legends, scale
+/// bar and attribution, drawn over [`draw_map_base`].
+pub fn draw_map_overlay<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    geo: &GeoData,
+    view: &MapView,
+    layers: &MapLayers,
+    theme: &Theme,
+) -> DrawResult<DB> {
+    let (w, h) = root.dim_in_pixel();
+    let view = if (view.width, view.height) == (w as f64, h as f64) { *view } else { view.with_size(w as f64, h as f64) };
+    let any_disputed = disputed_in_view(geo, &view.visible());
+    let disputed_color = if theme.dark { mix(theme.muted_text, theme.text, 0.3) } else { mix(theme.muted_text, theme.text, 0.4) };
+    let dash_style = ShapeStyle { color: disputed_color.to_rgba(), filled: false, stroke_width: 2 };
 
     // Where the legends go: reserved before any label is placed.
     let mut layout = LabelLayout::new(w as f64, h as f64);
