@@ -70,8 +70,15 @@ mod tests {
           {"id":"a","date":"1948-05-01","title":"Diplomatic relations","summary":"Ties established.","category":"diplomatic","sources":[{"source":"s","locator":"§1"}]},
           {"id":"b","date":"1966-01","title":"Tashkent Declaration","summary":"Signed after mediation.","category":"crisis","places":["moscow"],"sources":[{"source":"s","locator":"§2"}]}
         ]"#;
-        load(&[("sources.json", sources), ("places.json", places), ("events.json", events),
-               ("eras.json", "[]"), ("series.json", "[]"), ("students.json", "[]")]).unwrap()
+        load(&[
+            ("sources.json", sources),
+            ("places.json", places),
+            ("events.json", events),
+            ("eras.json", "[]"),
+            ("series.json", "[]"),
+            ("students.json", "[]"),
+        ])
+        .unwrap()
     }
 
     #[test]

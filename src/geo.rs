@@ -41,10 +41,8 @@ pub const RUSSIA: u16 = 643;
 /// The countries the map is about; their plane bounds (plus a margin) are [`REGION`], the
 /// widest view. Pakistan, Russia, Central Asia, Afghanistan, Iran, India, China, Mongolia, the
 /// Caucasus and Eastern Europe up to Russia's western border.
-pub const CORE_IDS: [u16; 23] = [
-    586, 643, 860, 762, 417, 398, 795, 4, 364, 356, 156, 496, 268, 51, 31, 804, 112, 233, 428, 440,
-    246, 616, 498,
-];
+pub const CORE_IDS: [u16; 23] =
+    [586, 643, 860, 762, 417, 398, 795, 4, 364, 356, 156, 496, 268, 51, 31, 804, 112, 233, 428, 440, 246, 616, 498];
 
 /// Plane bounds of the [`CORE_IDS`] countries in the border file, rounded to 5 km (they only
 /// set the view limits). `cargo xtask geodata` checks them (within 10 km) against the geometry
@@ -380,7 +378,12 @@ impl MapView {
             return;
         }
         // A lone point (or a tiny box) is shown with ~300 km around it.
-        let b = Bounds::of_points([(b.x0, b.y0), (b.x1, b.y1), (b.center().0 - 150.0, b.center().1 - 150.0), (b.center().0 + 150.0, b.center().1 + 150.0)]);
+        let b = Bounds::of_points([
+            (b.x0, b.y0),
+            (b.x1, b.y1),
+            (b.center().0 - 150.0, b.center().1 - 150.0),
+            (b.center().0 + 150.0, b.center().1 + 150.0),
+        ]);
         let aw = (self.width - 2.0 * padding).max(self.width * 0.25);
         let ah = (self.height - 2.0 * padding).max(self.height * 0.25);
         let s = (aw / b.width()).min(ah / b.height());
@@ -952,7 +955,12 @@ pub fn country_labels(geo: &GeoData, view: &MapView, layout: &mut LabelLayout) -
 
 /// Places the names of the given units, in that order (see [`country_labels`]); units are
 /// stored larger first, so ascending indices are a good priority.
-pub fn country_labels_for(geo: &GeoData, view: &MapView, layout: &mut LabelLayout, units: &[usize]) -> Vec<CountryLabel> {
+pub fn country_labels_for(
+    geo: &GeoData,
+    view: &MapView,
+    layout: &mut LabelLayout,
+    units: &[usize],
+) -> Vec<CountryLabel> {
     let a = view.affine();
     let vis = view.visible();
     let mut out = Vec::new();
@@ -974,14 +982,24 @@ pub fn country_labels_for(geo: &GeoData, view: &MapView, layout: &mut LabelLayou
         if !inner.contains(x, y) {
             // The usual spot is off screen: try a spot inside the visible part of the unit,
             // nearest the middle of that part.
-            let part = Bounds { x0: sb.x0.max(inner.x0), y0: sb.y0.max(inner.y0), x1: sb.x1.min(inner.x1), y1: sb.y1.min(inner.y1) };
+            let part = Bounds {
+                x0: sb.x0.max(inner.x0),
+                y0: sb.y0.max(inner.y0),
+                x1: sb.x1.min(inner.x1),
+                y1: sb.y1.min(inner.y1),
+            };
             if part.is_empty() || (!is_focus && (part.width() < w * 2.0 || part.height() < size * 3.0)) {
                 continue;
             }
             let (cx, cy) = part.center();
             let n = 7;
             let best = (0..n * n)
-                .map(|k| (part.x0 + part.width() * ((k % n) as f64 + 0.5) / n as f64, part.y0 + part.height() * ((k / n) as f64 + 0.5) / n as f64))
+                .map(|k| {
+                    (
+                        part.x0 + part.width() * ((k % n) as f64 + 0.5) / n as f64,
+                        part.y0 + part.height() * ((k / n) as f64 + 0.5) / n as f64,
+                    )
+                })
                 .filter(|&(px, py)| {
                     let (qx, qy) = a.invert(px, py);
                     u.contains_plane(qx, qy)
@@ -1103,7 +1121,9 @@ mod tests {
         assert!(g.units.iter().any(|u| u.name == "Siachen Glacier" && u.disputed));
         assert!(!g.disputed.is_empty());
         let cb = g.core_bounds();
-        for (a, b) in [(cb.x0, CORE_BOUNDS.x0), (cb.y0, CORE_BOUNDS.y0), (cb.x1, CORE_BOUNDS.x1), (cb.y1, CORE_BOUNDS.y1)] {
+        for (a, b) in
+            [(cb.x0, CORE_BOUNDS.x0), (cb.y0, CORE_BOUNDS.y0), (cb.x1, CORE_BOUNDS.x1), (cb.y1, CORE_BOUNDS.y1)]
+        {
             assert!((a - b).abs() <= 10.0, "CORE_BOUNDS out of date: {cb:?}");
         }
         // Every polygon lies (at least partly) in the area a view can show.
@@ -1132,9 +1152,8 @@ mod tests {
         // The Line of Control passes near Muzaffarabad (34.37° N, 73.47° E).
         let mut v = MapView::default();
         v.centered_on(74.0, 34.3, 8.0);
-        let hits: Vec<usize> = (0..200)
-            .filter_map(|i| g.disputed_line_at(&v, 400.0 + i as f64 * 2.0, 400.0, 4.0))
-            .collect();
+        let hits: Vec<usize> =
+            (0..200).filter_map(|i| g.disputed_line_at(&v, 400.0 + i as f64 * 2.0, 400.0, 4.0)).collect();
         assert!(hits.iter().any(|&d| g.disputed[d].name.starts_with("Line of Control")), "{hits:?}");
     }
 

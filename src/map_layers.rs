@@ -91,7 +91,8 @@ pub fn build(atlas: &Atlas, input: &MapInputs, theme: &Theme) -> (MapLayers, Vec
         if !matches!(p.kind, PlaceKind::City | PlaceKind::Site) {
             continue;
         }
-        let highlighted = sel_points.iter().any(|s| s.0 == i) || input.selected_place == Some(i) || input.hovered_place == Some(i);
+        let highlighted =
+            sel_points.iter().any(|s| s.0 == i) || input.selected_place == Some(i) || input.hovered_place == Some(i);
         layers.places.push(PlaceMarker {
             id: p.id.clone(),
             name: p.name.clone(),
@@ -175,7 +176,13 @@ mod tests {
     fn student_circles_sum_table_2_per_city() {
         let atlas = load_embedded().unwrap();
         let mask = vec![true; atlas.events.len()];
-        let input = MapInputs { mask: &mask, range: (1900.0, 2100.0), selected_event: None, selected_place: None, hovered_place: None };
+        let input = MapInputs {
+            mask: &mask,
+            range: (1900.0, 2100.0),
+            selected_event: None,
+            selected_place: None,
+            hovered_place: None,
+        };
         let (layers, _) = build(&atlas, &input, &Theme::light());
         let total: u32 = layers.students.iter().map(|s| s.count).sum();
         assert_eq!(total, 452);
@@ -186,7 +193,13 @@ mod tests {
     fn visible_range_and_filter_change_marker_counts() {
         let atlas = load_embedded().unwrap();
         let mask = vec![true; atlas.events.len()];
-        let all = MapInputs { mask: &mask, range: (1900.0, 2100.0), selected_event: None, selected_place: None, hovered_place: None };
+        let all = MapInputs {
+            mask: &mask,
+            range: (1900.0, 2100.0),
+            selected_event: None,
+            selected_place: None,
+            hovered_place: None,
+        };
         let (layers, markers) = build(&atlas, &all, &Theme::light());
         let karachi = markers.iter().position(|&m| m == idx(&atlas, "karachi")).unwrap();
         let n_all = layers.places[karachi].events;
@@ -195,7 +208,13 @@ mod tests {
         let (layers_early, _) = build(&atlas, &early, &Theme::light());
         assert!(layers_early.places[karachi].events < n_all);
         let none = vec![false; atlas.events.len()];
-        let filtered = MapInputs { mask: &none, range: (1900.0, 2100.0), selected_event: None, selected_place: None, hovered_place: None };
+        let filtered = MapInputs {
+            mask: &none,
+            range: (1900.0, 2100.0),
+            selected_event: None,
+            selected_place: None,
+            hovered_place: None,
+        };
         let (layers_none, _) = build(&atlas, &filtered, &Theme::light());
         assert!(layers_none.places.iter().all(|p| p.events == 0 && p.dimmed));
     }
@@ -211,13 +230,24 @@ mod tests {
             .enumerate()
             .find(|(_, e)| {
                 let pts = event_points(&atlas, e);
-                pts.len() >= 2 && pts.iter().any(|p| atlas.places[p.0].kind == PlaceKind::City) && pts.iter().any(|p| country_of(&atlas, &atlas.places[p.0].id).is_some_and(|c| atlas.places[c].iso_n3 == Some(586)))
+                pts.len() >= 2
+                    && pts.iter().any(|p| atlas.places[p.0].kind == PlaceKind::City)
+                    && pts.iter().any(|p| {
+                        country_of(&atlas, &atlas.places[p.0].id).is_some_and(|c| atlas.places[c].iso_n3 == Some(586))
+                    })
             })
             .expect("an event linking Pakistan to elsewhere");
-        let input = MapInputs { mask: &mask, range: (1900.0, 2100.0), selected_event: Some(ei), selected_place: None, hovered_place: None };
+        let input = MapInputs {
+            mask: &mask,
+            range: (1900.0, 2100.0),
+            selected_event: Some(ei),
+            selected_place: None,
+            hovered_place: None,
+        };
         let (layers, _) = build(&atlas, &input, &Theme::light());
         assert_eq!(layers.links.len(), event_points(&atlas, e).len() - 1);
-        let city_points = event_points(&atlas, e).iter().filter(|p| marker_place(&atlas, &atlas.places[p.0].id).is_some()).count();
+        let city_points =
+            event_points(&atlas, e).iter().filter(|p| marker_place(&atlas, &atlas.places[p.0].id).is_some()).count();
         assert_eq!(layers.places.iter().filter(|p| p.highlighted).count(), city_points);
     }
 }

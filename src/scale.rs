@@ -83,8 +83,7 @@ const TICK_LABEL_GAP: f64 = 10.0;
 /// The longest tick label, in characters ("1965", "Sep").
 const TICK_LABEL_CHARS: f64 = 4.0;
 
-const MONTH_ABBR: [&str; 12] =
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTH_ABBR: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// Tick steps from fine to coarse. Month steps are counted in whole months so that ticks fall
 /// exactly on month starts (`year + (month - 1) / 12`, as `Date::start_year` has it).
@@ -147,7 +146,11 @@ impl TimeScale {
 
     /// Pixel width, never zero, so the mappings stay finite on a hidden canvas.
     fn px(&self) -> f64 {
-        if self.width.is_finite() && self.width >= 1.0 { self.width } else { 1.0 }
+        if self.width.is_finite() && self.width >= 1.0 {
+            self.width
+        } else {
+            1.0
+        }
     }
 
     /// Pixels per year.

@@ -243,7 +243,11 @@ pub fn count_label_chars(n: usize) -> usize {
         }
         d
     };
-    if n < 1000 { digits(n) } else { digits(n / 1000) + 2 }
+    if n < 1000 {
+        digits(n)
+    } else {
+        digits(n / 1000) + 2
+    }
 }
 
 /// Writes a cluster's count label into `buf` without allocating: "7", "999", "3k+", "12k+".
@@ -380,7 +384,13 @@ pub fn layout(atlas: &Atlas, view: &TimeScale, width: f64, height: f64, mask: &[
             stack.clear();
             for &(x, i) in mc.iter() {
                 let e = &atlas.events[i];
-                stack.push(Acc { sum_x: x, first: members.len(), n: 1, years: event_years(e), agreement: e.is_agreement() });
+                stack.push(Acc {
+                    sum_x: x,
+                    first: members.len(),
+                    n: 1,
+                    years: event_years(e),
+                    agreement: e.is_agreement(),
+                });
                 members.push(i);
                 while stack.len() >= 2 {
                     let (a, b) = (&stack[stack.len() - 2], &stack[stack.len() - 1]);
@@ -678,10 +688,7 @@ pub(crate) mod tests {
 
     #[test]
     fn marks_sit_at_their_dates() {
-        let a = atlas(
-            &[("a", "1948-05-01", None, "diplomatic", false), ("b", "1965", None, "crisis", false)],
-            &[],
-        );
+        let a = atlas(&[("a", "1948-05-01", None, "diplomatic", false), ("b", "1965", None, "crisis", false)], &[]);
         // 800 px wide canvas: the plot runs from the wide gutter to the right padding.
         let l = layout(&a, &view(1947.0, 2027.0), 800.0, 300.0, &[]);
         assert_eq!((l.plot.x0, l.plot.x1), (WIDE_GUTTER, 790.0));
@@ -728,10 +735,7 @@ pub(crate) mod tests {
 
     #[test]
     fn dimmed_events_cluster_apart_from_matching_ones() {
-        let a = atlas(
-            &[("a", "1971-12-03", None, "crisis", false), ("b", "1971-12-03", None, "crisis", false)],
-            &[],
-        );
+        let a = atlas(&[("a", "1971-12-03", None, "crisis", false), ("b", "1971-12-03", None, "crisis", false)], &[]);
         let l = layout(&a, &view(1946.0, 2028.0), 800.0, 300.0, &[true, false]);
         let lane = Category::Crisis.index();
         assert_eq!(l.lane_marks(lane, true).len(), 1);
@@ -955,6 +959,11 @@ mod real_data_tests {
         let view = TimeScale::full(crate::scale::Limits::covering(lo, hi));
         let l = layout(&atlas, &view, 1180.0, 380.0, &vec![true; atlas.events.len()]);
         let named = l.eras.iter().filter(|e| e.label.is_some()).count();
-        assert_eq!(named, atlas.eras.len(), "{:?}", l.eras.iter().map(|e| e.label.as_ref().map(|l| l.text.clone())).collect::<Vec<_>>());
+        assert_eq!(
+            named,
+            atlas.eras.len(),
+            "{:?}",
+            l.eras.iter().map(|e| e.label.as_ref().map(|l| l.text.clone())).collect::<Vec<_>>()
+        );
     }
 }

@@ -76,7 +76,11 @@ fn num(s: &str) -> Option<f64> {
 fn short(v: f64) -> String {
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
 }
 
 impl UrlState {
@@ -155,7 +159,11 @@ impl UrlState {
         if let Some(p) = &self.panel {
             parts.push(format!("panel={}", percent_encode(p)));
         }
-        if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
     }
 }
 

@@ -56,7 +56,10 @@ fn check_result(result: &Result<Atlas, Vec<DataError>>, changed: &str, text: &st
             for e in errors {
                 prop_assert!(FILES.contains(&e.file.as_str()), "error in unknown file: {e}");
                 let shown = e.to_string();
-                prop_assert!(shown.starts_with(&format!("{}: ", e.file)), "message does not start with its file: {shown}");
+                prop_assert!(
+                    shown.starts_with(&format!("{}: ", e.file)),
+                    "message does not start with its file: {shown}"
+                );
                 prop_assert!(!e.message.trim().is_empty(), "empty message: {shown}");
                 // A record-level problem names the record and the field.
                 prop_assert_eq!(e.id.is_some(), e.field.is_some(), "half-located error: {}", shown);
@@ -106,8 +109,24 @@ fn jsonish() -> impl Strategy<Value = String> {
 /// Any JSON value, with the field names and values the data files use.
 fn arb_json() -> impl Strategy<Value = Value> {
     let words = [
-        "", " ", "1950s", "1965", "1966-01", "1966-02-30", "2019-02-29", "1948-05-01", "19x5", "moscow",
-        "pakistan", "ahmed2023", "diplomatic", "crisis", "sport", "country", "city", "§4.3",
+        "",
+        " ",
+        "1950s",
+        "1965",
+        "1966-01",
+        "1966-02-30",
+        "2019-02-29",
+        "1948-05-01",
+        "19x5",
+        "moscow",
+        "pakistan",
+        "ahmed2023",
+        "diplomatic",
+        "crisis",
+        "sport",
+        "country",
+        "city",
+        "§4.3",
     ];
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -122,8 +141,26 @@ fn arb_json() -> impl Strategy<Value = Value> {
     let keys = prop_oneof![
         "[a-z_]{1,8}",
         prop::sample::select(vec![
-            "id", "date", "end", "title", "summary", "category", "places", "sources", "source", "locator",
-            "lat", "lon", "kind", "parent", "points", "value", "at", "row", "students", "published",
+            "id",
+            "date",
+            "end",
+            "title",
+            "summary",
+            "category",
+            "places",
+            "sources",
+            "source",
+            "locator",
+            "lat",
+            "lon",
+            "kind",
+            "parent",
+            "points",
+            "value",
+            "at",
+            "row",
+            "students",
+            "published",
         ])
         .prop_map(str::to_string),
     ];
@@ -140,7 +177,9 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     out.push(at.clone());
     match v {
         Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| pointers(x, format!("{at}/{i}"), out)),
-        Value::Object(m) => m.iter().for_each(|(k, x)| pointers(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
+        Value::Object(m) => {
+            m.iter().for_each(|(k, x)| pointers(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out))
+        }
         _ => {}
     }
 }
@@ -318,6 +357,11 @@ fn the_property_check_rejects_a_silent_failure() {
     let fake: Result<Atlas, Vec<DataError>> = Ok(Atlas::default());
     assert!(check_result(&fake, name, "[{").is_err());
     // Or blamed another file.
-    let wrong = Err(vec![DataError { file: "eras.json".into(), id: None, field: None, message: "invalid JSON at line 1, column 2: x".into() }]);
+    let wrong = Err(vec![DataError {
+        file: "eras.json".into(),
+        id: None,
+        field: None,
+        message: "invalid JSON at line 1, column 2: x".into(),
+    }]);
     assert!(check_result(&wrong, name, "[{").is_err());
 }

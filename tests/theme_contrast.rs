@@ -23,7 +23,11 @@ use std::collections::{BTreeMap, BTreeSet};
 fn luminance(c: RGBColor) -> f64 {
     let ch = |v: u8| {
         let s = v as f64 / 255.0;
-        if s <= 0.04045 { s / 12.92 } else { ((s + 0.055) / 1.055).powf(2.4) }
+        if s <= 0.04045 {
+            s / 12.92
+        } else {
+            ((s + 0.055) / 1.055).powf(2.4)
+        }
     };
     0.2126 * ch(c.0) + 0.7152 * ch(c.1) + 0.0722 * ch(c.2)
 }
@@ -99,7 +103,8 @@ fn category_colours_have_at_least_3_to_1_for_marks() {
     for (name, t) in themes() {
         for c in Category::ALL {
             let col = t.category_color(c);
-            for (on, bg) in [("background", t.background), ("era band 1", t.era_fill[0]), ("era band 2", t.era_fill[1])] {
+            for (on, bg) in [("background", t.background), ("era band 1", t.era_fill[0]), ("era band 2", t.era_fill[1])]
+            {
                 let r = contrast(col, bg);
                 if r < 3.0 {
                     failures.push(format!("{name}: {} {} on {on} {}: {r:.2}:1", c.key(), css(col), css(bg)));
@@ -220,7 +225,10 @@ fn the_timeline_draws_each_category_with_a_different_shape() {
         let mut by_category: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
         for (tag, attrs) in elements(&svg) {
             let Some(fill) = attrs.get("fill") else { continue };
-            let opaque = attrs.get("opacity").or(attrs.get("fill-opacity")).map_or(true, |o| o.parse::<f64>().map_or(true, |o| o >= 0.999));
+            let opaque = attrs
+                .get("opacity")
+                .or(attrs.get("fill-opacity"))
+                .map_or(true, |o| o.parse::<f64>().map_or(true, |o| o >= 0.999));
             if !opaque {
                 continue;
             }
@@ -233,7 +241,11 @@ fn the_timeline_draws_each_category_with_a_different_shape() {
             }
         }
         for c in Category::ALL {
-            assert!(by_category.contains_key(c.key()), "{name}: nothing drawn in the colour of {}: {by_category:?}", c.key());
+            assert!(
+                by_category.contains_key(c.key()),
+                "{name}: nothing drawn in the colour of {}: {by_category:?}",
+                c.key()
+            );
         }
         // No outline is shared by two categories: shape alone tells them apart.
         let keys: Vec<&&str> = by_category.keys().collect();

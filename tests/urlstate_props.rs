@@ -8,7 +8,9 @@ use proptest::prelude::*;
 
 /// The limits `parse` promises for each field.
 fn check_limits(st: &UrlState) -> Result<(), TestCaseError> {
-    let id_ok = |s: &str| !s.is_empty() && s.len() <= 120 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let id_ok = |s: &str| {
+        !s.is_empty() && s.len() <= 120 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
     if let Some(e) = &st.event {
         prop_assert!(id_ok(e), "event id {e:?}");
     }
@@ -22,7 +24,10 @@ fn check_limits(st: &UrlState) -> Result<(), TestCaseError> {
         prop_assert!(a.is_finite() && b.is_finite() && a < b && a >= 1900.0 && b <= 2100.0, "range {a}~{b}");
     }
     if let Some((lon, lat, z)) = st.map {
-        prop_assert!((-180.0..=360.0).contains(&lon) && (-90.0..=90.0).contains(&lat) && z > 0.0 && z <= 1000.0, "map {lon},{lat},{z}");
+        prop_assert!(
+            (-180.0..=360.0).contains(&lon) && (-90.0..=90.0).contains(&lat) && z > 0.0 && z <= 1000.0,
+            "map {lon},{lat},{z}"
+        );
     }
     prop_assert!(st.search.chars().count() <= 200, "search of {} chars", st.search.chars().count());
     Ok(())
@@ -31,7 +36,8 @@ fn check_limits(st: &UrlState) -> Result<(), TestCaseError> {
 /// Strings shaped like our queries: known and unknown keys, good and bad values, escapes.
 fn query_like() -> impl Strategy<Value = String> {
     let key = prop_oneof![
-        prop::sample::select(vec!["e", "p", "t", "c", "q", "m", "panel", "embed", "", "E", "zzz", "e%3D"]).prop_map(str::to_string),
+        prop::sample::select(vec!["e", "p", "t", "c", "q", "m", "panel", "embed", "", "E", "zzz", "e%3D"])
+            .prop_map(str::to_string),
         "[a-z%=]{0,4}",
     ];
     let value = prop_oneof![
@@ -48,7 +54,8 @@ fn query_like() -> impl Strategy<Value = String> {
         Some(v) => format!("{k}={v}"),
         None => k,
     });
-    (any::<bool>(), prop::collection::vec(pair, 0..8)).prop_map(|(q, pairs)| format!("{}{}", if q { "?" } else { "" }, pairs.join("&")))
+    (any::<bool>(), prop::collection::vec(pair, 0..8))
+        .prop_map(|(q, pairs)| format!("{}{}", if q { "?" } else { "" }, pairs.join("&")))
 }
 
 fn arb_id() -> impl Strategy<Value = String> {

@@ -107,40 +107,62 @@ fn the_fixture_is_valid() {
 #[test]
 fn unknown_category() {
     assert_eq!(
-        errors_after("events.json", |v| { event(v, 0).insert("category".into(), json!("trade")); }),
-        vec![r#"events.json: record "ev-one": field `category`: unknown category "trade" (expected one of: diplomatic, alignment, military, economic, social, humanitarian, crisis)"#]
+        errors_after("events.json", |v| {
+            event(v, 0).insert("category".into(), json!("trade"));
+        }),
+        vec![
+            r#"events.json: record "ev-one": field `category`: unknown category "trade" (expected one of: diplomatic, alignment, military, economic, social, humanitarian, crisis)"#
+        ]
     );
 }
 
 #[test]
 fn malformed_date() {
     assert_eq!(
-        errors_after("events.json", |v| { event(v, 0).insert("date".into(), json!("10/01/1966")); }),
-        vec![r#"events.json: record "ev-one": field `date`: malformed date "10/01/1966" (expected YYYY, YYYY-MM, YYYY-MM-DD or YYY0s)"#]
+        errors_after("events.json", |v| {
+            event(v, 0).insert("date".into(), json!("10/01/1966"));
+        }),
+        vec![
+            r#"events.json: record "ev-one": field `date`: malformed date "10/01/1966" (expected YYYY, YYYY-MM, YYYY-MM-DD or YYY0s)"#
+        ]
     );
     // In the other files that hold dates too.
     assert_eq!(
-        errors_after("sources.json", |v| { v[1]["published"] = json!("2021-1"); }),
-        vec![r#"sources.json: record "src-b": field `published`: malformed date "2021-1" (expected YYYY, YYYY-MM, YYYY-MM-DD or YYY0s)"#]
+        errors_after("sources.json", |v| {
+            v[1]["published"] = json!("2021-1");
+        }),
+        vec![
+            r#"sources.json: record "src-b": field `published`: malformed date "2021-1" (expected YYYY, YYYY-MM, YYYY-MM-DD or YYY0s)"#
+        ]
     );
     assert_eq!(
-        errors_after("eras.json", |v| { v[0]["end"] = json!("late 1950s"); }),
-        vec![r#"eras.json: record "era-one": field `end`: malformed date "late 1950s" (expected YYYY, YYYY-MM, YYYY-MM-DD or YYY0s)"#]
+        errors_after("eras.json", |v| {
+            v[0]["end"] = json!("late 1950s");
+        }),
+        vec![
+            r#"eras.json: record "era-one": field `end`: malformed date "late 1950s" (expected YYYY, YYYY-MM, YYYY-MM-DD or YYY0s)"#
+        ]
     );
 }
 
 #[test]
 fn impossible_date() {
     assert_eq!(
-        errors_after("events.json", |v| { event(v, 0).insert("date".into(), json!("1966-02-30")); }),
+        errors_after("events.json", |v| {
+            event(v, 0).insert("date".into(), json!("1966-02-30"));
+        }),
         vec![r#"events.json: record "ev-one": field `date`: impossible date "1966-02-30""#]
     );
     assert_eq!(
-        errors_after("events.json", |v| { event(v, 1).insert("end".into(), json!("1975-13")); }),
+        errors_after("events.json", |v| {
+            event(v, 1).insert("end".into(), json!("1975-13"));
+        }),
         vec![r#"events.json: record "ev-two": field `end`: impossible date "1975-13""#]
     );
     assert_eq!(
-        errors_after("events.json", |v| { event(v, 0).insert("date".into(), json!("2019-02-29")); }),
+        errors_after("events.json", |v| {
+            event(v, 0).insert("date".into(), json!("2019-02-29"));
+        }),
         vec![r#"events.json: record "ev-one": field `date`: impossible date "2019-02-29""#]
     );
 }
@@ -148,11 +170,15 @@ fn impossible_date() {
 #[test]
 fn end_before_start() {
     assert_eq!(
-        errors_after("events.json", |v| { event(v, 1).insert("end".into(), json!("1969")); }),
+        errors_after("events.json", |v| {
+            event(v, 1).insert("end".into(), json!("1969"));
+        }),
         vec![r#"events.json: record "ev-two": field `end`: end "1969" is before start "1970""#]
     );
     assert_eq!(
-        errors_after("eras.json", |v| { v[0]["end"] = json!("1946-12"); }),
+        errors_after("eras.json", |v| {
+            v[0]["end"] = json!("1946-12");
+        }),
         vec![r#"eras.json: record "era-one": field `end`: end "1946-12" is before start "1947""#]
     );
 }
@@ -160,7 +186,9 @@ fn end_before_start() {
 #[test]
 fn duplicate_id() {
     assert_eq!(
-        errors_after("events.json", |v| { event(v, 1).insert("id".into(), json!("ev-one")); }),
+        errors_after("events.json", |v| {
+            event(v, 1).insert("id".into(), json!("ev-one"));
+        }),
         vec![r#"events.json: record "ev-one": field `id`: duplicate id "ev-one""#]
     );
     assert_eq!(
@@ -175,15 +203,21 @@ fn duplicate_id() {
 #[test]
 fn dangling_place_id() {
     assert_eq!(
-        errors_after("events.json", |v| { event(v, 0).insert("places".into(), json!(["city-y", "atlantis"])); }),
+        errors_after("events.json", |v| {
+            event(v, 0).insert("places".into(), json!(["city-y", "atlantis"]));
+        }),
         vec![r#"events.json: record "ev-one": field `places[1]`: unknown place id "atlantis""#]
     );
     assert_eq!(
-        errors_after("students.json", |v| { v[0]["city"] = json!("nowhere"); }),
+        errors_after("students.json", |v| {
+            v[0]["city"] = json!("nowhere");
+        }),
         vec![r#"students.json: record "stu-one": field `city`: unknown place id "nowhere""#]
     );
     assert_eq!(
-        errors_after("places.json", |v| { v[1]["parent"] = json!("country-q"); }),
+        errors_after("places.json", |v| {
+            v[1]["parent"] = json!("country-q");
+        }),
         vec![r#"places.json: record "city-y": field `parent`: unknown place id "country-q""#]
     );
 }
@@ -191,11 +225,15 @@ fn dangling_place_id() {
 #[test]
 fn dangling_source_id() {
     assert_eq!(
-        errors_after("events.json", |v| { v[1]["sources"][1]["source"] = json!("nobody2020"); }),
+        errors_after("events.json", |v| {
+            v[1]["sources"][1]["source"] = json!("nobody2020");
+        }),
         vec![r#"events.json: record "ev-two": field `sources[1].source`: unknown source id "nobody2020""#]
     );
     assert_eq!(
-        errors_after("series.json", |v| { v[0]["points"][0]["source"]["source"] = json!("ghost"); }),
+        errors_after("series.json", |v| {
+            v[0]["points"][0]["source"]["source"] = json!("ghost");
+        }),
         vec![r#"series.json: record "ser-one": field `points[0].source.source`: unknown source id "ghost""#]
     );
 }
@@ -203,29 +241,45 @@ fn dangling_source_id() {
 #[test]
 fn latitude_and_longitude_out_of_range() {
     assert_eq!(
-        errors_after("places.json", |v| { v[1]["lat"] = json!(91.5); }),
+        errors_after("places.json", |v| {
+            v[1]["lat"] = json!(91.5);
+        }),
         vec![r#"places.json: record "city-y": field `lat`: latitude 91.5 out of range -90..90"#]
     );
     assert_eq!(
-        errors_after("places.json", |v| { v[1]["lon"] = json!(-180.25); }),
+        errors_after("places.json", |v| {
+            v[1]["lon"] = json!(-180.25);
+        }),
         vec![r#"places.json: record "city-y": field `lon`: longitude -180.25 out of range -180..180"#]
     );
     // The limits themselves are allowed.
-    assert_eq!(errors_after("places.json", |v| { v[1]["lat"] = json!(-90.0); v[1]["lon"] = json!(180.0); }), Vec::<String>::new());
+    assert_eq!(
+        errors_after("places.json", |v| {
+            v[1]["lat"] = json!(-90.0);
+            v[1]["lon"] = json!(180.0);
+        }),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
 fn empty_title_and_summary() {
     assert_eq!(
-        errors_after("events.json", |v| { event(v, 0).insert("title".into(), json!("   ")); }),
+        errors_after("events.json", |v| {
+            event(v, 0).insert("title".into(), json!("   "));
+        }),
         vec![r#"events.json: record "ev-one": field `title`: empty text"#]
     );
     assert_eq!(
-        errors_after("events.json", |v| { event(v, 1).insert("summary".into(), json!("")); }),
+        errors_after("events.json", |v| {
+            event(v, 1).insert("summary".into(), json!(""));
+        }),
         vec![r#"events.json: record "ev-two": field `summary`: empty text"#]
     );
     assert_eq!(
-        errors_after("eras.json", |v| { v[0]["title"] = json!(""); }),
+        errors_after("eras.json", |v| {
+            v[0]["title"] = json!("");
+        }),
         vec![r#"eras.json: record "era-one": field `title`: empty text"#]
     );
 }
@@ -233,7 +287,9 @@ fn empty_title_and_summary() {
 #[test]
 fn event_with_no_source() {
     assert_eq!(
-        errors_after("events.json", |v| { event(v, 0).insert("sources".into(), json!([])); }),
+        errors_after("events.json", |v| {
+            event(v, 0).insert("sources".into(), json!([]));
+        }),
         vec![r#"events.json: record "ev-one": field `sources`: no source: every fact needs at least one citation"#]
     );
 }
@@ -246,7 +302,10 @@ fn invalid_json() {
     let errors = load_files(&files).unwrap_err();
     let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     assert_eq!(shown, vec!["events.json: invalid JSON at line 1, column 17: EOF while parsing a value"]);
-    assert_eq!((errors[0].file.as_str(), errors[0].id.as_deref(), errors[0].field.as_deref()), ("events.json", None, None));
+    assert_eq!(
+        (errors[0].file.as_str(), errors[0].id.as_deref(), errors[0].field.as_deref()),
+        ("events.json", None, None)
+    );
 
     // A syntax error on a later line gives that line.
     let mut files = texts(&fixture());
@@ -336,7 +395,12 @@ fn errors_carry_the_structured_location() {
     assert_eq!(
         errors,
         vec![
-            DataError { file: "series.json".into(), id: Some("ser-one".into()), field: Some("unit".into()), message: "empty text".into() },
+            DataError {
+                file: "series.json".into(),
+                id: Some("ser-one".into()),
+                field: Some("unit".into()),
+                message: "empty text".into()
+            },
             DataError {
                 file: "series.json".into(),
                 id: Some("ser-one".into()),

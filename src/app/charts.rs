@@ -70,10 +70,19 @@ pub fn StudentsChart() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     // All rows cite the same table: name it once, with the row range.
     let source_line = match atlas.students.first() {
-        Some(first) if atlas.students.iter().all(|r| r.source.source == first.source.source && r.source.cited_in == first.source.cited_in) => {
+        Some(first)
+            if atlas
+                .students
+                .iter()
+                .all(|r| r.source.source == first.source.source && r.source.cited_in == first.source.cited_in) =>
+        {
             let who = atlas.source(&first.source.source).map(|s| s.short()).unwrap_or_default();
             let table = first.source.locator.split(',').next().unwrap_or("Table 2");
-            let rows = format!("rows {}–{}", atlas.students.iter().map(|r| r.row).min().unwrap_or(1), atlas.students.iter().map(|r| r.row).max().unwrap_or(1));
+            let rows = format!(
+                "rows {}–{}",
+                atlas.students.iter().map(|r| r.row).min().unwrap_or(1),
+                atlas.students.iter().map(|r| r.row).max().unwrap_or(1)
+            );
             match &first.source.cited_in {
                 Some(c) => format!("{who}, {table}, {rows} (citing {c})"),
                 None => format!("{who}, {table}, {rows}"),

@@ -4,8 +4,8 @@
 //! [`crate::render::map`].
 
 use super::canvas::{backend_for, backend_sized, context, device_pixel_ratio, draw_with};
-use super::test_hooks;
 use super::state::{use_state, AppState};
+use super::test_hooks;
 use crate::geo::{GeoData, MapView, PlaceIndex};
 use crate::map_layers::{build, event_points, events_at, students_at, MapInputs};
 use crate::render::map::{draw_map, draw_map_base, draw_map_overlay};
@@ -77,12 +77,18 @@ fn now() -> f64 {
 /// The default view: every place of the data, with some room around.
 fn home_view(atlas: &crate::data::Atlas, w: f64, h: f64) -> MapView {
     let mut v = MapView::new(w, h);
-    let pts: Vec<(f64, f64)> = atlas.places.iter().filter(|p| p.kind != crate::data::PlaceKind::Country).map(|p| (p.lon, p.lat)).collect();
+    let pts: Vec<(f64, f64)> =
+        atlas.places.iter().filter(|p| p.kind != crate::data::PlaceKind::Country).map(|p| (p.lon, p.lat)).collect();
     v.fit_geo(&pts, 40.0);
     v
 }
 
-fn redraw(canvas: &HtmlCanvasElement, surface: &Surface, hovered_place: Option<usize>, hover_unit: Option<usize>) -> f64 {
+fn redraw(
+    canvas: &HtmlCanvasElement,
+    surface: &Surface,
+    hovered_place: Option<usize>,
+    hover_unit: Option<usize>,
+) -> f64 {
     let Some(state) = STATE.with(|s| s.get()) else { return 0.0 };
     let t0 = now();
     let (w, h) = (canvas.client_width() as f64, canvas.client_height() as f64);
@@ -138,10 +144,12 @@ fn redraw(canvas: &HtmlCanvasElement, surface: &Surface, hovered_place: Option<u
         None => {
             let buffer = match cache.take() {
                 Some(c) => c.canvas,
-                None => match web_sys::window().and_then(|w| w.document()).and_then(|d| d.create_element("canvas").ok()) {
-                    Some(el) => el.unchecked_into::<HtmlCanvasElement>(),
-                    None => return 0.0,
-                },
+                None => {
+                    match web_sys::window().and_then(|w| w.document()).and_then(|d| d.create_element("canvas").ok()) {
+                        Some(el) => el.unchecked_into::<HtmlCanvasElement>(),
+                        None => return 0.0,
+                    }
+                }
             };
             if let Some(b) = backend_sized(&buffer, w as u32, h as u32) {
                 draw_with(b, |root| draw_map_base(root, geo, &view, &layers, &theme));
@@ -166,15 +174,17 @@ fn redraw(canvas: &HtmlCanvasElement, surface: &Surface, hovered_place: Option<u
         let g = surface.settle.get().wrapping_add(1);
         surface.settle.set(g);
         let canvas = canvas.clone();
-        SETTLE.with(|s| *s.borrow_mut() = Some(Box::new(move |surface: &Surface| {
-            if surface.settle.get() == g {
-                // Invalidate the bitmap's view so the next frame draws it anew.
-                if let Some(c) = surface.base.borrow_mut().as_mut() {
-                    c.key.0 = 0;
+        SETTLE.with(|s| {
+            *s.borrow_mut() = Some(Box::new(move |surface: &Surface| {
+                if surface.settle.get() == g {
+                    // Invalidate the bitmap's view so the next frame draws it anew.
+                    if let Some(c) = surface.base.borrow_mut().as_mut() {
+                        c.key.0 = 0;
+                    }
+                    redraw(&canvas, surface, hovered_place, hover_unit);
                 }
-                redraw(&canvas, surface, hovered_place, hover_unit);
-            }
-        })));
+            }))
+        });
         schedule_settle(g);
     }
     *surface.index.borrow_mut() = Some((index, markers));
@@ -318,8 +328,14 @@ pub fn Map() -> impl IntoView {
             }
             drop(drag);
             let t = hit(x, y);
-            hover_unit.set(match t { Some(Tip::Unit(u)) => Some(u), _ => None });
-            focus_place.set(match t { Some(Tip::Place(p)) => Some(p), _ => None });
+            hover_unit.set(match t {
+                Some(Tip::Unit(u)) => Some(u),
+                _ => None,
+            });
+            focus_place.set(match t {
+                Some(Tip::Place(p)) => Some(p),
+                _ => None,
+            });
             tip.set(t.map(|t| (x, y, t)));
         }
     };
@@ -358,7 +374,11 @@ pub fn Map() -> impl IntoView {
         let set_view = set_view.clone();
         move |ev: WheelEvent| {
             ev.prevent_default();
-            let dy = match ev.delta_mode() { 1 => ev.delta_y() * 16.0, 2 => ev.delta_y() * 400.0, _ => ev.delta_y() };
+            let dy = match ev.delta_mode() {
+                1 => ev.delta_y() * 16.0,
+                2 => ev.delta_y() * 400.0,
+                _ => ev.delta_y(),
+            };
             let f = 1.2f64.powf((-dy / 100.0).clamp(-3.0, 3.0));
             let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
             set_view(&|v| v.zoom_about(x, y, f));
@@ -376,13 +396,34 @@ pub fn Map() -> impl IntoView {
             let key = ev.key();
             let (w, h) = surface.view.get().map(|v| (v.width, v.height)).unwrap_or((0.0, 0.0));
             let handled = match key.as_str() {
-                "ArrowLeft" => { set_view(&|v| v.pan(60.0, 0.0)); true }
-                "ArrowRight" => { set_view(&|v| v.pan(-60.0, 0.0)); true }
-                "ArrowUp" => { set_view(&|v| v.pan(0.0, 60.0)); true }
-                "ArrowDown" => { set_view(&|v| v.pan(0.0, -60.0)); true }
-                "+" | "=" => { set_view(&|v| v.zoom_about(w / 2.0, h / 2.0, 1.4)); true }
-                "-" | "_" => { set_view(&|v| v.zoom_about(w / 2.0, h / 2.0, 1.0 / 1.4)); true }
-                "0" => { set_view(&|v| *v = home_view(atlas, w, h)); true }
+                "ArrowLeft" => {
+                    set_view(&|v| v.pan(60.0, 0.0));
+                    true
+                }
+                "ArrowRight" => {
+                    set_view(&|v| v.pan(-60.0, 0.0));
+                    true
+                }
+                "ArrowUp" => {
+                    set_view(&|v| v.pan(0.0, 60.0));
+                    true
+                }
+                "ArrowDown" => {
+                    set_view(&|v| v.pan(0.0, -60.0));
+                    true
+                }
+                "+" | "=" => {
+                    set_view(&|v| v.zoom_about(w / 2.0, h / 2.0, 1.4));
+                    true
+                }
+                "-" | "_" => {
+                    set_view(&|v| v.zoom_about(w / 2.0, h / 2.0, 1.0 / 1.4));
+                    true
+                }
+                "0" => {
+                    set_view(&|v| *v = home_view(atlas, w, h));
+                    true
+                }
                 "n" | "N" | "p" | "P" => {
                     let n = marker_places.len();
                     if n > 0 {
@@ -397,7 +438,9 @@ pub fn Map() -> impl IntoView {
                         let p = marker_places[next];
                         focus_place.set(Some(p));
                         let pl = &atlas.places[p];
-                        set_view(&|v| { v.ensure_visible(&[(pl.lon, pl.lat)], 40.0); });
+                        set_view(&|v| {
+                            v.ensure_visible(&[(pl.lon, pl.lat)], 40.0);
+                        });
                         if let Some(v) = surface.view.get() {
                             let (x, y) = v.to_screen(pl.lon, pl.lat);
                             tip.set(Some((x, y, Tip::Place(p))));
@@ -411,7 +454,12 @@ pub fn Map() -> impl IntoView {
                     }
                     true
                 }
-                "Escape" => { state.place.set(None); focus_place.set(None); tip.set(None); true }
+                "Escape" => {
+                    state.place.set(None);
+                    focus_place.set(None);
+                    tip.set(None);
+                    true
+                }
                 _ => false,
             };
             if handled {
@@ -466,13 +514,15 @@ pub fn Map() -> impl IntoView {
         })
     };
 
-    let selected_place_bar = move || state.place.get().map(|p| {
+    let selected_place_bar = move || {
+        state.place.get().map(|p| {
         let name = atlas.places[p].name.clone();
         view! {
             <p class="place-filter" role="status">"Showing only events at "<strong>{name}</strong>". "
                 <button type="button" id="clear-place" on:click=move |_| state.place.set(None)>"Show all places"</button></p>
         }
-    });
+    })
+    };
 
     view! {
         <div class="map-wrap">
@@ -535,7 +585,14 @@ fn Player() -> impl IntoView {
         let tick = tick.clone();
         move || {
             let generation = tick.get();
-            fn go(state: AppState, playing: RwSignal<bool>, speed: RwSignal<f64>, reduced: bool, tick: Rc<Cell<u32>>, generation: u32) {
+            fn go(
+                state: AppState,
+                playing: RwSignal<bool>,
+                speed: RwSignal<f64>,
+                reduced: bool,
+                tick: Rc<Cell<u32>>,
+                generation: u32,
+            ) {
                 let ms = (if reduced { 2000.0 } else { 800.0 }) / speed.get_untracked();
                 set_timeout(
                     move || {
@@ -598,7 +655,10 @@ fn Player() -> impl IntoView {
 /// frames when `pan` is true) and returns each frame's time in ms.
 fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>) {
     let Some(w) = web_sys::window() else { return };
-    let bench = js_sys::Reflect::get(&w, &"__atlasBench".into()).ok().filter(|v| v.is_object()).unwrap_or_else(|| js_sys::Object::new().into());
+    let bench = js_sys::Reflect::get(&w, &"__atlasBench".into())
+        .ok()
+        .filter(|v| v.is_object())
+        .unwrap_or_else(|| js_sys::Object::new().into());
     let surface1 = surface.clone();
     let f = Closure::<dyn Fn(u32, bool) -> js_sys::Array>::new(move |frames: u32, pan: bool| {
         let surface = &surface1;
@@ -625,7 +685,9 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
     let s2 = surface.clone();
     let pos = Closure::<dyn Fn(String) -> JsValue>::new(move |id: String| {
         let Some(state) = STATE.with(|s| s.get()) else { return JsValue::NULL };
-        let (Some(v), Some(p)) = (s2.view.get(), state.atlas.places.iter().find(|p| p.id == id)) else { return JsValue::NULL };
+        let (Some(v), Some(p)) = (s2.view.get(), state.atlas.places.iter().find(|p| p.id == id)) else {
+            return JsValue::NULL;
+        };
         let (x, y) = v.to_screen(p.lon, p.lat);
         let o = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&o, &"x".into(), &x.into());
@@ -640,7 +702,13 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
         let Some(state) = STATE.with(|s| s.get()) else { return out };
         let mask = state.filter_mask_untracked();
         let v = state.view.get_untracked();
-        let input = MapInputs { mask: &mask, range: (v.start, v.end), selected_event: state.selected.get_untracked(), selected_place: state.place.get_untracked(), hovered_place: None };
+        let input = MapInputs {
+            mask: &mask,
+            range: (v.start, v.end),
+            selected_event: state.selected.get_untracked(),
+            selected_place: state.place.get_untracked(),
+            hovered_place: None,
+        };
         let (layers, _) = build(state.atlas, &input, &state.theme_untracked());
         for p in layers.places.iter().filter(|p| p.highlighted) {
             out.push(&JsValue::from_str(&p.id));
@@ -669,7 +737,13 @@ pub fn map_svg(state: &AppState) -> Option<String> {
         }
         None => home_view(atlas, w as f64, h as f64),
     };
-    let input = MapInputs { mask: &mask, range: (v.start, v.end), selected_event: state.selected.get_untracked(), selected_place: state.place.get_untracked(), hovered_place: None };
+    let input = MapInputs {
+        mask: &mask,
+        range: (v.start, v.end),
+        selected_event: state.selected.get_untracked(),
+        selected_place: state.place.get_untracked(),
+        hovered_place: None,
+    };
     let theme = state.theme_untracked();
     let (layers, _) = build(atlas, &input, &theme);
     let mut out = String::new();

@@ -5,11 +5,11 @@ pub mod canvas;
 pub mod charts;
 pub mod detail;
 pub mod map;
-pub mod timeline;
-pub mod url;
 pub mod share;
 pub mod state;
 pub mod table;
+pub mod timeline;
+pub mod url;
 
 use crate::data::{load_embedded, Atlas, DataError};
 use leptos::prelude::*;
@@ -148,11 +148,7 @@ fn watch_dpr(state: AppState) {
         });
         let opts = web_sys::AddEventListenerOptions::new();
         opts.set_once(true);
-        let _ = mq.add_event_listener_with_callback_and_add_event_listener_options(
-            "change",
-            cb.unchecked_ref(),
-            &opts,
-        );
+        let _ = mq.add_event_listener_with_callback_and_add_event_listener_options("change", cb.unchecked_ref(), &opts);
     }
 }
 
@@ -175,7 +171,11 @@ pub fn test_hooks() -> JsValue {
     let o: JsValue = js_sys::Object::new().into();
     let _ = js_sys::Reflect::set(&w, &"__atlasTest".into(), &o);
     let mem = Closure::<dyn Fn() -> f64>::new(|| {
-        wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+        wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length() as f64
     });
     let _ = js_sys::Reflect::set(&o, &"wasmMemoryBytes".into(), mem.as_ref());
     mem.forget();

@@ -33,7 +33,9 @@ fn click_link(name: &str, href: &str) {
 
 fn download_canvas_png(canvas_id: &str, name: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Some(c) = doc.get_element_by_id(canvas_id).and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { return };
+    let Some(c) = doc.get_element_by_id(canvas_id).and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else {
+        return;
+    };
     if let Ok(url) = c.to_data_url() {
         click_link(name, &url);
     }
@@ -116,7 +118,9 @@ fn copy_to_clipboard(text: &str, status: RwSignal<String>, what: &'static str) {
     let Some(w) = web_sys::window() else { return };
     let promise = w.navigator().clipboard().write_text(text);
     let done = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| status.set(format!("{what} copied.")));
-    let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| status.set("Copying failed: select the text and copy it yourself.".into()));
+    let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        status.set("Copying failed: select the text and copy it yourself.".into())
+    });
     let _ = promise.then2(&done, &failed);
     done.forget();
     failed.forget();

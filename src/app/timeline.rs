@@ -3,10 +3,12 @@
 //! redraws (at most one per animation frame, only when something changed).
 
 use super::canvas::draw_on;
-use super::test_hooks;
 use super::state::{full_view, use_state};
+use super::test_hooks;
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
-use crate::timeline_layout::{ensure_event_visible, first_event, last_event, layout, next_event, Dir, Hit, TimelineLayout};
+use crate::timeline_layout::{
+    ensure_event_visible, first_event, last_event, layout, next_event, Dir, Hit, TimelineLayout,
+};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -139,7 +141,10 @@ pub fn Timeline() -> impl IntoView {
                 if g.pointers.len() == 1 {
                     g.moved += dx.abs();
                     if g.moved > 3.0 {
-                        state.view.update(|v| { *v = on_plot(&surface, *v); v.pan_px(dx) });
+                        state.view.update(|v| {
+                            *v = on_plot(&surface, *v);
+                            v.pan_px(dx)
+                        });
                         tooltip.set(None);
                     }
                     return;
@@ -149,7 +154,10 @@ pub fn Timeline() -> impl IntoView {
                     let dist = (a.1 - b.1).hypot(a.2 - b.2).max(1.0);
                     if let Some(prev) = g.pinch_dist {
                         let mid = (a.1 + b.1) / 2.0;
-                        state.view.update(|v| { *v = on_plot(&surface, *v); v.zoom_about(mid, dist / prev) });
+                        state.view.update(|v| {
+                            *v = on_plot(&surface, *v);
+                            v.zoom_about(mid, dist / prev)
+                        });
                     }
                     g.pinch_dist = Some(dist);
                     g.moved += 10.0;
@@ -226,7 +234,10 @@ pub fn Timeline() -> impl IntoView {
             };
             let factor = (-delta * 0.002).clamp(-1.0, 1.0).exp();
             let x = ev.offset_x() as f64;
-            state.view.update(|v| { *v = on_plot(&surface, *v); v.zoom_about(x, factor) });
+            state.view.update(|v| {
+                *v = on_plot(&surface, *v);
+                v.zoom_about(x, factor)
+            });
             tooltip.set(None);
         }
     };
@@ -243,17 +254,63 @@ pub fn Timeline() -> impl IntoView {
             };
             let center = surface.layout.borrow().as_ref().map(|l| l.plot.x0 + l.plot.width() / 2.0).unwrap_or(0.0);
             let handled = match ev.key().as_str() {
-                "ArrowRight" if ev.shift_key() => { state.view.update(|v| { *v = on_plot(&surface, *v); v.pan_px(-80.0) }); true }
-                "ArrowLeft" if ev.shift_key() => { state.view.update(|v| { *v = on_plot(&surface, *v); v.pan_px(80.0) }); true }
-                "ArrowRight" | "ArrowDown" => { pick(next_event(&mask, cur, Dir::Next).or(cur)); true }
-                "ArrowLeft" | "ArrowUp" => { pick(next_event(&mask, cur, Dir::Prev).or(cur)); true }
-                "Home" => { pick(first_event(&mask)); true }
-                "End" => { pick(last_event(&mask)); true }
-                "+" | "=" => { state.view.update(|v| { *v = on_plot(&surface, *v); v.zoom_about(center, 1.5) }); true }
-                "-" | "_" => { state.view.update(|v| { *v = on_plot(&surface, *v); v.zoom_about(center, 1.0 / 1.5) }); true }
-                "0" => { state.view.set(full_view(atlas)); true }
-                "Enter" | " " => { pick(state.hovered.get_untracked().or(cur).or_else(|| first_event(&mask))); true }
-                "Escape" => { state.selected.set(None); state.hovered.set(None); true }
+                "ArrowRight" if ev.shift_key() => {
+                    state.view.update(|v| {
+                        *v = on_plot(&surface, *v);
+                        v.pan_px(-80.0)
+                    });
+                    true
+                }
+                "ArrowLeft" if ev.shift_key() => {
+                    state.view.update(|v| {
+                        *v = on_plot(&surface, *v);
+                        v.pan_px(80.0)
+                    });
+                    true
+                }
+                "ArrowRight" | "ArrowDown" => {
+                    pick(next_event(&mask, cur, Dir::Next).or(cur));
+                    true
+                }
+                "ArrowLeft" | "ArrowUp" => {
+                    pick(next_event(&mask, cur, Dir::Prev).or(cur));
+                    true
+                }
+                "Home" => {
+                    pick(first_event(&mask));
+                    true
+                }
+                "End" => {
+                    pick(last_event(&mask));
+                    true
+                }
+                "+" | "=" => {
+                    state.view.update(|v| {
+                        *v = on_plot(&surface, *v);
+                        v.zoom_about(center, 1.5)
+                    });
+                    true
+                }
+                "-" | "_" => {
+                    state.view.update(|v| {
+                        *v = on_plot(&surface, *v);
+                        v.zoom_about(center, 1.0 / 1.5)
+                    });
+                    true
+                }
+                "0" => {
+                    state.view.set(full_view(atlas));
+                    true
+                }
+                "Enter" | " " => {
+                    pick(state.hovered.get_untracked().or(cur).or_else(|| first_event(&mask)));
+                    true
+                }
+                "Escape" => {
+                    state.selected.set(None);
+                    state.hovered.set(None);
+                    true
+                }
                 _ => false,
             };
             if handled {
@@ -327,7 +384,10 @@ fn surface_for_hook(surface: &Surface) -> std::cell::Ref<'_, Option<TimelineLayo
 
 fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>) {
     let Some(w) = web_sys::window() else { return };
-    let bench = js_sys::Reflect::get(&w, &"__atlasBench".into()).ok().filter(|v| v.is_object()).unwrap_or_else(|| js_sys::Object::new().into());
+    let bench = js_sys::Reflect::get(&w, &"__atlasBench".into())
+        .ok()
+        .filter(|v| v.is_object())
+        .unwrap_or_else(|| js_sys::Object::new().into());
     let surface2 = surface.clone();
     let f = Closure::<dyn Fn(u32, u32) -> js_sys::Array>::new(move |frames: u32, n: u32| {
         let surface = &surface2;
@@ -335,7 +395,8 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
         let Some(c) = canvas_ref.get_untracked() else { return out };
         let state = use_state_untracked();
         if n > 0 {
-            let big: &'static crate::data::Atlas = Box::leak(Box::new(crate::bench::synthetic_atlas(state.atlas, n as usize)));
+            let big: &'static crate::data::Atlas =
+                Box::leak(Box::new(crate::bench::synthetic_atlas(state.atlas, n as usize)));
             STATE.with(|s| s.set(Some(super::state::AppState { atlas: big, ..state })));
         }
         let original = state.view.get_untracked();

@@ -24,7 +24,8 @@ pub fn capture(state: &AppState) -> UrlState {
     UrlState {
         event: state.selected.get().and_then(|i| atlas.events.get(i)).map(|e| e.id.clone()),
         place: state.place.get().and_then(|i| atlas.places.get(i)).map(|p| p.id.clone()),
-        range: ((view.start - full.start).abs() > 1e-6 || (view.end - full.end).abs() > 1e-6).then_some((view.start, view.end)),
+        range: ((view.start - full.start).abs() > 1e-6 || (view.end - full.end).abs() > 1e-6)
+            .then_some((view.start, view.end)),
         categories: (cats != [true; 7]).then_some(cats),
         search: state.search.get(),
         map: state.map_view.get(),

@@ -26,8 +26,18 @@ pub struct Date {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// Why a date string was rejected.
@@ -172,12 +182,7 @@ impl fmt::Display for Date {
 /// "March 1965").
 impl Ord for Date {
     fn cmp(&self, other: &Self) -> Ordering {
-        (self.year, self.month, self.day, self.precision).cmp(&(
-            other.year,
-            other.month,
-            other.day,
-            other.precision,
-        ))
+        (self.year, self.month, self.day, self.precision).cmp(&(other.year, other.month, other.day, other.precision))
     }
 }
 

@@ -69,12 +69,7 @@ pub fn load(files: &[(&str, &str)]) -> Result<Atlas, Vec<DataError>> {
     let text = |name: &str, errors: &mut Vec<DataError>| -> Option<String> {
         let found = files.iter().find(|(n, _)| *n == name).map(|(_, t)| t.to_string());
         if found.is_none() {
-            errors.push(DataError {
-                file: name.to_string(),
-                id: None,
-                field: None,
-                message: "file is missing".into(),
-            });
+            errors.push(DataError { file: name.to_string(), id: None, field: None, message: "file is missing".into() });
         }
         found
     };
@@ -133,7 +128,12 @@ impl Atlas {
         let ends = self.events.iter().map(|e| e.end_date().unwrap_or(e.start()).end_year());
         let lo = starts.fold(f64::INFINITY, f64::min);
         let hi = ends.fold(f64::NEG_INFINITY, f64::max);
-        if lo.is_finite() && hi.is_finite() { (lo, hi) } else { (1947.0, 2026.0) }
+        if lo.is_finite() && hi.is_finite() {
+            (lo, hi)
+        } else {
+            (1947.0, 2026.0)
+        }
     }
 }
-#[cfg(test)] mod tests_real;
+#[cfg(test)]
+mod tests_real;

@@ -45,8 +45,7 @@ fn real_data_loads_without_errors() {
 #[test]
 fn table1_has_all_eighteen_agreements_with_their_dates() {
     let a = atlas();
-    let rows: BTreeMap<u8, &Event> =
-        a.events.iter().filter_map(|e| e.agreement.as_ref().map(|r| (r.row, e))).collect();
+    let rows: BTreeMap<u8, &Event> = a.events.iter().filter_map(|e| e.agreement.as_ref().map(|r| (r.row, e))).collect();
     assert_eq!(a.events.iter().filter(|e| e.is_agreement()).count(), 18);
     assert_eq!(rows.keys().copied().collect::<Vec<_>>(), (1..=18).collect::<Vec<u8>>());
 
@@ -137,10 +136,11 @@ fn trade_series_of_ahmed2023_has_the_five_values() {
     let s = a.series.iter().find(|s| s.id == "trade-ahmed2023").expect("trade-ahmed2023");
     assert_eq!(s.unit, "USD million");
     let got: Vec<(String, Option<f64>, f64)> = s.points.iter().map(|p| (p.label.clone(), p.at, p.value)).collect();
-    let want: Vec<(String, Option<f64>, f64)> = [(1998, 50.0), (2002, 100.0), (2003, 78.0), (2004, 270.0), (2006, 520.0)]
-        .iter()
-        .map(|&(y, v)| (y.to_string(), Some(y as f64 + 0.5), v))
-        .collect();
+    let want: Vec<(String, Option<f64>, f64)> =
+        [(1998, 50.0), (2002, 100.0), (2003, 78.0), (2004, 270.0), (2006, 520.0)]
+            .iter()
+            .map(|&(y, v)| (y.to_string(), Some(y as f64 + 0.5), v))
+            .collect();
     assert_eq!(got, want);
     assert!(s.points.iter().all(|p| p.source.source == "ahmed2023" && p.source.locator == "§4.3"));
 }
@@ -228,11 +228,13 @@ fn places_form_a_tree_of_countries_cities_and_universities() {
                 assert!(p.parent.is_none(), "country {} has a parent", p.id);
             }
             PlaceKind::City | PlaceKind::Site => {
-                let parent = a.place(p.parent.as_deref().unwrap_or("")).unwrap_or_else(|| panic!("{} has no parent", p.id));
+                let parent =
+                    a.place(p.parent.as_deref().unwrap_or("")).unwrap_or_else(|| panic!("{} has no parent", p.id));
                 assert_eq!(parent.kind, PlaceKind::Country, "{}", p.id);
             }
             PlaceKind::University => {
-                let parent = a.place(p.parent.as_deref().unwrap_or("")).unwrap_or_else(|| panic!("{} has no parent", p.id));
+                let parent =
+                    a.place(p.parent.as_deref().unwrap_or("")).unwrap_or_else(|| panic!("{} has no parent", p.id));
                 assert_eq!(parent.kind, PlaceKind::City, "{}", p.id);
                 assert_eq!((p.lat, p.lon), (parent.lat, parent.lon), "{} is not at its city", p.id);
             }

@@ -139,13 +139,9 @@ pub fn draw_trade_chart<B: DrawingBackend>(
             let label = point_label(p.value, p.lower_bound);
             let (cx, cy) = chart.backend_coord(&(p.at.unwrap_or_default(), p.value));
             let lw = (label.chars().count() as f64 * 6.6).ceil() as i32;
-            let candidates = [
-                (cx - lw / 2, cy - 23),
-                (cx - lw / 2, cy + 9),
-                (cx + 10, cy - 7),
-                (cx - 10 - lw, cy - 7),
-            ];
-            let free = |r: (i32, i32, i32, i32)| placed.iter().all(|q| r.2 <= q.0 || r.0 >= q.2 || r.3 <= q.1 || r.1 >= q.3);
+            let candidates = [(cx - lw / 2, cy - 23), (cx - lw / 2, cy + 9), (cx + 10, cy - 7), (cx - 10 - lw, cy - 7)];
+            let free =
+                |r: (i32, i32, i32, i32)| placed.iter().all(|q| r.2 <= q.0 || r.0 >= q.2 || r.3 <= q.1 || r.1 >= q.3);
             let pos = candidates.iter().map(|&(x, y)| (x, y, x + lw, y + 14)).find(|r| free(*r));
             let (x, y) = match pos {
                 Some(r) => (r.0, r.1),
@@ -210,11 +206,7 @@ pub fn draw_students_chart<B: DrawingBackend>(
         let bar_y = if narrow { y + band - bar_h - 2 } else { y + (band - bar_h) / 2 };
         let len = ((x1 - x0) as f64 * r.students as f64 / max).round() as i32;
         root.draw(&Rectangle::new([(x0, bar_y), (x0 + len.max(1), bar_y + bar_h)], color.filled()))?;
-        root.draw(&Text::new(
-            r.students.to_string(),
-            (x0 + len + 5, bar_y + bar_h / 2 - 7),
-            text.clone(),
-        ))?;
+        root.draw(&Text::new(r.students.to_string(), (x0 + len + 5, bar_y + bar_h / 2 - 7), text.clone()))?;
         let name = match &r.university {
             Some(u) if u != &r.university_as_written => format!("{} [{u}]", r.university_as_written),
             _ => r.university_as_written.clone(),
@@ -280,10 +272,13 @@ mod tests {
 
     /// The text content of every `<text>` element of an SVG document.
     pub fn svg_texts(svg: &str) -> Vec<String> {
-        svg.split("<text").skip(1).filter_map(|t| {
-            let body = &t[t.find('>')? + 1..t.find("</text>")?];
-            Some(body.trim().to_string())
-        }).collect()
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                let body = &t[t.find('>')? + 1..t.find("</text>")?];
+                Some(body.trim().to_string())
+            })
+            .collect()
     }
 
     fn svg_of(f: impl FnOnce(&DrawingArea<SVGBackend, Shift>)) -> String {
@@ -315,7 +310,8 @@ mod tests {
         }
         assert!(texts.iter().any(|t| t.starts_with("Series a")));
         // Series a is joined by one polyline; the lone lower bound of b is not joined to it.
-        let series_lines = svg.matches("<polyline fill=\"none\" opacity=\"1\" stroke=\"#0072B2\" stroke-width=\"2\"").count();
+        let series_lines =
+            svg.matches("<polyline fill=\"none\" opacity=\"1\" stroke=\"#0072B2\" stroke-width=\"2\"").count();
         assert_eq!(series_lines, 1, "{svg}");
         assert!(!svg.contains("stroke=\"#D55E00\" stroke-width=\"2\""));
         // The lower bound is a triangle.
@@ -339,7 +335,11 @@ mod tests {
                     t[i..].split('"').next()?.parse().ok()
                 };
                 let body = t[t.find('>')? + 1..t.find("</text>")?].trim().to_string();
-                if ["920", "&gt; 1,000", "50", "100", "78"].contains(&body.as_str()) { Some((attr("x")?, attr("y")?, body)) } else { None }
+                if ["920", "&gt; 1,000", "50", "100", "78"].contains(&body.as_str()) {
+                    Some((attr("x")?, attr("y")?, body))
+                } else {
+                    None
+                }
             })
             .collect();
         assert_eq!(labels.len(), 5, "{labels:?}");

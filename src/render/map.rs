@@ -273,7 +273,8 @@ pub fn draw_map_base<DB: DrawingBackend>(
     theme: &Theme,
 ) -> DrawResult<DB> {
     let (w, h) = root.dim_in_pixel();
-    let view = if (view.width, view.height) == (w as f64, h as f64) { *view } else { view.with_size(w as f64, h as f64) };
+    let view =
+        if (view.width, view.height) == (w as f64, h as f64) { *view } else { view.with_size(w as f64, h as f64) };
     let a = view.affine();
     let vis = view.visible();
     let screen = Bounds { x0: 0.0, y0: 0.0, x1: w as f64, y1: h as f64 };
@@ -327,7 +328,8 @@ pub fn draw_map_base<DB: DrawingBackend>(
     }
 
     // Disputed areas (hatched) and lines (dashed).
-    let disputed_color = if theme.dark { mix(theme.muted_text, theme.text, 0.3) } else { mix(theme.muted_text, theme.text, 0.4) };
+    let disputed_color =
+        if theme.dark { mix(theme.muted_text, theme.text, 0.3) } else { mix(theme.muted_text, theme.text, 0.4) };
     let hatch_style = ShapeStyle { color: disputed_color.mix(0.55), filled: false, stroke_width: 1 };
     for u in geo.units.iter().filter(|u| u.disputed && u.bounds.intersects(&vis)) {
         for r in u.rings.iter().filter(|r| !r.hole && r.bounds.intersects(&vis)) {
@@ -348,7 +350,9 @@ pub fn draw_map_base<DB: DrawingBackend>(
     }
 
     // Outlines of the hovered and selected units.
-    for (i, width) in [(layers.selected_unit, 2), (layers.hover_unit, 1)].into_iter().filter_map(|(i, w)| i.map(|i| (i, w))) {
+    for (i, width) in
+        [(layers.selected_unit, 2), (layers.hover_unit, 1)].into_iter().filter_map(|(i, w)| i.map(|i| (i, w)))
+    {
         if let Some(u) = geo.units.get(i) {
             let style = ShapeStyle { color: theme.highlight.mix(0.8), filled: false, stroke_width: width };
             for r in u.rings.iter().filter(|r| r.bounds.intersects(&vis)) {
@@ -378,16 +382,23 @@ pub fn draw_map_overlay<DB: DrawingBackend>(
     theme: &Theme,
 ) -> DrawResult<DB> {
     let (w, h) = root.dim_in_pixel();
-    let view = if (view.width, view.height) == (w as f64, h as f64) { *view } else { view.with_size(w as f64, h as f64) };
+    let view =
+        if (view.width, view.height) == (w as f64, h as f64) { *view } else { view.with_size(w as f64, h as f64) };
     let any_disputed = disputed_in_view(geo, &view.visible());
-    let disputed_color = if theme.dark { mix(theme.muted_text, theme.text, 0.3) } else { mix(theme.muted_text, theme.text, 0.4) };
+    let disputed_color =
+        if theme.dark { mix(theme.muted_text, theme.text, 0.3) } else { mix(theme.muted_text, theme.text, 0.4) };
     let dash_style = ShapeStyle { color: disputed_color.to_rgba(), filled: false, stroke_width: 2 };
 
     // Where the legends go: reserved before any label is placed.
     let mut layout = LabelLayout::new(w as f64, h as f64);
     let legend_h = legend_height(layers, any_disputed);
     layout.block(Bounds { x0: 0.0, y0: h as f64 - legend_h, x1: 190.0, y1: h as f64 });
-    layout.block(Bounds { x0: w as f64 - geo::text_width(ATTRIBUTION, 10.0) - 12.0, y0: h as f64 - 18.0, x1: w as f64, y1: h as f64 });
+    layout.block(Bounds {
+        x0: w as f64 - geo::text_width(ATTRIBUTION, 10.0) - 12.0,
+        y0: h as f64 - 18.0,
+        x1: w as f64,
+        y1: h as f64,
+    });
 
     // Markers take their space first; then labels by priority: Pakistan and Russia, the
     // highlighted places, other places, other countries.
@@ -457,7 +468,10 @@ pub fn draw_map_overlay<DB: DrawingBackend>(
     for l in &layers.links {
         let p0 = view.to_screen(l.from.0, l.from.1);
         let p2 = view.to_screen(l.to.0, l.to.1);
-        root.draw(&PathElement::new(link_curve(p0, p2), ShapeStyle { color: l.color.mix(0.9), filled: false, stroke_width: 2 }))?;
+        root.draw(&PathElement::new(
+            link_curve(p0, p2),
+            ShapeStyle { color: l.color.mix(0.9), filled: false, stroke_width: 2 },
+        ))?;
     }
 
     // Place markers: faint ones first, highlighted ones on top.
@@ -466,7 +480,13 @@ pub fn draw_map_overlay<DB: DrawingBackend>(
     for pass in 0..3 {
         for &(i, x, y, r) in &markers {
             let p = &layers.places[i];
-            let rank = if p.highlighted { 2 } else if p.dimmed { 0 } else { 1 };
+            let rank = if p.highlighted {
+                2
+            } else if p.dimmed {
+                0
+            } else {
+                1
+            };
             if rank != pass {
                 continue;
             }
@@ -476,7 +496,11 @@ pub fn draw_map_overlay<DB: DrawingBackend>(
             root.draw(&Circle::new(c, rr, marker_fill.mix(alpha).filled()))?;
             root.draw(&Circle::new(c, rr, ShapeStyle { color: halo.mix(alpha), filled: false, stroke_width: 1 }))?;
             if p.highlighted {
-                root.draw(&Circle::new(c, rr + 3, ShapeStyle { color: theme.highlight.to_rgba(), filled: false, stroke_width: 2 }))?;
+                root.draw(&Circle::new(
+                    c,
+                    rr + 3,
+                    ShapeStyle { color: theme.highlight.to_rgba(), filled: false, stroke_width: 2 },
+                ))?;
             }
         }
     }
@@ -563,10 +587,21 @@ fn draw_legends<DB: DrawingBackend>(
         for v in [big, small_v] {
             let r = student_radius(v, sscale);
             let c = (cx.round() as i32, (base - r).round() as i32);
-            root.draw(&Circle::new(c, r.round().max(1.0) as u32, ShapeStyle { color: student_color.to_rgba(), filled: false, stroke_width: 1 }))?;
+            root.draw(&Circle::new(
+                c,
+                r.round().max(1.0) as u32,
+                ShapeStyle { color: student_color.to_rgba(), filled: false, stroke_width: 1 },
+            ))?;
             let ty = (base - 2.0 * r).round() as i32;
-            root.draw(&PathElement::new(vec![(cx.round() as i32, ty), ((cx + STUDENT_MAX_RADIUS + 8.0) as i32, ty)], ShapeStyle { color: theme.muted_text.mix(0.6), filled: false, stroke_width: 1 }))?;
-            root.draw(&Text::new(crate::render::charts::group_thousands(v as f64), ((cx + STUDENT_MAX_RADIUS + 11.0) as i32, ty), small(HPos::Left, VPos::Center)))?;
+            root.draw(&PathElement::new(
+                vec![(cx.round() as i32, ty), ((cx + STUDENT_MAX_RADIUS + 8.0) as i32, ty)],
+                ShapeStyle { color: theme.muted_text.mix(0.6), filled: false, stroke_width: 1 },
+            ))?;
+            root.draw(&Text::new(
+                crate::render::charts::group_thousands(v as f64),
+                ((cx + STUDENT_MAX_RADIUS + 11.0) as i32, ty),
+                small(HPos::Left, VPos::Center),
+            ))?;
         }
         root.draw(&Text::new("Pakistani students", (x0 as i32, (base + 3.0) as i32), small(HPos::Left, VPos::Top)))?;
     }
@@ -603,7 +638,10 @@ mod tests {
         places[3].dimmed = true;
         MapLayers {
             places,
-            students: vec![StudentCircle { lon: 37.62, lat: 55.76, count: 520 }, StudentCircle { lon: 39.2, lat: 51.67, count: 90 }],
+            students: vec![
+                StudentCircle { lon: 37.62, lat: 55.76, count: 520 },
+                StudentCircle { lon: 39.2, lat: 51.67, count: 90 },
+            ],
             links: vec![Link { from: (73.05, 33.68), to: (37.62, 55.76), color: RGBColor(0, 114, 178) }],
             ..MapLayers::default()
         }
@@ -611,17 +649,20 @@ mod tests {
 
     /// Numbers of the `points` attribute of every `<polygon>`.
     fn polygons(svg: &str) -> Vec<Vec<(f64, f64)>> {
-        svg.split("<polygon").skip(1).filter_map(|s| {
-            let p = s.split("points=\"").nth(1)?.split('"').next()?;
-            Some(
-                p.split_whitespace()
-                    .filter_map(|xy| {
-                        let (x, y) = xy.split_once(',')?;
-                        Some((x.parse().ok()?, y.parse().ok()?))
-                    })
-                    .collect(),
-            )
-        }).collect()
+        svg.split("<polygon")
+            .skip(1)
+            .filter_map(|s| {
+                let p = s.split("points=\"").nth(1)?.split('"').next()?;
+                Some(
+                    p.split_whitespace()
+                        .filter_map(|xy| {
+                            let (x, y) = xy.split_once(',')?;
+                            Some((x.parse().ok()?, y.parse().ok()?))
+                        })
+                        .collect(),
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -630,13 +671,21 @@ mod tests {
         let svg = svg_of(&MapView::default(), &sample_layers(), &theme);
         let water = svg.find(&Theme::css(theme.water).to_uppercase()).expect("water");
         let land = svg.find("<polygon").expect("countries");
-        let focus = svg.find(&format!("fill=\"{}\"", Theme::css(theme.land_focus).to_uppercase())).expect("Pakistan/Russia");
+        let focus =
+            svg.find(&format!("fill=\"{}\"", Theme::css(theme.land_focus).to_uppercase())).expect("Pakistan/Russia");
         let marker = svg.find("<circle").expect("markers");
         let attribution = svg.find(ATTRIBUTION).expect("attribution");
         assert!(water < land && land < marker && marker < attribution, "{water} {land} {marker} {attribution}");
         assert!(land <= focus && focus < marker);
         // Country and place names, the legend and the scale bar are there.
-        for t in ["\nPakistan\n", "\nRussia\n", "\nMoscow\n", "\nPakistani students\n", "\nDisputed or de facto line\n", " km\n"] {
+        for t in [
+            "\nPakistan\n",
+            "\nRussia\n",
+            "\nMoscow\n",
+            "\nPakistani students\n",
+            "\nDisputed or de facto line\n",
+            " km\n",
+        ] {
             assert!(svg.contains(t), "missing {t}");
         }
         // Dimmed places are not named.

@@ -79,23 +79,23 @@ impl Theme {
     pub fn category_color(&self, c: Category) -> RGBColor {
         if self.dark {
             match c {
-                Category::Diplomatic => RGBColor(70, 140, 230),    // blue
-                Category::Alignment => RGBColor(235, 125, 175),    // pink
-                Category::Military => RGBColor(225, 100, 20),      // vermillion
-                Category::Economic => RGBColor(30, 165, 80),       // green
-                Category::Social => RGBColor(200, 180, 255),       // violet
-                Category::Humanitarian => RGBColor(80, 205, 215),  // teal
-                Category::Crisis => RGBColor(240, 228, 66),        // yellow
+                Category::Diplomatic => RGBColor(70, 140, 230),   // blue
+                Category::Alignment => RGBColor(235, 125, 175),   // pink
+                Category::Military => RGBColor(225, 100, 20),     // vermillion
+                Category::Economic => RGBColor(30, 165, 80),      // green
+                Category::Social => RGBColor(200, 180, 255),      // violet
+                Category::Humanitarian => RGBColor(80, 205, 215), // teal
+                Category::Crisis => RGBColor(240, 228, 66),       // yellow
             }
         } else {
             match c {
-                Category::Diplomatic => RGBColor(0, 114, 178),     // blue
-                Category::Alignment => RGBColor(204, 70, 130),     // pink
-                Category::Military => RGBColor(213, 94, 0),        // vermillion
-                Category::Economic => RGBColor(0, 130, 80),        // green
-                Category::Social => RGBColor(120, 90, 210),        // violet
-                Category::Humanitarian => RGBColor(0, 135, 135),   // teal
-                Category::Crisis => RGBColor(120, 94, 0),          // dark yellow
+                Category::Diplomatic => RGBColor(0, 114, 178),   // blue
+                Category::Alignment => RGBColor(204, 70, 130),   // pink
+                Category::Military => RGBColor(213, 94, 0),      // vermillion
+                Category::Economic => RGBColor(0, 130, 80),      // green
+                Category::Social => RGBColor(120, 90, 210),      // violet
+                Category::Humanitarian => RGBColor(0, 135, 135), // teal
+                Category::Crisis => RGBColor(120, 94, 0),        // dark yellow
             }
         }
     }

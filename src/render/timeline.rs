@@ -38,13 +38,31 @@ fn unit_vertices(shape: Shape) -> &'static [(f64, f64)] {
         Shape::TriangleDown => &[(0.0, 1.3), (1.15, -0.8), (-1.15, -0.8)],
         // A plus sign with arms 0.8 wide.
         Shape::Cross => &[
-            (-0.4, -1.15), (0.4, -1.15), (0.4, -0.4), (1.15, -0.4), (1.15, 0.4), (0.4, 0.4),
-            (0.4, 1.15), (-0.4, 1.15), (-0.4, 0.4), (-1.15, 0.4), (-1.15, -0.4), (-0.4, -0.4),
+            (-0.4, -1.15),
+            (0.4, -1.15),
+            (0.4, -0.4),
+            (1.15, -0.4),
+            (1.15, 0.4),
+            (0.4, 0.4),
+            (0.4, 1.15),
+            (-0.4, 1.15),
+            (-0.4, 0.4),
+            (-1.15, 0.4),
+            (-1.15, -0.4),
+            (-0.4, -0.4),
         ],
         // Five points: outer radius 1.35 at -90° + 72°k, inner 0.6 in between.
         Shape::Star => &[
-            (0.0, -1.35), (0.3527, -0.4854), (1.2839, -0.4172), (0.5706, 0.1854), (0.7935, 1.0922),
-            (0.0, 0.6), (-0.7935, 1.0922), (-0.5706, 0.1854), (-1.2839, -0.4172), (-0.3527, -0.4854),
+            (0.0, -1.35),
+            (0.3527, -0.4854),
+            (1.2839, -0.4172),
+            (0.5706, 0.1854),
+            (0.7935, 1.0922),
+            (0.0, 0.6),
+            (-0.7935, 1.0922),
+            (-0.5706, 0.1854),
+            (-1.2839, -0.4172),
+            (-0.3527, -0.4854),
         ],
         Shape::Circle | Shape::Square => &[],
     }
@@ -238,7 +256,14 @@ mod tests {
     use crate::timeline_layout::tests::{atlas, generated};
     use plotters::backend::SVGBackend;
 
-    fn svg(a: &Atlas, view: &TimeScale, size: (u32, u32), mask: &[bool], state: TimelineDrawState, theme: &Theme) -> String {
+    fn svg(
+        a: &Atlas,
+        view: &TimeScale,
+        size: (u32, u32),
+        mask: &[bool],
+        state: TimelineDrawState,
+        theme: &Theme,
+    ) -> String {
         let mut s = String::new();
         {
             let l = layout(a, view, size.0 as f64, size.1 as f64, mask);
@@ -269,7 +294,10 @@ mod tests {
 
     /// Texts of the SVG's <text> elements.
     fn texts(svg: &str) -> Vec<String> {
-        svg.split("<text").skip(1).filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim().to_string())).collect()
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim().to_string()))
+            .collect()
     }
 
     #[test]
@@ -347,7 +375,14 @@ mod tests {
     fn ten_thousand_events_keep_text_draws_bounded() {
         let a = generated(10_000);
         for w in [360u32, 1920] {
-            let s = svg(&a, &TimeScale::default(), (w, 420), &[], TimelineDrawState { selected: Some(5), hovered: Some(6) }, &Theme::dark());
+            let s = svg(
+                &a,
+                &TimeScale::default(),
+                (w, 420),
+                &[],
+                TimelineDrawState { selected: Some(5), hovered: Some(6) },
+                &Theme::dark(),
+            );
             let n_text = s.matches("<text").count();
             // Ticks + eras + lanes + at most one count per possible cluster position.
             assert!(n_text < 7 * (w as usize / 16) + 40, "{n_text} texts at {w} px");

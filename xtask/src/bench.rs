@@ -29,7 +29,8 @@ pub fn cmd_bench(args: &[String]) -> Res {
     let mut steps = Steps::default();
     let tools = steps.run("tools", crate::tools::ensure_build_tools)?;
     let chrome = steps.run("chromium", crate::tools::ensure_chromium)?;
-    let dist = if no_build { root.join("dist") } else { steps.run("trunk build --release", || crate::dist::build(&tools))? };
+    let dist =
+        if no_build { root.join("dist") } else { steps.run("trunk build --release", || crate::dist::build(&tools))? };
     let server = crate::server::start(&dist, "/", 0).map_err(|e| format!("{}: {e}", dist.display()))?;
     steps.run("browser bench", || {
         run(Command::new("node")
@@ -72,7 +73,8 @@ pub fn cmd_bench(args: &[String]) -> Res {
     print_table(&report);
     crate::dist::print_sizes("\nfirst-visit bytes (files fetched by the first cold load):", &first);
     let out = out_dir.join("bench.json");
-    std::fs::write(&out, serde_json::to_string_pretty(&report).unwrap() + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
+    std::fs::write(&out, serde_json::to_string_pretty(&report).unwrap() + "\n")
+        .map_err(|e| format!("{}: {e}", out.display()))?;
     println!("\nwrote {}", out.display());
     steps.print();
     Ok(())
@@ -87,7 +89,10 @@ fn print_table(r: &Value) {
     let loads = &r["loads"];
     let n = loads["ready_ms"]["samples"].as_array().map(|a| a.len()).unwrap_or(0);
     rows.push((format!("atlas-ready, median of {n} cold loads"), ms(&loads["ready_ms"]["median"])));
-    rows.push(("atlas-ready, min / max".into(), format!("{} / {}", ms(&loads["ready_ms"]["min"]), ms(&loads["ready_ms"]["max"]))));
+    rows.push((
+        "atlas-ready, min / max".into(),
+        format!("{} / {}", ms(&loads["ready_ms"]["min"]), ms(&loads["ready_ms"]["max"])),
+    ));
     rows.push(("DOMContentLoaded, median".into(), ms(&loads["dom_content_loaded_ms"]["median"])));
     rows.push(("load event, median".into(), ms(&loads["load_event_ms"]["median"])));
     match r["atlas_bench"].as_object() {

@@ -58,7 +58,8 @@ pub fn start_all(dist: &Path, app: &Server, other: &Server) -> Res<Fixtures> {
     // The university's page, from its own origin.
     let site = base.join("site");
     fresh_dir(&site)?;
-    let example = fs::read_to_string(root().join("examples/embed.html")).map_err(|e| format!("examples/embed.html: {e}"))?;
+    let example =
+        fs::read_to_string(root().join("examples/embed.html")).map_err(|e| format!("examples/embed.html: {e}"))?;
     if !example.contains(EXAMPLE_APP_URL) {
         return Err(format!("examples/embed.html does not embed {EXAMPLE_APP_URL}"));
     }

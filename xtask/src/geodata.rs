@@ -125,9 +125,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // The app must be able to read what we write.
     let decoded = g::GeoData::parse(&json)?;
     let cb = decoded.core_bounds();
-    let stale = [(cb.x0, g::CORE_BOUNDS.x0), (cb.y0, g::CORE_BOUNDS.y0), (cb.x1, g::CORE_BOUNDS.x1), (cb.y1, g::CORE_BOUNDS.y1)]
-        .iter()
-        .any(|(a, b)| (a - b).abs() > 10.0);
+    let stale = [
+        (cb.x0, g::CORE_BOUNDS.x0),
+        (cb.y0, g::CORE_BOUNDS.y0),
+        (cb.x1, g::CORE_BOUNDS.x1),
+        (cb.y1, g::CORE_BOUNDS.y1),
+    ]
+    .iter()
+    .any(|(a, b)| (a - b).abs() > 10.0);
     if stale {
         eprintln!(
             "warning: src/geo.rs CORE_BOUNDS is out of date; set it to \
@@ -222,7 +227,11 @@ fn decode(text: &str) -> Result<Topo, String> {
         arcs.push(pts);
     }
     let refs = |v: &Value| -> Result<Vec<i64>, String> {
-        v.as_array().ok_or("input: bad ring")?.iter().map(|r| r.as_i64().ok_or_else(|| "input: bad arc ref".to_string())).collect()
+        v.as_array()
+            .ok_or("input: bad ring")?
+            .iter()
+            .map(|r| r.as_i64().ok_or_else(|| "input: bad arc ref".to_string()))
+            .collect()
     };
     let mut units = Vec::new();
     for gm in v["objects"]["countries"]["geometries"].as_array().ok_or("input: no countries")? {
@@ -232,7 +241,9 @@ fn decode(text: &str) -> Result<Topo, String> {
         }
         let id = gm["id"].as_str().and_then(|s| s.parse::<u16>().ok());
         let polys: Vec<Vec<Vec<i64>>> = match gm["type"].as_str() {
-            Some("Polygon") => vec![gm["arcs"].as_array().ok_or("input: bad polygon")?.iter().map(refs).collect::<Result<_, _>>()?],
+            Some("Polygon") => {
+                vec![gm["arcs"].as_array().ok_or("input: bad polygon")?.iter().map(refs).collect::<Result<_, _>>()?]
+            }
             Some("MultiPolygon") => gm["arcs"]
                 .as_array()
                 .ok_or("input: bad multipolygon")?
@@ -318,13 +329,23 @@ impl Topo {
         let north_first = pts[0].1 > lat;
         let k = pts.iter().position(|p| (p.1 > lat) != north_first);
         match k {
-            None => if north_first { (vec![a], vec![]) } else { (vec![], vec![a]) },
+            None => {
+                if north_first {
+                    (vec![a], vec![])
+                } else {
+                    (vec![], vec![a])
+                }
+            }
             Some(k) => {
                 // The vertex nearer the latitude, never an end.
                 let k = if (pts[k - 1].1 - lat).abs() < (pts[k].1 - lat).abs() { k - 1 } else { k };
                 let k = k.clamp(1, pts.len() - 2);
                 let n = self.split(a, k);
-                if north_first { (vec![a], vec![n]) } else { (vec![n], vec![a]) }
+                if north_first {
+                    (vec![a], vec![n])
+                } else {
+                    (vec![n], vec![a])
+                }
             }
         }
     }
@@ -454,8 +475,7 @@ fn build(text: &str) -> Result<(String, Stats), String> {
     let mut log = Vec::new();
 
     // Arcs lying on the antimeridian (a cut Natural Earth makes through Chukotka): never stroked.
-    let seam: BTreeSet<usize> =
-        (0..t.arcs.len()).filter(|&i| t.arcs[i].iter().all(|p| p.0.abs() >= 179.999)).collect();
+    let seam: BTreeSet<usize> = (0..t.arcs.len()).filter(|&i| t.arcs[i].iter().all(|p| p.0.abs() >= 179.999)).collect();
 
     // Polygons that reach into the area a view can show, and do not cross the −110° cut.
     let mut kept: Vec<PolyRef> = Vec::new();
@@ -463,9 +483,9 @@ fn build(text: &str) -> Result<(String, Stats), String> {
     for (ui, u) in t.units.iter().enumerate() {
         for (pi, p) in u.polys.iter().enumerate() {
             let outer = ring_points(&t.arcs, &p[0]);
-            let crosses = outer.windows(2).any(|w| {
-                (w[0].0 < g::WRAP_LON) != (w[1].0 < g::WRAP_LON) && (w[0].0 - w[1].0).abs() < 180.0
-            });
+            let crosses = outer
+                .windows(2)
+                .any(|w| (w[0].0 < g::WRAP_LON) != (w[1].0 < g::WRAP_LON) && (w[0].0 - w[1].0).abs() < 180.0);
             if crosses {
                 wrap_dropped.insert(u.name.clone());
                 continue;
@@ -509,7 +529,12 @@ fn build(text: &str) -> Result<(String, Stats), String> {
         let out = simplify_all(&t, &kept, &tol, &projected, factor, &core_unit)?;
         let total: usize = out.arcs.values().map(|a| a.len()).sum();
         if total <= VERTEX_BUDGET || factor > 50.0 {
-            log.push(format!("{} polygons kept of {}, {} dropped as too small", out.polys.len(), kept.len(), kept.len() - out.polys.len()));
+            log.push(format!(
+                "{} polygons kept of {}, {} dropped as too small",
+                out.polys.len(),
+                kept.len(),
+                kept.len() - out.polys.len()
+            ));
             let by_tol = |d: f64| out.arcs.iter().filter(|(a, _)| tol[a] == d).map(|(_, v)| v.len()).sum::<usize>();
             log.push(format!(
                 "vertices: {} near Pakistan (±{:.1} km), {} near (±{:.1} km), {} core (±{:.1} km), {} elsewhere (±{:.1} km)",
@@ -620,7 +645,9 @@ fn simplify_all(
         }
         let used: BTreeSet<usize> = polys
             .iter()
-            .flat_map(|(PolyRef(ui, pi), keep)| keep.iter().flat_map(move |&ri| t.units[*ui].polys[*pi][ri].iter().map(|&r| arc_index(r))))
+            .flat_map(|(PolyRef(ui, pi), keep)| {
+                keep.iter().flat_map(move |&ri| t.units[*ui].polys[*pi][ri].iter().map(|&r| arc_index(r)))
+            })
             .collect();
         arcs.retain(|a, _| used.contains(a));
         return Ok(Simplified { arcs, polys });
@@ -699,7 +726,8 @@ fn write(t: &Topo, s: &Simplified, disputed: &[Disputed], seam: &BTreeSet<usize>
             !i
         }
     };
-    let plane = |a: &[(i64, i64)]| -> Vec<Pt> { a.iter().map(|&(x, y)| g::project(x as f64 / Q, y as f64 / Q)).collect() };
+    let plane =
+        |a: &[(i64, i64)]| -> Vec<Pt> { a.iter().map(|&(x, y)| g::project(x as f64 / Q, y as f64 / Q)).collect() };
     let ring_xy = |ring: &[i64]| -> Vec<Pt> {
         let mut pts: Vec<Pt> = Vec::new();
         for &r in ring {

@@ -258,7 +258,9 @@ pub fn postprocess(dist: &Path) -> Res<Processed> {
     let mut html = fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
     let all = tags(&html)?;
     let inline: Vec<&Tag> = all.iter().filter(|t| t.name == "script" && t.attr("src").is_none()).collect();
-    let has_csp = all.iter().any(|t| t.name == "meta" && t.attr("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy")));
+    let has_csp = all.iter().any(|t| {
+        t.name == "meta" && t.attr("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy"))
+    });
     if !has_csp {
         let [loader] = inline.as_slice() else {
             return Err(format!("dist/index.html: expected Trunk's one inline module script, found {}", inline.len()));
@@ -267,14 +269,18 @@ pub fn postprocess(dist: &Path) -> Res<Processed> {
             return Err("dist/index.html: Trunk's inline loader is not a module script".into());
         }
         let (a, b) = loader.content.unwrap();
-        let register = fs::read_to_string(root().join("web/register-sw.js")).map_err(|e| format!("web/register-sw.js: {e}"))?;
+        let register =
+            fs::read_to_string(root().join("web/register-sw.js")).map_err(|e| format!("web/register-sw.js: {e}"))?;
         let js = format!(
             "// Trunk's loader, moved out of index.html by `cargo xtask dist` (the CSP allows no inline script).\n{}\n{register}",
             html[a..b].trim()
         );
         let name = format!("boot-{}.js", &sha256_hex(js.as_bytes())[..16]);
         fs::write(dist.join(&name), &js).map_err(|e| format!("{name}: {e}"))?;
-        let tag = format!(r#"<script type="module" src="./{name}" integrity="sha384-{}"></script>"#, sha384_b64(js.as_bytes()));
+        let tag = format!(
+            r#"<script type="module" src="./{name}" integrity="sha384-{}"></script>"#,
+            sha384_b64(js.as_bytes())
+        );
         html = format!("{}{tag}{}", &html[..loader.start], &html[loader.end..]);
         html = insert_after_charset(&html, &csp_meta(CSP))?;
     }

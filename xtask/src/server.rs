@@ -152,7 +152,9 @@ fn handle(mut stream: TcpStream, dir: &Path, prefix: &str) -> std::io::Result<()
         Resolved::Redirect(to) => {
             respond(&mut stream, "301 Moved Permanently", "text/plain", b"moved\n", &[("Location", &to)], head)
         }
-        Resolved::NotFound => respond(&mut stream, "404 Not Found", "text/plain; charset=utf-8", b"not found\n", &[], head),
+        Resolved::NotFound => {
+            respond(&mut stream, "404 Not Found", "text/plain; charset=utf-8", b"not found\n", &[], head)
+        }
     }
 }
 

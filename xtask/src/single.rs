@@ -119,7 +119,9 @@ pub fn build(dist: &Path) -> Res<Single> {
                 let mime = crate::server::mime(Path::new(href)).split(';').next().unwrap().to_string();
                 Some(format!(r#"<link rel="icon" href="data:{mime};base64,{}">"#, b64(&read(href)?)))
             }
-            ("script", _) if t.attr("src") == boot_tag.attr("src") => Some(format!("<script type=\"module\">{script}</script>")),
+            ("script", _) if t.attr("src") == boot_tag.attr("src") => {
+                Some(format!("<script type=\"module\">{script}</script>"))
+            }
             ("script", _) => return Err(format!("dist/index.html: unexpected <script> {:?}", t.attrs)),
             ("link", Some(rel)) => return Err(format!("dist/index.html: unexpected <link rel={rel}>")),
             _ => None,
@@ -145,7 +147,8 @@ pub fn build(dist: &Path) -> Res<Single> {
     let dir = path.parent().unwrap();
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     // A build product: keep it out of git without touching the repository's .gitignore.
-    fs::write(dir.join(".gitignore"), "# Written by `cargo xtask dist`: a build product.\n*\n").map_err(|e| e.to_string())?;
+    fs::write(dir.join(".gitignore"), "# Written by `cargo xtask dist`: a build product.\n*\n")
+        .map_err(|e| e.to_string())?;
     fs::write(&path, &out).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(Single { path, bytes: out.len() as u64, gzip: crate::dist::gzip_len(out.as_bytes()) })
 }
@@ -168,7 +171,10 @@ mod tests {
     #[test]
     fn policy_hashes_both_blocks_and_allows_nothing_inline() {
         let p = policy("alert(1)", "p{}");
-        assert!(p.contains("script-src 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI=' 'wasm-unsafe-eval'"), "{p}");
+        assert!(
+            p.contains("script-src 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI=' 'wasm-unsafe-eval'"),
+            "{p}"
+        );
         assert!(p.starts_with("default-src 'none';"));
         assert!(!p.contains("unsafe-inline") && !p.contains("'self'"), "{p}");
     }

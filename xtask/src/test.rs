@@ -89,7 +89,11 @@ pub fn cmd_test(args: &[String]) -> Res {
         let r = steps.run("cargo test --workspace", || {
             let (ok, out) = run_tee(Command::new("cargo").args(["test", "--workspace"]).current_dir(&root))?;
             native = parse_cargo_counts(&out);
-            if ok { Ok(()) } else { Err("cargo test failed".into()) }
+            if ok {
+                Ok(())
+            } else {
+                Err("cargo test failed".into())
+            }
         });
         if let Err(e) = r {
             failures.push(e);
@@ -101,7 +105,11 @@ pub fn cmd_test(args: &[String]) -> Res {
 
     let dist = if opts.no_build {
         let d = root.join("dist");
-        if d.join("index.html").is_file() { Ok(d) } else { Err("--no-build but dist/index.html is missing".to_string()) }
+        if d.join("index.html").is_file() {
+            Ok(d)
+        } else {
+            Err("--no-build but dist/index.html is missing".to_string())
+        }
     } else {
         steps.run("trunk build --release", || crate::dist::build(&tools))
     };
@@ -131,7 +139,11 @@ pub fn cmd_test(args: &[String]) -> Res {
                 if browser.is_none() {
                     return Err("the browser runner printed no `browser: N passed, M failed` line".into());
                 }
-                if ok { Ok(()) } else { Err("browser tests failed".into()) }
+                if ok {
+                    Ok(())
+                } else {
+                    Err("browser tests failed".into())
+                }
             });
             if let Err(e) = r {
                 failures.push(e);

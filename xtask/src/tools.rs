@@ -52,7 +52,9 @@ fn is_debian_root() -> bool {
 fn apt_install(packages: &[&str]) -> Res {
     println!("installing Debian packages: {}", packages.join(" "));
     run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends"]).args(packages)
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
@@ -82,10 +84,7 @@ pub fn ensure_trunk() -> Res {
             return Ok(());
         }
     }
-    println!(
-        "installing trunk 0.21 (found: {}); this compiles for several minutes",
-        v.as_deref().unwrap_or("none")
-    );
+    println!("installing trunk 0.21 (found: {}); this compiles for several minutes", v.as_deref().unwrap_or("none"));
     run(Command::new("cargo").args(["install", "trunk", "--version", "~0.21", "--locked"]))
 }
 
@@ -230,9 +229,8 @@ pub fn ensure_wasm_opt() -> Res<OsString> {
         println!("ok: system wasm-opt version {want_num}");
         return Ok(path);
     }
-    let npm_version = npm_package_version("binaryen").ok_or(
-        "node_modules/binaryen is missing: package.json must list binaryen (npm ci installs it)",
-    )?;
+    let npm_version = npm_package_version("binaryen")
+        .ok_or("node_modules/binaryen is missing: package.json must list binaryen (npm ci installs it)")?;
     if npm_version.split('.').next() != Some(want_num.as_str()) {
         return Err(format!(
             "Trunk.toml wants wasm-opt {want} but package-lock.json has binaryen {npm_version}: \

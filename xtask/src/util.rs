@@ -44,10 +44,7 @@ pub fn run(cmd: &mut Command) -> Res {
 pub fn run_tee(cmd: &mut Command) -> Res<(bool, String)> {
     let what = describe(cmd);
     println!("$ {what}");
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start `{what}`: {e}"))?;
+    let mut child = cmd.stdout(Stdio::piped()).spawn().map_err(|e| format!("could not start `{what}`: {e}"))?;
     let mut out = String::new();
     if let Some(stdout) = child.stdout.take() {
         for line in BufReader::new(stdout).lines() {

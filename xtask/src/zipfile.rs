@@ -145,7 +145,8 @@ mod tests {
         let mut out = Vec::new();
         for _ in 0..n {
             assert_eq!(u32_at(zip, p), 0x0201_4b50);
-            let (method, crc, csize, size) = (u16_at(zip, p + 10), u32_at(zip, p + 16), u32_at(zip, p + 20), u32_at(zip, p + 24));
+            let (method, crc, csize, size) =
+                (u16_at(zip, p + 10), u32_at(zip, p + 16), u32_at(zip, p + 20), u32_at(zip, p + 24));
             let name_len = u16_at(zip, p + 28);
             let name = String::from_utf8(zip[p + 46..p + 46 + name_len].to_vec()).unwrap();
             let off = u32_at(zip, p + 42);
