@@ -16,15 +16,16 @@ use std::collections::HashMap;
 pub const FILES: [&str; 6] =
     ["sources.json", "places.json", "events.json", "eras.json", "series.json", "students.json"];
 
-/// The contents of the data files, embedded at compile time.
+/// The contents of the data files, embedded at compile time (from `data/`, or the directory
+/// named by `PAKRU_DATA` at build time; see `build.rs`).
 pub fn embedded_files() -> [(&'static str, &'static str); 6] {
     [
-        ("sources.json", include_str!("../../data/sources.json")),
-        ("places.json", include_str!("../../data/places.json")),
-        ("events.json", include_str!("../../data/events.json")),
-        ("eras.json", include_str!("../../data/eras.json")),
-        ("series.json", include_str!("../../data/series.json")),
-        ("students.json", include_str!("../../data/students.json")),
+        ("sources.json", include_str!(concat!(env!("PAKRU_DATA_DIR"), "/sources.json"))),
+        ("places.json", include_str!(concat!(env!("PAKRU_DATA_DIR"), "/places.json"))),
+        ("events.json", include_str!(concat!(env!("PAKRU_DATA_DIR"), "/events.json"))),
+        ("eras.json", include_str!(concat!(env!("PAKRU_DATA_DIR"), "/eras.json"))),
+        ("series.json", include_str!(concat!(env!("PAKRU_DATA_DIR"), "/series.json"))),
+        ("students.json", include_str!(concat!(env!("PAKRU_DATA_DIR"), "/students.json"))),
     ]
 }
 

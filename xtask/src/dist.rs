@@ -33,6 +33,26 @@ pub fn build(tools: &Toolchain) -> Res<PathBuf> {
     Ok(dist)
 }
 
+/// The fixture with broken data the browser tests build against (`PAKRU_DATA`, see build.rs).
+pub const BROKEN_DATA: &str = "tests/fixtures/broken-data";
+
+/// A release build embedding [`BROKEN_DATA`] instead of data/, into target/dist-broken: the
+/// browser tests check that such a build shows its error panel, not a blank page. Not
+/// post-processed (no service worker) and never shipped.
+pub fn build_broken(tools: &Toolchain) -> Res<PathBuf> {
+    let out = root().join("target").join("dist-broken");
+    run(tools
+        .trunk()
+        .env("PAKRU_DATA", root().join(BROKEN_DATA))
+        .args(["build", "--release", "--offline", "--dist"])
+        .arg(&out)
+        .args(["--public-url", "./"]))?;
+    if !out.join("index.html").is_file() {
+        return Err("trunk build finished but target/dist-broken/index.html is missing".into());
+    }
+    Ok(out)
+}
+
 /// What [`bundle`] made besides dist/.
 pub struct Bundle {
     pub processed: crate::offline::Processed,

@@ -113,6 +113,22 @@ pub fn cmd_test(args: &[String]) -> Res {
     } else {
         steps.run("trunk build --release", || crate::dist::build(&tools))
     };
+    // The same app built with broken data, for the error-panel test (only when building: the
+    // next normal build then recompiles with the real data).
+    let broken = if opts.no_build {
+        let d = root.join("target").join("dist-broken");
+        d.join("index.html").is_file().then_some(d)
+    } else if dist.is_ok() {
+        match steps.run("trunk build (broken data)", || crate::dist::build_broken(&tools)) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                failures.push(format!("broken-data build: {e}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
     match dist {
         Err(e) => failures.push(format!("dist: {e}; browser tests not run")),
         Ok(dist) => {
@@ -123,7 +139,14 @@ pub fn cmd_test(args: &[String]) -> Res {
                 println!("serving dist/ at {} and {}", at_root.url(), at_sub.url());
                 // The embed example (another origin), the single file, a deployment to update.
                 let fixtures = crate::fixtures::start_all(&dist, &at_sub, &at_root)?;
+                let broken_server = match &broken {
+                    Some(d) => Some(crate::server::start(d, "/", 0).map_err(|e| e.to_string())?),
+                    None => None,
+                };
                 let mut cmd = Command::new("node");
+                if let Some(s) = &broken_server {
+                    cmd.env("BROKEN_DATA_URL", s.url());
+                }
                 cmd.envs(fixtures.env.iter().map(|(k, v)| (k, v)));
                 cmd.arg("e2e/run.mjs")
                     .current_dir(&root)
