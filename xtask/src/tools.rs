@@ -53,7 +53,8 @@ fn apt_install(packages: &[&str]) -> Res {
     println!("installing Debian packages: {}", packages.join(" "));
     run(Command::new("apt-get").arg("update"))?;
     run(Command::new("apt-get")
-        .args(["install", "-y", "--no-install-recommends"])
+        // With recommends, as verified on this kind of machine (Chromium's fonts among them).
+        .args(["install", "-y"])
         .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
