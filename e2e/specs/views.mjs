@@ -210,4 +210,26 @@ export const tests = {
     }
     await ctx.screenshot(phone, 'views-360', { fullPage: true });
   },
+
+  'printing shows the selected event with its citations and the charts, not the controls': async ({ page, baseURL, ctx }) => {
+    const e = BY_DATE.find((x) => x.sources.length > 1) || BY_DATE[0];
+    await gotoApp(page, baseURL, `?e=${e.id}`);
+    await page.emulateMedia({ media: 'print' });
+    const shown = (sel) => page.locator(sel).first().evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return getComputedStyle(el).display !== 'none' && r.width > 0 && r.height > 0;
+    });
+    assert.equal((await page.locator('#detail-h').textContent()).trim(), e.title, 'detail panel title');
+    assert(await shown('#detail'), 'detail panel printed');
+    assert.equal(await page.locator('#detail ol.citations li').count(), e.sources.length, 'every citation printed');
+    for (const sel of ['#trade-chart', '#students-chart']) assert(await shown(sel), `${sel} printed`);
+    for (const sel of ['.filter-bar', '.share-panel', '.timeline-tools', 'table.events']) assert(!(await shown(sel)), `${sel} not printed`);
+    // A4 at 96 dpi is 794 px wide: nothing printed may be wider than the page.
+    await page.setViewportSize({ width: 794, height: 1123 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.atMost(overflow, 0, 'printed page overflow (px)');
+    const pdf = await page.pdf({ format: 'A4' });
+    assert.atLeast(pdf.length, 10_000, 'PDF bytes');
+    await ctx.screenshot('views-print');
+  },
 };
