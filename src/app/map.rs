@@ -47,10 +47,13 @@ enum Tip {
     Unit(usize),
 }
 
+/// A redraw to run once a pan has stopped.
+type SettleFn = Box<dyn Fn(&Surface)>;
+
 thread_local! {
     static STATE: Cell<Option<AppState>> = const { Cell::new(None) };
     /// The pending "pan stopped" redraw, and the surface it belongs to.
-    static SETTLE: RefCell<Option<Box<dyn Fn(&Surface)>>> = RefCell::new(None);
+    static SETTLE: RefCell<Option<SettleFn>> = RefCell::new(None);
     static SURFACE: RefCell<Option<Rc<Surface>>> = const { RefCell::new(None) };
 }
 
@@ -108,17 +111,8 @@ fn redraw(
         },
     };
     surface.view.set(Some(view));
-    let mask = state.filter_mask_untracked();
-    let v = state.view.get_untracked();
-    let input = MapInputs {
-        mask: &mask,
-        range: (v.start, v.end),
-        selected_event: state.selected.get_untracked(),
-        selected_place: state.place.get_untracked(),
-        hovered_place,
-    };
     let theme = state.theme_untracked();
-    let (mut layers, markers) = build(atlas, &input, &theme);
+    let (mut layers, markers) = layers_for(&state, hovered_place, &theme);
     layers.hover_unit = hover_unit;
     let index = layers.place_index();
     let geo = GeoData::get();
@@ -189,6 +183,24 @@ fn redraw(
     }
     *surface.index.borrow_mut() = Some((index, markers));
     now() - t0
+}
+
+/// The map's layers for the current app state (and the marker → place index map).
+fn layers_for(
+    state: &AppState,
+    hovered_place: Option<usize>,
+    theme: &crate::render::Theme,
+) -> (crate::render::map::MapLayers, Vec<usize>) {
+    let mask = state.filter_mask_untracked();
+    let v = state.view.get_untracked();
+    let input = MapInputs {
+        mask: &mask,
+        range: (v.start, v.end),
+        selected_event: state.selected.get_untracked(),
+        selected_place: state.place.get_untracked(),
+        hovered_place,
+    };
+    build(state.atlas, &input, theme)
 }
 
 #[component]
@@ -654,11 +666,7 @@ fn Player() -> impl IntoView {
 /// `window.__atlasBench.map(frames, pan)`: redraws the map `frames` times (panning between
 /// frames when `pan` is true) and returns each frame's time in ms.
 fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>) {
-    let Some(w) = web_sys::window() else { return };
-    let bench = js_sys::Reflect::get(&w, &"__atlasBench".into())
-        .ok()
-        .filter(|v| v.is_object())
-        .unwrap_or_else(|| js_sys::Object::new().into());
+    let bench = super::bench_hooks();
     let surface1 = surface.clone();
     let f = Closure::<dyn Fn(u32, bool) -> js_sys::Array>::new(move |frames: u32, pan: bool| {
         let surface = &surface1;
@@ -700,16 +708,7 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
     let hl = Closure::<dyn Fn() -> js_sys::Array>::new(move || {
         let out = js_sys::Array::new();
         let Some(state) = STATE.with(|s| s.get()) else { return out };
-        let mask = state.filter_mask_untracked();
-        let v = state.view.get_untracked();
-        let input = MapInputs {
-            mask: &mask,
-            range: (v.start, v.end),
-            selected_event: state.selected.get_untracked(),
-            selected_place: state.place.get_untracked(),
-            hovered_place: None,
-        };
-        let (layers, _) = build(state.atlas, &input, &state.theme_untracked());
+        let (layers, _) = layers_for(&state, None, &state.theme_untracked());
         for p in layers.places.iter().filter(|p| p.highlighted) {
             out.push(&JsValue::from_str(&p.id));
         }
@@ -717,7 +716,6 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
     });
     let _ = js_sys::Reflect::set(&test_hooks(), &"mapHighlighted".into(), hl.as_ref());
     hl.forget();
-    let _ = js_sys::Reflect::set(&w, &"__atlasBench".into(), &bench);
 }
 
 /// The map as SVG, drawn by the same function as the canvas.
@@ -727,8 +725,6 @@ pub fn map_svg(state: &AppState) -> Option<String> {
     let el = doc.get_element_by_id("map")?;
     let (w, h) = (el.client_width().max(320) as u32, el.client_height().max(240) as u32);
     let atlas = state.atlas;
-    let mask = state.filter_mask_untracked();
-    let v = state.view.get_untracked();
     let view = match state.map_view.get_untracked() {
         Some((lon, lat, z)) => {
             let mut mv = MapView::new(w as f64, h as f64);
@@ -737,15 +733,8 @@ pub fn map_svg(state: &AppState) -> Option<String> {
         }
         None => home_view(atlas, w as f64, h as f64),
     };
-    let input = MapInputs {
-        mask: &mask,
-        range: (v.start, v.end),
-        selected_event: state.selected.get_untracked(),
-        selected_place: state.place.get_untracked(),
-        hovered_place: None,
-    };
     let theme = state.theme_untracked();
-    let (layers, _) = build(atlas, &input, &theme);
+    let (layers, _) = layers_for(state, None, &theme);
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();

@@ -160,16 +160,30 @@ pub fn extra_svg(state: &AppState, which: &str) -> Option<String> {
     }
 }
 
-/// `window.__atlasTest`: hooks the browser tests use to find where things are drawn.
-pub fn test_hooks() -> JsValue {
-    let Some(w) = web_sys::window() else { return JsValue::NULL };
-    if let Ok(v) = js_sys::Reflect::get(&w, &"__atlasTest".into()) {
+/// `window[name]`, created as an empty object if missing.
+fn window_object(name: &str) -> (JsValue, bool) {
+    let Some(w) = web_sys::window() else { return (JsValue::NULL, false) };
+    if let Ok(v) = js_sys::Reflect::get(&w, &name.into()) {
         if v.is_object() {
-            return v;
+            return (v, false);
         }
     }
     let o: JsValue = js_sys::Object::new().into();
-    let _ = js_sys::Reflect::set(&w, &"__atlasTest".into(), &o);
+    let _ = js_sys::Reflect::set(&w, &name.into(), &o);
+    (o, true)
+}
+
+/// `window.__atlasBench`: the redraw benchmarks `cargo xtask bench` calls.
+pub fn bench_hooks() -> JsValue {
+    window_object("__atlasBench").0
+}
+
+/// `window.__atlasTest`: hooks the browser tests use to find where things are drawn.
+pub fn test_hooks() -> JsValue {
+    let (o, created) = window_object("__atlasTest");
+    if !created {
+        return o;
+    }
     let mem = Closure::<dyn Fn() -> f64>::new(|| {
         wasm_bindgen::memory()
             .unchecked_into::<js_sys::WebAssembly::Memory>()

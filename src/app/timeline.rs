@@ -383,11 +383,7 @@ fn surface_for_hook(surface: &Surface) -> std::cell::Ref<'_, Option<TimelineLayo
 }
 
 fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>) {
-    let Some(w) = web_sys::window() else { return };
-    let bench = js_sys::Reflect::get(&w, &"__atlasBench".into())
-        .ok()
-        .filter(|v| v.is_object())
-        .unwrap_or_else(|| js_sys::Object::new().into());
+    let bench = super::bench_hooks();
     let surface2 = surface.clone();
     let f = Closure::<dyn Fn(u32, u32) -> js_sys::Array>::new(move |frames: u32, n: u32| {
         let surface = &surface2;
@@ -429,5 +425,4 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
     });
     let _ = js_sys::Reflect::set(&test_hooks(), &"timelineMark".into(), pos.as_ref());
     pos.forget();
-    let _ = js_sys::Reflect::set(&w, &"__atlasBench".into(), &bench);
 }
