@@ -273,8 +273,7 @@ pub fn draw_map_base<DB: DrawingBackend>(
     theme: &Theme,
 ) -> DrawResult<DB> {
     let (w, h) = root.dim_in_pixel();
-    let view =
-        if (view.width, view.height) == (w as f64, h as f64) { *view } else { view.with_size(w as f64, h as f64) };
+    let view = sized(view, w, h);
     let a = view.affine();
     let vis = view.visible();
     let screen = Bounds { x0: 0.0, y0: 0.0, x1: w as f64, y1: h as f64 };
@@ -367,6 +366,15 @@ pub fn draw_map_base<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The view on a drawing area of `w` × `h` pixels (unchanged when it already has that size).
+fn sized(view: &MapView, w: u32, h: u32) -> MapView {
+    if (view.width, view.height) == (w as f64, h as f64) {
+        *view
+    } else {
+        view.with_size(w as f64, h as f64)
+    }
+}
+
 /// Whether any disputed line is in view (the legend then explains the dashes).
 fn disputed_in_view(geo: &GeoData, vis: &Bounds) -> bool {
     geo.arcs.iter().any(|arc| matches!(arc.kind, ArcKind::Disputed(_)) && arc.bounds.intersects(vis))
@@ -382,8 +390,7 @@ pub fn draw_map_overlay<DB: DrawingBackend>(
     theme: &Theme,
 ) -> DrawResult<DB> {
     let (w, h) = root.dim_in_pixel();
-    let view =
-        if (view.width, view.height) == (w as f64, h as f64) { *view } else { view.with_size(w as f64, h as f64) };
+    let view = sized(view, w, h);
     let any_disputed = disputed_in_view(geo, &view.visible());
     let disputed_color =
         if theme.dark { mix(theme.muted_text, theme.text, 0.3) } else { mix(theme.muted_text, theme.text, 0.4) };
