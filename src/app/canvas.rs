@@ -1,23 +1,40 @@
-//! The only user of plotters-canvas: canvas sizing for high-DPI screens.
+//! The app's one drawing backend, for canvases and for SVG downloads.
 //!
 //! plotters-canvas draws in backing-store pixels and knows nothing of devicePixelRatio. We size
 //! the backing store to the element's CSS box × DPR, scale the 2D context by DPR, and hand the
 //! drawing code a backend that reports the CSS size, so every drawing function works in CSS
 //! pixels and stays crisp on any screen.
+//!
+//! The same type also wraps plotters' `SVGBackend`, so each drawing function is compiled once
+//! for the browser (not once per backend): the SVG downloads cost no second copy of the
+//! timeline, map and chart code in the wasm.
 
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
-
-type CanvasError = <CanvasBackend as DrawingBackend>::ErrorType;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// A canvas backend that draws in CSS pixels on a DPR-scaled backing store.
-pub struct DprBackend {
-    inner: CanvasBackend,
-    css_size: (u32, u32),
+/// A canvas drawn in CSS pixels on a DPR-scaled backing store, or an SVG document.
+pub enum AppBackend<'a> {
+    Canvas { inner: CanvasBackend, css_size: (u32, u32) },
+    Svg(SVGBackend<'a>),
 }
+
+/// A drawing error of either backend, as text (all the app does with it is log it).
+#[derive(Debug)]
+pub struct DrawError(String);
+
+impl std::fmt::Display for DrawError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for DrawError {}
+
+/// The drawing area every app drawing function gets.
+pub type AppArea<'a> = DrawingArea<AppBackend<'a>, plotters::coord::Shift>;
+pub type AppResult = Result<(), DrawingAreaErrorKind<DrawError>>;
 
 pub fn device_pixel_ratio() -> f64 {
     web_sys::window().map(|w| w.device_pixel_ratio()).filter(|r| r.is_finite() && *r > 0.0).unwrap_or(1.0)
@@ -26,7 +43,7 @@ pub fn device_pixel_ratio() -> f64 {
 /// Resizes the canvas backing store to its CSS box × DPR (only when it changed, since a resize
 /// clears the canvas) and returns a backend in CSS pixels. `None` when the canvas has no size
 /// (hidden) or no 2D context.
-pub fn backend_for(canvas: &HtmlCanvasElement) -> Option<DprBackend> {
+pub fn backend_for(canvas: &HtmlCanvasElement) -> Option<AppBackend<'static>> {
     let w = canvas.client_width().max(0) as u32;
     let h = canvas.client_height().max(0) as u32;
     backend_sized(canvas, w, h)
@@ -34,7 +51,7 @@ pub fn backend_for(canvas: &HtmlCanvasElement) -> Option<DprBackend> {
 
 /// As [`backend_for`], for a canvas that is not laid out (an offscreen buffer): the CSS size is
 /// given.
-pub fn backend_sized(canvas: &HtmlCanvasElement, w: u32, h: u32) -> Option<DprBackend> {
+pub fn backend_sized(canvas: &HtmlCanvasElement, w: u32, h: u32) -> Option<AppBackend<'static>> {
     if w == 0 || h == 0 {
         return None;
     }
@@ -50,70 +67,94 @@ pub fn backend_sized(canvas: &HtmlCanvasElement, w: u32, h: u32) -> Option<DprBa
     let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok()?;
     let inner = CanvasBackend::with_canvas_object(canvas.clone())?;
-    Some(DprBackend { inner, css_size: (w, h) })
+    Some(AppBackend::Canvas { inner, css_size: (w, h) })
 }
 
 /// Draws with `f` on the canvas in CSS pixels; logs drawing errors to the console.
-pub fn draw_on<F>(canvas: &HtmlCanvasElement, f: F)
-where
-    F: FnOnce(&DrawingArea<DprBackend, plotters::coord::Shift>) -> Result<(), DrawingAreaErrorKind<CanvasError>>,
-{
+pub fn draw_on(canvas: &HtmlCanvasElement, f: impl FnOnce(&AppArea) -> AppResult) {
     let Some(backend) = backend_for(canvas) else { return };
     draw_with(backend, f);
 }
 
 /// Draws with `f` through a prepared backend; logs drawing errors to the console.
-pub fn draw_with<F>(backend: DprBackend, f: F)
-where
-    F: FnOnce(&DrawingArea<DprBackend, plotters::coord::Shift>) -> Result<(), DrawingAreaErrorKind<CanvasError>>,
-{
+pub fn draw_with(backend: AppBackend, f: impl FnOnce(&AppArea) -> AppResult) {
     let root = backend.into_drawing_area();
     if let Err(e) = f(&root).and_then(|_| root.present()) {
         leptos::logging::error!("drawing failed: {e}");
     }
 }
 
-type R = Result<(), DrawingErrorKind<CanvasError>>;
+/// The SVG document `f` draws on a `size` area, or `None` if drawing failed.
+pub fn svg_of(size: (u32, u32), f: impl FnOnce(&AppArea) -> AppResult) -> Option<String> {
+    let mut out = String::new();
+    {
+        let root = AppBackend::Svg(SVGBackend::with_string(&mut out, size)).into_drawing_area();
+        f(&root).and_then(|_| root.present()).ok()?;
+    }
+    Some(out)
+}
 
-impl DrawingBackend for DprBackend {
-    type ErrorType = CanvasError;
+type R = Result<(), DrawingErrorKind<DrawError>>;
+
+fn err<E: std::error::Error + Send + Sync>(e: DrawingErrorKind<E>) -> DrawingErrorKind<DrawError> {
+    match e {
+        DrawingErrorKind::DrawingError(e) => DrawingErrorKind::DrawingError(DrawError(e.to_string())),
+        DrawingErrorKind::FontError(e) => DrawingErrorKind::FontError(e),
+    }
+}
+
+/// Forwards a call to whichever backend this is, converting its error.
+macro_rules! forward {
+    ($self:ident, $b:ident => $call:expr) => {
+        match $self {
+            AppBackend::Canvas { inner: $b, .. } => $call.map_err(err),
+            AppBackend::Svg($b) => $call.map_err(err),
+        }
+    };
+}
+
+impl DrawingBackend for AppBackend<'_> {
+    type ErrorType = DrawError;
 
     fn get_size(&self) -> (u32, u32) {
-        self.css_size
+        match self {
+            AppBackend::Canvas { css_size, .. } => *css_size,
+            AppBackend::Svg(b) => b.get_size(),
+        }
     }
     fn ensure_prepared(&mut self) -> R {
-        self.inner.ensure_prepared()
+        forward!(self, b => b.ensure_prepared())
     }
     fn present(&mut self) -> R {
-        self.inner.present()
+        forward!(self, b => b.present())
     }
     fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> R {
-        self.inner.draw_pixel(point, color)
+        forward!(self, b => b.draw_pixel(point, color))
     }
     fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> R {
-        self.inner.draw_line(from, to, style)
+        forward!(self, b => b.draw_line(from, to, style))
     }
     fn draw_rect<S: BackendStyle>(&mut self, ul: BackendCoord, br: BackendCoord, style: &S, fill: bool) -> R {
-        self.inner.draw_rect(ul, br, style, fill)
+        forward!(self, b => b.draw_rect(ul, br, style, fill))
     }
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> R {
-        self.inner.draw_path(path, style)
+        forward!(self, b => b.draw_path(path, style))
     }
     fn draw_circle<S: BackendStyle>(&mut self, c: BackendCoord, r: u32, style: &S, fill: bool) -> R {
-        self.inner.draw_circle(c, r, style, fill)
+        forward!(self, b => b.draw_circle(c, r, style, fill))
     }
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> R {
-        self.inner.fill_polygon(vert, style)
+        forward!(self, b => b.fill_polygon(vert, style))
     }
     fn draw_text<T: BackendTextStyle>(&mut self, text: &str, style: &T, pos: BackendCoord) -> R {
-        self.inner.draw_text(text, style, pos)
+        forward!(self, b => b.draw_text(text, style, pos))
     }
     fn estimate_text_size<T: BackendTextStyle>(
         &self,
         text: &str,
         style: &T,
-    ) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
-        self.inner.estimate_text_size(text, style)
+    ) -> Result<(u32, u32), DrawingErrorKind<DrawError>> {
+        forward!(self, b => b.estimate_text_size(text, style))
     }
 }
 

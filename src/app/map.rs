@@ -3,7 +3,7 @@
 //! Geometry lives in [`crate::geo`] and [`crate::map_layers`]; drawing in
 //! [`crate::render::map`].
 
-use super::canvas::{backend_for, backend_sized, context, device_pixel_ratio, draw_with};
+use super::canvas::{backend_for, backend_sized, context, device_pixel_ratio, draw_with, svg_of};
 use super::state::{use_state, AppState};
 use super::test_hooks;
 use crate::geo::{GeoData, MapView, PlaceIndex};
@@ -720,7 +720,6 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
 
 /// The map as SVG, drawn by the same function as the canvas.
 pub fn map_svg(state: &AppState) -> Option<String> {
-    use plotters::prelude::*;
     let doc = web_sys::window()?.document()?;
     let el = doc.get_element_by_id("map")?;
     let (w, h) = (el.client_width().max(320) as u32, el.client_height().max(240) as u32);
@@ -735,11 +734,5 @@ pub fn map_svg(state: &AppState) -> Option<String> {
     };
     let theme = state.theme_untracked();
     let (layers, _) = layers_for(state, None, &theme);
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
-        draw_map(&root, GeoData::get(), &view, &layers, &theme).ok()?;
-        root.present().ok()?;
-    }
-    Some(out)
+    svg_of((w, h), |root| draw_map(root, GeoData::get(), &view, &layers, &theme))
 }

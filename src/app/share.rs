@@ -7,7 +7,7 @@ use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
 use crate::timeline_layout::layout;
 use leptos::prelude::*;
-use plotters::prelude::*;
+use super::canvas::svg_of;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -53,35 +53,20 @@ fn canvas_size(canvas_id: &str) -> (u32, u32) {
 pub fn view_svg(state: &AppState, which: &str) -> String {
     let theme = state.theme_untracked();
     let atlas = state.atlas;
-    let mut out = String::new();
-    match which {
+    let svg = match which {
         "timeline" => {
             let (w, h) = canvas_size("timeline");
             let lay = layout(atlas, &state.view.get_untracked(), w as f64, h as f64, &state.filter_mask_untracked());
             let ds = TimelineDrawState { selected: state.selected.get_untracked(), hovered: None };
-            let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
-            let _ = draw_timeline(&root, &lay, &ds, &theme);
-            let _ = root.present();
+            svg_of((w, h), |root| draw_timeline(root, &lay, &ds, &theme))
         }
-        "trade" => {
-            let size = canvas_size("trade-chart");
-            let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
-            let _ = draw_trade_chart(&root, &time_series(&atlas.series, "USD million"), &theme);
-            let _ = root.present();
-        }
-        "students" => {
-            let size = canvas_size("students-chart");
-            let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
-            let _ = draw_students_chart(&root, &atlas.students, &theme);
-            let _ = root.present();
-        }
-        other => {
-            if let Some(svg) = super::extra_svg(state, other) {
-                out = svg;
-            }
-        }
-    }
-    out
+        "trade" => svg_of(canvas_size("trade-chart"), |root| {
+            draw_trade_chart(root, &time_series(&atlas.series, "USD million"), &theme)
+        }),
+        "students" => svg_of(canvas_size("students-chart"), |root| draw_students_chart(root, &atlas.students, &theme)),
+        other => super::extra_svg(state, other),
+    };
+    svg.unwrap_or_default()
 }
 
 /// The link to this exact view.
