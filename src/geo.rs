@@ -19,7 +19,6 @@
 //! two countries is stored, simplified and stroked once. See `xtask/src/geodata.rs` for how the
 //! file is made and how Kashmir and Crimea are marked as disputed.
 
-use serde::Deserialize;
 use std::sync::OnceLock;
 
 /// Mean Earth radius; plane coordinates are in kilometres.
@@ -77,8 +76,9 @@ pub const OUTER: Bounds = {
 /// Pakistan, so closer views would show nothing more.
 pub const MAX_SCALE: f64 = 8.0;
 
-/// The border file, made by `cargo xtask geodata`.
-pub const GEO_JSON: &str = include_str!("../data/geo/region.json");
+/// The border file `data/geo/region.json` (made by `cargo xtask geodata`) in the binary form
+/// `build.rs` encodes it to (see [`crate::geo_codec`]).
+pub const GEO_BIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/region.bin"));
 
 // ---------------------------------------------------------------------------------------------
 // Projection
@@ -577,59 +577,30 @@ pub struct GeoData {
     pub vertex_count: usize,
 }
 
-#[derive(Deserialize)]
-struct RawFile {
-    format: String,
-    attribution: String,
-    source: String,
-    #[serde(default)]
-    notes: Vec<String>,
-    units_per_degree: f64,
-    arcs: Vec<Vec<i32>>,
-    units: Vec<RawUnit>,
-    #[serde(default)]
-    disputed: Vec<RawDisputed>,
-    #[serde(default)]
-    hidden: Vec<usize>,
-}
-
-#[derive(Deserialize)]
-struct RawUnit {
-    id: Option<u16>,
-    name: String,
-    #[serde(default)]
-    disputed: bool,
-    #[serde(default)]
-    note: Option<String>,
-    /// Polygons: first ring outer, the rest holes; rings are arc references.
-    polygons: Vec<Vec<Vec<i32>>>,
-    label: [i32; 2],
-}
-
-#[derive(Deserialize)]
-struct RawDisputed {
-    name: String,
-    note: String,
-    arcs: Vec<usize>,
-}
-
 pub const FORMAT: &str = "pakru-atlas-geo/1";
 
 impl GeoData {
     /// The built-in border file, decoded and projected once.
     pub fn get() -> &'static GeoData {
         static G: OnceLock<GeoData> = OnceLock::new();
-        G.get_or_init(|| GeoData::parse(GEO_JSON).expect("data/geo/region.json is valid (checked by tests)"))
+        G.get_or_init(|| GeoData::from_bytes(GEO_BIN).expect("data/geo/region.json is valid (checked by build.rs)"))
     }
 
-    /// Decodes a border file.
+    /// Decodes a border file in its JSON form (as `data/geo/region.json`), through the same
+    /// binary form the app embeds.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn parse(text: &str) -> Result<GeoData, String> {
-        let raw: RawFile = serde_json::from_str(text).map_err(|e| format!("border file: {e}"))?;
+        GeoData::from_bytes(&crate::geo_codec::encode_json(text)?)
+    }
+
+    /// Decodes a border file in its binary form (see [`crate::geo_codec`]).
+    pub fn from_bytes(bytes: &[u8]) -> Result<GeoData, String> {
+        let raw = crate::geo_codec::decode(bytes)?;
         if raw.format != FORMAT {
             return Err(format!("border file: format {:?}, expected {FORMAT:?}", raw.format));
         }
-        let q = raw.units_per_degree;
-        if q.is_nan() || q <= 0.0 {
+        let q = raw.units_per_degree as f64;
+        if q <= 0.0 {
             return Err("border file: units_per_degree must be positive".into());
         }
         // Arcs: absolute first point, then deltas.
@@ -643,8 +614,8 @@ impl GeoData {
             let pts: Vec<(f64, f64)> = a
                 .chunks_exact(2)
                 .map(|c| {
-                    x += c[0] as i64;
-                    y += c[1] as i64;
+                    x = x.wrapping_add(c[0]);
+                    y = y.wrapping_add(c[1]);
                     (x as f64 / q, y as f64 / q)
                 })
                 .collect();
@@ -663,7 +634,7 @@ impl GeoData {
                     let mut lonlat: Vec<(f64, f64)> = Vec::new();
                     let mut xy: Vec<(f64, f64)> = Vec::new();
                     for &r in refs {
-                        let (idx, rev) = if r >= 0 { (r as usize, false) } else { ((-r - 1) as usize, true) };
+                        let (idx, rev) = if r >= 0 { (r as usize, false) } else { ((-(r + 1)) as usize, true) };
                         let (Some(ll), Some(pp)) = (arcs_ll.get(idx), arcs_xy.get(idx)) else {
                             return Err(format!("border file: unit {ui} refers to missing arc {idx}"));
                         };
@@ -718,14 +689,19 @@ impl GeoData {
             })
             .collect();
         for &h in &raw.hidden {
-            arcs.get_mut(h).ok_or(format!("border file: hidden arc {h} missing"))?.kind = ArcKind::Hidden;
+            arcs.get_mut(h as usize).ok_or(format!("border file: hidden arc {h} missing"))?.kind = ArcKind::Hidden;
         }
         let mut disputed = Vec::new();
         for (di, d) in raw.disputed.into_iter().enumerate() {
             for &a in &d.arcs {
-                arcs.get_mut(a).ok_or(format!("border file: disputed arc {a} missing"))?.kind = ArcKind::Disputed(di);
+                arcs.get_mut(a as usize).ok_or(format!("border file: disputed arc {a} missing"))?.kind =
+                    ArcKind::Disputed(di);
             }
-            disputed.push(DisputedLine { name: d.name, note: d.note, arcs: d.arcs });
+            disputed.push(DisputedLine {
+                name: d.name,
+                note: d.note,
+                arcs: d.arcs.iter().map(|&a| a as usize).collect(),
+            });
         }
 
         Ok(GeoData {
@@ -1130,6 +1106,28 @@ mod tests {
         for u in &g.units {
             assert!(u.bounds.intersects(&OUTER), "{}", u.name);
         }
+    }
+
+    #[test]
+    fn the_embedded_bytes_are_the_json_file() {
+        let json = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/geo/region.json")).unwrap();
+        assert_eq!(GeoData::get(), &GeoData::parse(&json).unwrap());
+        // About two bytes a vertex: well under half the JSON.
+        assert!(GEO_BIN.len() * 2 < json.len(), "{} bytes embedded for {} of JSON", GEO_BIN.len(), json.len());
+        let raw = crate::geo_codec::decode(GEO_BIN).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(raw.arcs.len(), json["arcs"].as_array().unwrap().len());
+        assert_eq!(raw.units.len(), json["units"].as_array().unwrap().len());
+        assert_eq!(raw.units[0].name, json["units"][0]["name"].as_str().unwrap());
+    }
+
+    #[test]
+    fn a_broken_border_file_is_an_error() {
+        let json = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/geo/region.json")).unwrap();
+        let wrong = json.replace("pakru-atlas-geo/1", "pakru-atlas-geo/9");
+        assert!(GeoData::parse(&wrong).unwrap_err().contains("format"));
+        assert!(GeoData::from_bytes(&GEO_BIN[..GEO_BIN.len() / 2]).is_err());
+        assert!(GeoData::from_bytes(b"").is_err());
     }
 
     #[test]

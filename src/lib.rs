@@ -9,6 +9,7 @@ pub mod data;
 pub mod export;
 pub mod filter;
 pub mod geo;
+pub mod geo_codec;
 pub mod map_layers;
 pub mod render;
 pub mod scale;

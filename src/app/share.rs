@@ -1,13 +1,13 @@
 //! Sharing: copy link, embed snippet, downloads (PNG, SVG, CSV, JSON, citations), and the
 //! height messages an embedding page listens for.
 
+use super::canvas::svg_of;
 use super::state::{use_state, AppState};
 use crate::export;
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
 use crate::timeline_layout::layout;
 use leptos::prelude::*;
-use super::canvas::svg_of;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
