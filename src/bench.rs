@@ -25,7 +25,7 @@ pub fn synthetic_atlas(real: &Atlas, n: usize) -> Atlas {
         e.id = format!("{}-{k}", e.id);
         atlas.events.push(e);
     }
-    atlas.events.sort_by_key(|e| e.start());
+    crate::order::sort_by_key(&mut atlas.events, |e| e.start().sort_key());
     atlas
 }
 

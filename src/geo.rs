@@ -827,7 +827,8 @@ impl PlaceIndex {
                 (x, y, r.max(0.0), i)
             })
             .collect();
-        items.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.3.cmp(&b.3)));
+        // Already in index order: a stable sort by x breaks ties by index.
+        crate::order::sort_by_key(&mut items, |m| crate::order::f64_key(m.0));
         let max_radius = items.iter().map(|m| m.2).fold(0.0, f64::max);
         PlaceIndex { items, max_radius }
     }

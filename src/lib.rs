@@ -11,6 +11,7 @@ pub mod filter;
 pub mod geo;
 pub mod geo_codec;
 pub mod map_layers;
+pub mod order;
 pub mod render;
 pub mod scale;
 pub mod timeline_layout;

@@ -354,7 +354,7 @@ pub fn layout(atlas: &Atlas, view: &TimeScale, width: f64, height: f64, mask: &[
 
             // Bars: sorted by start, overlapping ones merged into one.
             let bc = &mut bar_cands[lane][group];
-            bc.sort_by(|a, b| a.0.total_cmp(&b.0));
+            crate::order::sort_by_key(bc, |b| crate::order::f64_key(b.0));
             let first_bar = bars.len();
             for &(x0, x1, i) in bc.iter() {
                 let years = event_years(&atlas.events[i]);
@@ -380,7 +380,7 @@ pub fn layout(atlas: &Atlas, view: &TimeScale, width: f64, height: f64, mask: &[
             // the one below it. No two marks left on the stack overlap; amortised linear time.
             let mc = &mut cands[group];
             // Nearly sorted already (events are in date order), so this is cheap.
-            mc.sort_by(|a, b| a.0.total_cmp(&b.0));
+            crate::order::sort_by_key(mc, |m| crate::order::f64_key(m.0));
             stack.clear();
             for &(x, i) in mc.iter() {
                 let e = &atlas.events[i];
@@ -536,7 +536,7 @@ impl TimelineLayout {
             [one] => Hit::Event(*one),
             _ => {
                 let mut events = members.to_vec();
-                events.sort_unstable();
+                crate::order::sort_by_key(&mut events, |&e| e as i64);
                 Hit::Cluster { events, years }
             }
         }

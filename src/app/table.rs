@@ -11,7 +11,7 @@ pub fn sorted_rows(atlas: &Atlas, visible: &[bool], key: SortKey, ascending: boo
     match key {
         // Events are already in date order.
         SortKey::Date => {}
-        SortKey::Category => rows.sort_by_key(|&i| atlas.events[i].category.get().index()),
+        SortKey::Category => crate::order::sort_by_key(&mut rows, |&i| atlas.events[i].category.get().index() as i64),
     }
     if !ascending {
         rows.reverse();

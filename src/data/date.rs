@@ -186,6 +186,13 @@ impl Ord for Date {
     }
 }
 
+impl Date {
+    /// A whole number in the same order as [`Ord`] (for [`crate::order::sort_by_key`]).
+    pub fn sort_key(&self) -> i64 {
+        ((self.year as i64) << 24) | ((self.month as i64) << 16) | ((self.day as i64) << 8) | self.precision as i64
+    }
+}
+
 impl PartialOrd for Date {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
@@ -210,6 +217,21 @@ pub fn format_span(start: &Date, end: Option<&Date>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sort_key_orders_like_ord() {
+        let dates: Vec<Date> =
+            ["1950s", "1947", "1965", "1965-03", "1965-03-01", "1965-03-02", "1966-01", "-44", "2024-12-31"]
+                .iter()
+                .filter_map(|s| Date::parse(s).ok())
+                .collect();
+        assert!(dates.len() >= 8);
+        for a in &dates {
+            for b in &dates {
+                assert_eq!(a.sort_key().cmp(&b.sort_key()), a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn parses_each_precision() {

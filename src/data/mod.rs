@@ -98,8 +98,8 @@ pub fn load(files: &[(&str, &str)]) -> Result<Atlas, Vec<DataError>> {
         return Err(errors);
     }
     // Stable sort: events on the same date keep their file order.
-    atlas.events.sort_by_key(|e| e.start());
-    atlas.eras.sort_by_key(|e| e.start.get());
+    crate::order::sort_by_key(&mut atlas.events, |e| e.start().sort_key());
+    crate::order::sort_by_key(&mut atlas.eras, |e| e.start.get().sort_key());
     atlas.place_index = atlas.places.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
     atlas.source_index = atlas.sources.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
     Ok(atlas)

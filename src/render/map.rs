@@ -203,7 +203,7 @@ fn hatch(poly: &[(i32, i32)], gap: f64, clip: &Bounds) -> Vec<[(i32, i32); 2]> {
                 vs.push(p.1 + (c - p.0) / (q.0 - p.0) * (q.1 - p.1));
             }
         }
-        vs.sort_by(f64::total_cmp);
+        crate::order::sort_by_key(&mut vs, |&v| crate::order::f64_key(v));
         for pair in vs.chunks_exact(2) {
             let pt = |v: f64| (((c + v) / 2.0).round() as i32, ((v - c) / 2.0).round() as i32);
             out.push([pt(pair[0]), pt(pair[1])]);
@@ -458,7 +458,7 @@ pub fn draw_map_overlay<DB: DrawingBackend>(
     let max_students = layers.students.iter().map(|s| s.count).max().unwrap_or(0);
     let sscale = student_scale(max_students);
     let mut students: Vec<&StudentCircle> = layers.students.iter().filter(|s| s.count > 0).collect();
-    students.sort_by_key(|s| std::cmp::Reverse(s.count));
+    crate::order::sort_by_key(&mut students, |s| -(s.count as i64));
     for s in &students {
         let (x, y) = view.to_screen(s.lon, s.lat);
         let r = student_radius(s.count, sscale);
