@@ -2,8 +2,9 @@
 // fills in VERSION and FILES and writes it to dist/sw.js (under that fixed name, never cached by
 // the HTTP cache: the page registers it with updateViaCache 'none').
 //
-// - install: fetches every file of the bundle (bypassing the HTTP cache, each checked against
-//   its SHA-256, so a half-uploaded deployment is never cached) into a cache named from the
+// - install: fetches every file of the bundle (from the HTTP cache when the page has just loaded
+//   it, else from the network; each checked against its SHA-256, so a half-uploaded deployment
+//   or a stale copy is never cached) into a cache named from the
 //   bundle's content hashes, then takes over at once (every file is loaded at start-up, so a
 //   page already open never needs a file of the new version);
 // - activate: deletes this deployment's older caches (only those of this scope), claims pages;
@@ -21,6 +22,21 @@ const CACHE = PREFIX + VERSION;
 const PATHS = new Set(FILES.map(([path]) => path));
 const full = (path) => new URL(path, SCOPE).href;
 
+// A file of this version. The page has usually just loaded it, so the HTTP cache is tried first
+// (whatever its age: the integrity check decides), so that a first visit does not download the
+// bundle twice; a stale or missing copy is then fetched from the network.
+async function fetchChecked(path, integrity) {
+  try {
+    const cached = await fetch(new Request(full(path), { cache: 'force-cache', integrity }));
+    if (cached.ok) return cached;
+  } catch {
+    // Not in the HTTP cache with this content: fetch it.
+  }
+  const response = await fetch(new Request(full(path), { cache: 'reload', integrity }));
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response;
+}
+
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
@@ -28,9 +44,7 @@ self.addEventListener('install', (event) => {
       try {
         await Promise.all(
           FILES.map(async ([path, integrity]) => {
-            const response = await fetch(new Request(full(path), { cache: 'reload', integrity }));
-            if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-            await cache.put(full(path), response);
+            await cache.put(full(path), await fetchChecked(path, integrity));
           }),
         );
       } catch (e) {

@@ -1,0 +1,129 @@
+// What a first visit costs in bytes: the files it fetches (gzip, the deterministic number the
+// budget is about) and that the service worker does not fetch the bundle a second time.
+//
+// These tests serve dist/ themselves (counting what is served) and use a browser context of
+// their own: the runner's context intercepts requests to block foreign hosts, and request
+// interception turns Chromium's HTTP cache off, which is what the second test is about.
+
+import { createServer } from 'node:http';
+import { readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { assert, isLocalURL, isReadyScript } from '../lib.mjs';
+
+const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+/** First-visit transfer (sum of each fetched file's gzip size) may not grow past this. */
+export const FIRST_VISIT_GZIP_CEILING = 340 * 1024;
+/** The issue's target, reported (not yet met: see README, Performance). */
+export const FIRST_VISIT_GZIP_TARGET = 160 * 1000;
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** Serves dist/ on 127.0.0.1 as `cargo xtask serve` does (Cache-Control: no-cache, no
+ * validators), counting requests per file. */
+async function serveDist() {
+  const hits = new Map();
+  const bytes = new Map();
+  const server = createServer((req, res) => {
+    let path = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+    path = normalize(path);
+    let body;
+    try {
+      if (path.startsWith('..') || !statSync(join(dist, path)).isFile()) throw new Error('not a file');
+      body = readFileSync(join(dist, path));
+    } catch {
+      res.writeHead(404).end();
+      return;
+    }
+    hits.set(path, (hits.get(path) || 0) + 1);
+    bytes.set(path, (bytes.get(path) || 0) + body.length);
+    res.writeHead(200, { 'Content-Type': TYPES[extname(path)] || 'application/octet-stream', 'Cache-Control': 'no-cache' });
+    res.end(body);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, hits, bytes, close: () => new Promise((r) => server.close(r)) };
+}
+
+const gzipLen = (path) => gzipSync(readFileSync(join(dist, path)), { level: 9 }).length;
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+
+/** A first visit in a fresh context without request interception. */
+async function firstVisit(page) {
+  const browser = page.context().browser();
+  const server = await serveDist();
+  const context = await browser.newContext();
+  const foreign = [];
+  const errors = [];
+  context.on('request', (r) => !isLocalURL(r.url()) && foreign.push(r.url()));
+  context.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  context.on('weberror', (e) => errors.push(String(e.error())));
+  const p = await context.newPage();
+  // What the page itself fetches (the service worker's own fetches are not page requests).
+  const fetched = new Set();
+  p.on('request', (r) => r.url().startsWith(server.url) && fetched.add(new URL(r.url()).pathname.slice(1) || 'index.html'));
+  await p.goto(server.url, { waitUntil: 'load' });
+  await p.waitForFunction(isReadyScript, null, { timeout: 30_000 });
+  const atReady = [...fetched].sort();
+  return { server, context, page: p, atReady, foreign, errors };
+}
+
+export const tests = {
+  'the first visit stays within its byte budget (gzip)': async ({ page }) => {
+    const v = await firstVisit(page);
+    try {
+      // The service worker script is fetched on every first visit too.
+      await v.page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+      const files = [...v.atReady, 'sw.js'];
+      for (const re of [/^index\.html$/, /^main-.*\.css$/, /^pakru-atlas-[0-9a-f]+\.js$/, /_bg\.wasm$/]) {
+        assert(files.some((f) => re.test(f)), `${re} among the files fetched (${files.join(', ')})`);
+      }
+      const sizes = files.map((f) => [f, gzipLen(f)]);
+      const total = sizes.reduce((s, [, n]) => s + n, 0);
+      console.log(`    first visit: ${sizes.map(([f, n]) => `${f} ${kib(n)}`).join(', ')}`);
+      console.log(`    first visit total ${kib(total)} gzip; ceiling ${kib(FIRST_VISIT_GZIP_CEILING)}, target ${(FIRST_VISIT_GZIP_TARGET / 1000).toFixed(0)} KB`);
+      assert(total <= FIRST_VISIT_GZIP_CEILING, `first visit ${kib(total)} gzip exceeds the ceiling ${kib(FIRST_VISIT_GZIP_CEILING)}`);
+      assert.deepEqual(v.foreign, [], 'requests to other hosts');
+      assert.deepEqual(v.errors, [], 'console errors');
+    } finally {
+      await v.context.close();
+      await v.server.close();
+    }
+  },
+
+  'the service worker takes the bundle from the HTTP cache instead of downloading it again': async ({ page }) => {
+    const v = await firstVisit(page);
+    try {
+      await v.page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+      const cached = await v.page.evaluate(async () => {
+        const keys = await caches.keys();
+        return keys.length === 1 ? (await (await caches.open(keys[0])).keys()).map((r) => new URL(r.url).pathname.slice(1)) : keys;
+      });
+      const wasm = v.atReady.find((f) => f.endsWith('_bg.wasm'));
+      assert(cached.includes(wasm) && cached.includes('index.html'), `precached: ${cached.join(', ')}`);
+      // The page's scripts, styles and wasm were served once: the precache reused them. (Chromium
+      // does not reuse the navigation's index.html or the favicon; they are a few hundred bytes.)
+      const big = v.atReady.filter((f) => /\.(wasm|js|css)$/.test(f));
+      assert.atLeast(big.length, 4, `scripts, styles and wasm fetched (${v.atReady.join(', ')})`);
+      for (const f of big) assert.equal(v.server.hits.get(f), 1, `${f} served`);
+      // In all, the first visit cost one copy of the bundle, plus those few re-fetches.
+      const served = [...v.server.bytes.values()].reduce((a, b) => a + b, 0);
+      const bundle = cached.reduce((a, f) => a + statSync(join(dist, f)).size, 0) + statSync(join(dist, 'sw.js')).size;
+      console.log(`    served on a first visit: ${kib(served)} raw; the bundle is ${kib(bundle)}`);
+      assert(served <= bundle + 4096, `served ${served} bytes for a ${bundle}-byte bundle`);
+      assert.deepEqual(v.errors, [], 'console errors');
+    } finally {
+      await v.context.close();
+      await v.server.close();
+    }
+  },
+};
