@@ -82,7 +82,6 @@ export const tests = {
     const v = await firstVisit(page);
     try {
       // The service worker script is fetched on every first visit too.
-      await v.page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
       const files = [...v.atReady, 'sw.js'];
       for (const re of [/^index\.html$/, /^main-.*\.css$/, /^pakru-atlas-[0-9a-f]+\.js$/, /_bg\.wasm$/]) {
         assert(files.some((f) => re.test(f)), `${re} among the files fetched (${files.join(', ')})`);
