@@ -1,7 +1,8 @@
 //! Downloads: the data as CSV and JSON, citations as plain text and BibTeX, and views as SVG
 //! (drawn by the same functions as the canvas, through plotters' SVG backend).
 
-use crate::data::{Atlas, Event, Source};
+use crate::data::{AgreementRow, Atlas, Citation, Era, Event, Parsed, Place, PlaceKind, Series, SeriesPoint};
+use crate::data::{Source, StudentRow};
 
 /// Quotes a CSV field when needed (RFC 4180).
 fn csv_field(s: &str) -> String {
@@ -43,17 +44,162 @@ pub fn events_csv(atlas: &Atlas) -> String {
     out
 }
 
-/// The data files as one JSON document `{ "events": [...], "places": [...], ... }`, exactly
-/// as shipped.
-pub fn data_json(files: &[(&str, &str)]) -> String {
-    let mut out = String::from("{\n");
-    for (i, (name, text)) in files.iter().enumerate() {
-        let key = name.trim_end_matches(".json");
-        out.push_str(&format!("\"{key}\": {}", text.trim()));
-        out.push_str(if i + 1 < files.len() { ",\n" } else { "\n" });
+/// The dataset as one JSON document `{ "sources": [...], "places": [...], ... }`: every record
+/// of every file with every field (absent optional fields left out), written from the loaded
+/// model (so the app needs no copy of the files). Loading it back gives the same atlas (tested).
+pub fn data_json(atlas: &Atlas) -> String {
+    let mut out = String::from("{");
+    let parts: [(&str, &dyn Fn(&mut String)); 6] = [
+        ("sources", &|o| records(&atlas.sources, o)),
+        ("places", &|o| records(&atlas.places, o)),
+        ("events", &|o| records(&atlas.events, o)),
+        ("eras", &|o| records(&atlas.eras, o)),
+        ("series", &|o| records(&atlas.series, o)),
+        ("students", &|o| records(&atlas.students, o)),
+    ];
+    for (i, (key, write)) in parts.iter().enumerate() {
+        out.push_str(if i == 0 { "\n\"" } else { ",\n\"" });
+        out.push_str(key);
+        out.push_str("\": [");
+        write(&mut out);
+        out.push_str("\n]");
     }
-    out.push('}');
+    out.push_str("\n}\n");
     out
+}
+
+/// One record a line.
+fn records<T: ToJson>(items: &[T], out: &mut String) {
+    for (i, item) in items.iter().enumerate() {
+        out.push_str(if i == 0 { "\n  " } else { ",\n  " });
+        item.json(out);
+    }
+}
+
+/// A value written as JSON.
+trait ToJson {
+    fn json(&self, out: &mut String);
+    /// Left out of its record (an absent optional field).
+    fn absent(&self) -> bool {
+        false
+    }
+}
+
+impl ToJson for str {
+    fn json(&self, out: &mut String) {
+        out.push('"');
+        for c in self.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+}
+
+impl ToJson for String {
+    fn json(&self, out: &mut String) {
+        self.as_str().json(out)
+    }
+}
+
+impl ToJson for f64 {
+    fn json(&self, out: &mut String) {
+        // Validated data has finite numbers; JSON has no other kind.
+        if self.is_finite() {
+            out.push_str(&self.to_string())
+        } else {
+            out.push_str("null")
+        }
+    }
+}
+
+macro_rules! json_display {
+    ($($t:ty),*) => {$(
+        impl ToJson for $t {
+            fn json(&self, out: &mut String) {
+                out.push_str(&self.to_string())
+            }
+        }
+    )*};
+}
+json_display!(bool, u8, u16, u32);
+
+impl<T: ToJson> ToJson for Option<T> {
+    fn json(&self, out: &mut String) {
+        match self {
+            Some(v) => v.json(out),
+            None => out.push_str("null"),
+        }
+    }
+    fn absent(&self) -> bool {
+        self.is_none()
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn json(&self, out: &mut String) {
+        out.push('[');
+        for (i, v) in self.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            v.json(out);
+        }
+        out.push(']');
+    }
+}
+
+impl<T> ToJson for Parsed<T> {
+    fn json(&self, out: &mut String) {
+        self.raw.json(out)
+    }
+}
+
+impl ToJson for PlaceKind {
+    fn json(&self, out: &mut String) {
+        self.key().json(out)
+    }
+}
+
+/// A record as a JSON object of its fields. Every field must be listed (a test loads the
+/// document back and compares).
+macro_rules! json_record {
+    ($($t:ident { $($f:ident),* $(,)? })*) => {$(
+        impl ToJson for $t {
+            fn json(&self, out: &mut String) {
+                out.push('{');
+                let mut first = true;
+                $(
+                    if !self.$f.absent() {
+                        out.push_str(if first { "\"" } else { ", \"" });
+                        first = false;
+                        out.push_str(stringify!($f));
+                        out.push_str("\": ");
+                        self.$f.json(out);
+                    }
+                )*
+                let _ = first;
+                out.push('}');
+            }
+        }
+    )*};
+}
+
+json_record! {
+    Source { id, authors, organisation, title, container, publisher, published, url, licence, note }
+    Citation { source, locator, cited_in }
+    Place { id, name, name_as_written, kind, parent, iso_n3, lat, lon, approximate, note }
+    AgreementRow { row, title_as_written, date_as_written }
+    Event { id, date, end, title, summary, category, places, sources, agreement, note }
+    Era { id, title, start, end, summary, sources }
+    SeriesPoint { label, at, value, lower_bound, source, note }
+    Series { id, title, unit, basis, points, note }
+    StudentRow { id, row, university_as_written, university, place, city, students, source }
 }
 
 /// Plain-text citation of an event: its title and date, then each source with its locator.
@@ -134,13 +280,25 @@ mod tests {
     }
 
     #[test]
-    fn json_export_parses_and_holds_every_event() {
-        let files = crate::data::embedded_files();
-        let json = data_json(&files);
-        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    fn json_export_loads_back_to_the_same_atlas() {
         let atlas = load_embedded().unwrap();
+        let json = data_json(&atlas);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["events"].as_array().unwrap().len(), atlas.events.len());
-        assert!(v["sources"].is_array());
+        // Split into the six files and load them as the app's data: the same atlas, so no field
+        // was left out or written differently.
+        let files: Vec<(String, String)> =
+            crate::data::FILES.iter().map(|f| (f.to_string(), v[f.trim_end_matches(".json")].to_string())).collect();
+        let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        assert_eq!(crate::data::load(&refs), Ok(atlas));
+    }
+
+    #[test]
+    fn json_strings_are_escaped() {
+        let mut out = String::new();
+        "a \"b\" \\ c\nd\u{1}é".json(&mut out);
+        assert_eq!(out, r#""a \"b\" \\ c\nd\u0001é""#);
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), "a \"b\" \\ c\nd\u{1}é");
     }
 
     #[test]

@@ -6,8 +6,7 @@
 //! same two functions, so the JSON and the embedded bytes cannot mean different things.
 //!
 //! # Layout
-//! Unsigned numbers are LEB128 varints; signed ones are zig-zag varints; a string is its byte
-//! length then UTF-8. In order: the magic `PKGEO1`, `units_per_degree`, `format`,
+//! Numbers and strings as in [`crate::bytes`]. In order: the magic `PKGEO1`, `units_per_degree`, `format`,
 //! `attribution`, `source`, the notes (count, strings); the arcs (count; per arc its point count
 //! then the numbers of the JSON: first point absolute, then deltas); the units (count; per unit
 //! id + 1 or 0, name, disputed flag, note flag and note, label x and y, polygons: count, per
@@ -15,8 +14,8 @@
 //! arcs); the hidden arcs (count, indices). The deltas are mostly under 64 hundredths of a
 //! degree, so a vertex takes about two bytes.
 //!
-//! This file is also compiled into `build.rs` (by path), so it uses only `std` and, for the
-//! encoder, `serde_json`.
+//! This file is also compiled into `build.rs` (by path), so it uses only `std`,
+//! [`crate::bytes`] and, for the encoder, `serde_json`.
 
 /// The decoded file, as the JSON has it (before projection).
 #[derive(Debug, Default, PartialEq)]
@@ -56,68 +55,21 @@ const MAGIC: &[u8] = b"PKGEO1";
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+use crate::bytes::Reader;
+
+fn ints(r: &mut Reader) -> Result<Vec<i64>, String> {
+    let n = r.count()?;
+    (0..n).map(|_| r.i()).collect()
 }
 
-impl Reader<'_> {
-    fn fail(&self, what: &str) -> String {
-        format!("border data: {what} at byte {}", self.pos)
-    }
-
-    fn u(&mut self) -> Result<u64, String> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let Some(&b) = self.bytes.get(self.pos) else { return Err(self.fail("unexpected end")) };
-            self.pos += 1;
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(self.fail("number too long"))
-    }
-
-    fn i(&mut self) -> Result<i64, String> {
-        let z = self.u()?;
-        Ok((z >> 1) as i64 ^ -((z & 1) as i64))
-    }
-
-    /// A count, checked against the bytes left (each item takes at least one byte), so a
-    /// corrupt count cannot ask for a huge allocation.
-    fn count(&mut self) -> Result<usize, String> {
-        let n = self.u()?;
-        if n > (self.bytes.len() - self.pos) as u64 {
-            return Err(self.fail("count larger than the data"));
-        }
-        Ok(n as usize)
-    }
-
-    fn string(&mut self) -> Result<String, String> {
-        let n = self.count()?;
-        let s = std::str::from_utf8(&self.bytes[self.pos..self.pos + n]).map_err(|_| self.fail("text not UTF-8"))?;
-        self.pos += n;
-        Ok(s.to_string())
-    }
-
-    fn ints(&mut self) -> Result<Vec<i64>, String> {
-        let n = self.count()?;
-        (0..n).map(|_| self.i()).collect()
-    }
-
-    fn uints(&mut self) -> Result<Vec<u64>, String> {
-        let n = self.count()?;
-        (0..n).map(|_| self.u()).collect()
-    }
+fn uints(r: &mut Reader) -> Result<Vec<u64>, String> {
+    let n = r.count()?;
+    (0..n).map(|_| r.u()).collect()
 }
 
 /// Decodes the binary form. Any truncation or corruption is an error, never a panic.
 pub fn decode(bytes: &[u8]) -> Result<RawGeo, String> {
-    if !bytes.starts_with(MAGIC) {
-        return Err("border data: not a pakru-atlas border file".into());
-    }
-    let mut r = Reader { bytes, pos: MAGIC.len() };
+    let mut r = Reader::new(bytes, MAGIC, "border data")?;
     let mut g = RawGeo { units_per_degree: r.u()?, format: r.string()?, ..RawGeo::default() };
     g.attribution = r.string()?;
     g.source = r.string()?;
@@ -140,17 +92,15 @@ pub fn decode(bytes: &[u8]) -> Result<RawGeo, String> {
         let mut polygons = Vec::new();
         for _ in 0..r.count()? {
             let rings = r.count()?;
-            polygons.push((0..rings).map(|_| r.ints()).collect::<Result<_, _>>()?);
+            polygons.push((0..rings).map(|_| ints(&mut r)).collect::<Result<_, _>>()?);
         }
         g.units.push(RawUnit { id, name, disputed, note, polygons, label });
     }
     for _ in 0..r.count()? {
-        g.disputed.push(RawDisputed { name: r.string()?, note: r.string()?, arcs: r.uints()? });
+        g.disputed.push(RawDisputed { name: r.string()?, note: r.string()?, arcs: uints(&mut r)? });
     }
-    g.hidden = r.uints()?;
-    if r.pos != bytes.len() {
-        return Err(r.fail("trailing bytes"));
-    }
+    g.hidden = uints(&mut r)?;
+    r.finish()?;
     Ok(g)
 }
 
@@ -163,30 +113,8 @@ pub use encode::encode_json;
 #[cfg(not(target_arch = "wasm32"))]
 mod encode {
     use super::MAGIC;
+    use crate::bytes::Writer;
     use serde_json::Value;
-
-    struct Writer(Vec<u8>);
-
-    impl Writer {
-        fn u(&mut self, mut v: u64) {
-            loop {
-                let b = (v & 0x7f) as u8;
-                v >>= 7;
-                if v == 0 {
-                    self.0.push(b);
-                    return;
-                }
-                self.0.push(b | 0x80);
-            }
-        }
-        fn i(&mut self, v: i64) {
-            self.u(((v << 1) ^ (v >> 63)) as u64);
-        }
-        fn string(&mut self, s: &str) {
-            self.u(s.len() as u64);
-            self.0.extend_from_slice(s.as_bytes());
-        }
-    }
 
     fn field<'a>(v: &'a Value, key: &str, at: &str) -> Result<&'a Value, String> {
         v.get(key).ok_or_else(|| format!("border file: {at} has no `{key}`"))
@@ -214,7 +142,7 @@ mod encode {
     /// Encodes the JSON border file; errors name the offending part.
     pub fn encode_json(json: &str) -> Result<Vec<u8>, String> {
         let v: Value = serde_json::from_str(json).map_err(|e| format!("border file: {e}"))?;
-        let mut w = Writer(MAGIC.to_vec());
+        let mut w = Writer::new(MAGIC);
         w.u(uint(field(&v, "units_per_degree", "file")?, "units_per_degree")?);
         w.string(text(&v, "format", "file")?);
         w.string(text(&v, "attribution", "file")?);

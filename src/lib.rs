@@ -5,6 +5,7 @@
 //! browser canvas and, in native tests, to SVG.
 
 pub mod bench;
+pub mod bytes;
 pub mod data;
 pub mod export;
 pub mod filter;

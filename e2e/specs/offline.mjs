@@ -7,6 +7,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
+import { data } from '../data.mjs';
 import { assert, canvasNotBlank, expect, gotoApp, isReadyScript, sleep } from '../lib.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -227,6 +228,22 @@ export const tests = {
     const csv = await take(page.locator('#dl-csv'));
     assert.equal(csv.name, 'pakistan-russia-events.csv', 'CSV name');
     assert.atLeast(csv.bytes.toString('utf8').split('\n').length, 50, 'CSV lines');
+    // The data JSON, written from the loaded model: every record of every file, every field
+    // (fields at their default, null, false or [], may be left out or written).
+    const isDefault = (x) => x === null || x === false || (Array.isArray(x) && !x.length);
+    const norm = (v) =>
+      Array.isArray(v) ? v.map(norm)
+      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => !isDefault(x)).map(([k, x]) => [k, norm(x)]))
+      : v;
+    const dump = await take(page.locator('.downloads button', { hasText: 'All data JSON' }));
+    assert.equal(dump.name, 'pakistan-russia-data.json', 'JSON name');
+    const all = JSON.parse(dump.bytes.toString('utf8'));
+    for (const file of ['sources', 'places', 'events', 'eras', 'series', 'students']) {
+      const shipped = data(`${file}.json`);
+      assert.equal(all[file].length, shipped.length, `${file}: records`);
+      const byId = new Map(all[file].map((r) => [r.id, r]));
+      for (const r of shipped) assert.deepEqual(norm(byId.get(r.id)), norm(r), `${file} ${r.id} in the JSON download`);
+    }
     const svg = await take(page.locator('#dl-timeline-svg'));
     assert.match(svg.bytes.toString('utf8').slice(0, 200), /<svg/, 'timeline SVG');
     const png = await take(page.locator('.downloads button', { hasText: 'PNG' }).first());

@@ -1,20 +1,17 @@
-//! Data: the JSON files under `data/`, embedded into the binary, parsed into a typed model and
-//! validated before anything is shown.
+//! Data: the JSON files under `data/`, parsed into a typed model and validated before anything
+//! is shown. `build.rs` does that with this module's [`load`] and embeds the result in the
+//! binary form of [`codec`]; the JSON texts are embedded too, for the "All data JSON" download.
 
+pub mod codec;
 pub mod date;
+mod loader;
 pub mod model;
 pub mod validate;
 
 pub use date::{Date, Precision};
+pub use loader::{load, Atlas, FILES};
 pub use model::*;
 pub use validate::{validate, DataError};
-
-use serde::de::DeserializeOwned;
-use std::collections::HashMap;
-
-/// The data file names, in the order errors are reported.
-pub const FILES: [&str; 6] =
-    ["sources.json", "places.json", "events.json", "eras.json", "series.json", "students.json"];
 
 /// The contents of the data files, embedded at compile time (from `data/`, or the directory
 /// named by `PAKRU_DATA` at build time; see `build.rs`).
@@ -29,112 +26,15 @@ pub fn embedded_files() -> [(&'static str, &'static str); 6] {
     ]
 }
 
-/// The whole dataset. After [`load`] succeeds, every reference resolves, every date is valid and
-/// events are in date order.
-#[derive(Clone, Debug, Default)]
-pub struct Atlas {
-    pub sources: Vec<Source>,
-    pub places: Vec<Place>,
-    pub events: Vec<Event>,
-    pub eras: Vec<Era>,
-    pub series: Vec<Series>,
-    pub students: Vec<StudentRow>,
-    place_index: HashMap<String, usize>,
-    source_index: HashMap<String, usize>,
-}
+/// The dataset as `build.rs` loaded and validated it from the files above: the [`Atlas`] or
+/// the list of problems, in the binary form of [`codec`].
+const ATLAS_BIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/atlas.bin"));
 
-fn parse_file<T: DeserializeOwned>(name: &str, text: &str, errors: &mut Vec<DataError>) -> Vec<T> {
-    serde_json::from_str(text).unwrap_or_else(|e| {
-        errors.push(DataError {
-            file: name.to_string(),
-            id: None,
-            field: None,
-            message: format!("invalid JSON at line {}, column {}: {}", e.line(), e.column(), strip_position(&e)),
-        });
-        Vec::new()
-    })
-}
-
-/// serde_json appends " at line X column Y" to its messages; we give the position ourselves.
-fn strip_position(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
-
-/// Parses and validates the given files (name, contents). Missing files count as errors.
-pub fn load(files: &[(&str, &str)]) -> Result<Atlas, Vec<DataError>> {
-    let mut errors = Vec::new();
-    let text = |name: &str, errors: &mut Vec<DataError>| -> Option<String> {
-        let found = files.iter().find(|(n, _)| *n == name).map(|(_, t)| t.to_string());
-        if found.is_none() {
-            errors.push(DataError { file: name.to_string(), id: None, field: None, message: "file is missing".into() });
-        }
-        found
-    };
-    let mut atlas = Atlas::default();
-    if let Some(t) = text("sources.json", &mut errors) {
-        atlas.sources = parse_file("sources.json", &t, &mut errors);
-    }
-    if let Some(t) = text("places.json", &mut errors) {
-        atlas.places = parse_file("places.json", &t, &mut errors);
-    }
-    if let Some(t) = text("events.json", &mut errors) {
-        atlas.events = parse_file("events.json", &t, &mut errors);
-    }
-    if let Some(t) = text("eras.json", &mut errors) {
-        atlas.eras = parse_file("eras.json", &t, &mut errors);
-    }
-    if let Some(t) = text("series.json", &mut errors) {
-        atlas.series = parse_file("series.json", &t, &mut errors);
-    }
-    if let Some(t) = text("students.json", &mut errors) {
-        atlas.students = parse_file("students.json", &t, &mut errors);
-    }
-    errors.extend(validate(&atlas));
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    // Stable sort: events on the same date keep their file order.
-    crate::order::sort_by_key(&mut atlas.events, |e| e.start().sort_key());
-    crate::order::sort_by_key(&mut atlas.eras, |e| e.start.get().sort_key());
-    atlas.place_index = atlas.places.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
-    atlas.source_index = atlas.sources.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
-    Ok(atlas)
-}
-
-/// Loads the embedded data.
+/// The embedded data: validated at build time, so the app carries no JSON parser or validator.
+/// Invalid data still builds, and the app then shows the problems instead of the atlas.
 pub fn load_embedded() -> Result<Atlas, Vec<DataError>> {
-    load(&embedded_files())
+    codec::decode(ATLAS_BIN)
 }
 
-impl Atlas {
-    pub fn place(&self, id: &str) -> Option<&Place> {
-        self.place_index.get(id).map(|&i| &self.places[i])
-    }
-
-    pub fn source(&self, id: &str) -> Option<&Source> {
-        self.source_index.get(id).map(|&i| &self.sources[i])
-    }
-
-    pub fn event_index(&self, id: &str) -> Option<usize> {
-        self.events.iter().position(|e| e.id == id)
-    }
-
-    /// The span of years the data covers, from the earliest start to the latest end.
-    pub fn year_range(&self) -> (f64, f64) {
-        let starts = self.events.iter().map(|e| e.start().start_year());
-        let ends = self.events.iter().map(|e| e.end_date().unwrap_or(e.start()).end_year());
-        let lo = starts.fold(f64::INFINITY, f64::min);
-        let hi = ends.fold(f64::NEG_INFINITY, f64::max);
-        if lo.is_finite() && hi.is_finite() {
-            (lo, hi)
-        } else {
-            (1947.0, 2026.0)
-        }
-    }
-}
 #[cfg(test)]
 mod tests_real;

@@ -207,6 +207,22 @@ pub enum PlaceKind {
     Organisation,
 }
 
+impl PlaceKind {
+    pub const ALL: [PlaceKind; 5] =
+        [PlaceKind::Country, PlaceKind::City, PlaceKind::Site, PlaceKind::University, PlaceKind::Organisation];
+
+    /// The key used in the data files.
+    pub fn key(self) -> &'static str {
+        match self {
+            PlaceKind::Country => "country",
+            PlaceKind::City => "city",
+            PlaceKind::Site => "site",
+            PlaceKind::University => "university",
+            PlaceKind::Organisation => "organisation",
+        }
+    }
+}
+
 /// A point on the map.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -1,0 +1,254 @@
+//! The loaded dataset in a compact binary form, for embedding.
+//!
+//! `build.rs` parses and validates `data/*.json` with [`super::load`] (the very code the tests
+//! and `cargo xtask check-data` run) and writes the result with [`encode`]: the [`Atlas`] when the
+//! data is valid, else the list of [`DataError`]s. The app [`decode`]s it, so the browser never
+//! parses JSON or re-validates, and the wasm carries neither a JSON parser nor the validator.
+//!
+//! Layout: the magic `PKDATA1`, then `0` and the atlas (sources, places, events, eras, series,
+//! students), or `1` and the errors. Each record is its fields in declaration order (see
+//! [`bin_struct!`]): strings, numbers and floats as in [`crate::bytes`], `bool` as 0/1, an
+//! `Option` as 0, or 1 then the value, a `Vec` as its length then the items, a [`Parsed`] value
+//! as its raw text (parsed again on decoding, as the JSON loader does).
+
+use crate::bytes::Reader;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::bytes::Writer;
+
+use super::{AgreementRow, Atlas, Citation, DataError, Era, Event, FromRaw, Parsed, Place, PlaceKind, Series};
+use super::{SeriesPoint, Source, StudentRow};
+
+const MAGIC: &[u8] = b"PKDATA1";
+
+/// A value with a binary form.
+pub trait Bin: Sized {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn put(&self, w: &mut Writer);
+    fn get(r: &mut Reader) -> Result<Self, String>;
+}
+
+impl Bin for String {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn put(&self, w: &mut Writer) {
+        w.string(self)
+    }
+    fn get(r: &mut Reader) -> Result<Self, String> {
+        r.string()
+    }
+}
+
+impl Bin for f64 {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn put(&self, w: &mut Writer) {
+        w.f64(*self)
+    }
+    fn get(r: &mut Reader) -> Result<Self, String> {
+        r.f64()
+    }
+}
+
+impl Bin for bool {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn put(&self, w: &mut Writer) {
+        w.u(u64::from(*self))
+    }
+    fn get(r: &mut Reader) -> Result<Self, String> {
+        match r.u()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(r.fail("bad flag")),
+        }
+    }
+}
+
+/// Unsigned integers, as varints, range-checked on reading.
+macro_rules! bin_uint {
+    ($($t:ty),*) => {$(
+        impl Bin for $t {
+            #[cfg(not(target_arch = "wasm32"))]
+            fn put(&self, w: &mut Writer) {
+                w.u(u64::from(*self))
+            }
+            fn get(r: &mut Reader) -> Result<Self, String> {
+                let v = r.u()?;
+                <$t>::try_from(v).map_err(|_| r.fail("number out of range"))
+            }
+        }
+    )*};
+}
+bin_uint!(u8, u16, u32);
+
+impl<T: Bin> Bin for Option<T> {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn put(&self, w: &mut Writer) {
+        match self {
+            None => w.u(0),
+            Some(v) => {
+                w.u(1);
+                v.put(w)
+            }
+        }
+    }
+    fn get(r: &mut Reader) -> Result<Self, String> {
+        match bool::get(r)? {
+            false => Ok(None),
+            true => Ok(Some(T::get(r)?)),
+        }
+    }
+}
+
+impl<T: Bin> Bin for Vec<T> {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn put(&self, w: &mut Writer) {
+        w.u(self.len() as u64);
+        for v in self {
+            v.put(w);
+        }
+    }
+    fn get(r: &mut Reader) -> Result<Self, String> {
+        let n = r.count()?;
+        (0..n).map(|_| T::get(r)).collect()
+    }
+}
+
+impl<T: FromRaw> Bin for Parsed<T> {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn put(&self, w: &mut Writer) {
+        w.string(&self.raw)
+    }
+    fn get(r: &mut Reader) -> Result<Self, String> {
+        let raw = r.string()?;
+        let value = T::from_raw(&raw);
+        Ok(Parsed { raw, value })
+    }
+}
+
+impl Bin for PlaceKind {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn put(&self, w: &mut Writer) {
+        w.u(PlaceKind::ALL.iter().position(|k| k == self).unwrap_or(0) as u64)
+    }
+    fn get(r: &mut Reader) -> Result<Self, String> {
+        let i = r.u()?;
+        PlaceKind::ALL.get(i as usize).copied().ok_or_else(|| r.fail("unknown place kind"))
+    }
+}
+
+/// A record as its fields in order. Every field must be listed: a missing one does not compile
+/// (the struct literal would be incomplete).
+macro_rules! bin_struct {
+    ($($t:ident { $($f:ident),* $(,)? })*) => {$(
+        impl Bin for $t {
+            #[cfg(not(target_arch = "wasm32"))]
+            fn put(&self, w: &mut Writer) {
+                $( self.$f.put(w); )*
+            }
+            fn get(r: &mut Reader) -> Result<Self, String> {
+                Ok($t { $( $f: Bin::get(r)?, )* })
+            }
+        }
+    )*};
+}
+
+bin_struct! {
+    Source { id, authors, organisation, title, container, publisher, published, url, licence, note }
+    Citation { source, locator, cited_in }
+    Place { id, name, name_as_written, kind, parent, iso_n3, lat, lon, approximate, note }
+    AgreementRow { row, title_as_written, date_as_written }
+    Event { id, date, end, title, summary, category, places, sources, agreement, note }
+    Era { id, title, start, end, summary, sources }
+    SeriesPoint { label, at, value, lower_bound, source, note }
+    Series { id, title, unit, basis, points, note }
+    StudentRow { id, row, university_as_written, university, place, city, students, source }
+    DataError { file, id, field, message }
+}
+
+/// The binary form of a load result.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn encode(loaded: &Result<Atlas, Vec<DataError>>) -> Vec<u8> {
+    let mut w = Writer::new(MAGIC);
+    match loaded {
+        Ok(a) => {
+            w.u(0);
+            a.sources.put(&mut w);
+            a.places.put(&mut w);
+            a.events.put(&mut w);
+            a.eras.put(&mut w);
+            a.series.put(&mut w);
+            a.students.put(&mut w);
+        }
+        Err(errors) => {
+            w.u(1);
+            errors.put(&mut w);
+        }
+    }
+    w.0
+}
+
+/// Reads what [`encode`] wrote. Corrupt bytes (which a build never writes) are reported as a
+/// data error, like any other.
+pub fn decode(bytes: &[u8]) -> Result<Atlas, Vec<DataError>> {
+    let corrupt = |message: String| vec![DataError { file: "embedded data".into(), id: None, field: None, message }];
+    let mut r = Reader::new(bytes, MAGIC, "embedded data").map_err(corrupt)?;
+    let result = (|| match bool::get(&mut r)? {
+        false => Ok(Ok(Atlas::from_parts(
+            Bin::get(&mut r)?,
+            Bin::get(&mut r)?,
+            Bin::get(&mut r)?,
+            Bin::get(&mut r)?,
+            Bin::get(&mut r)?,
+            Bin::get(&mut r)?,
+        ))),
+        true => Ok(Err(Vec::<DataError>::get(&mut r)?)),
+    })();
+    match result.and_then(|res| r.finish().map(|_| res)) {
+        Ok(res) => res,
+        Err(message) => Err(corrupt(message)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{embedded_files, load};
+
+    #[test]
+    fn the_embedded_bytes_are_the_loaded_json() {
+        let from_json = load(&embedded_files());
+        assert!(from_json.is_ok(), "data/ is valid");
+        assert_eq!(crate::data::load_embedded(), from_json);
+        let bytes = encode(&from_json);
+        assert_eq!(decode(&bytes), from_json);
+        // No keys, no punctuation, no indentation: well under the JSON's size.
+        let json: usize = embedded_files().iter().map(|(_, t)| t.len()).sum();
+        assert!(bytes.len() * 10 < json * 8, "{} bytes for {json} of JSON", bytes.len());
+    }
+
+    #[test]
+    fn errors_round_trip() {
+        let errors = vec![
+            DataError { file: "a.json".into(), id: Some("x".into()), field: Some("date".into()), message: "m".into() },
+            DataError { file: "b.json".into(), id: None, field: None, message: "invalid JSON".into() },
+        ];
+        assert_eq!(decode(&encode(&Err(errors.clone()))), Err(errors));
+    }
+
+    #[test]
+    fn corrupt_bytes_are_a_data_error_not_a_panic() {
+        let bytes = encode(&load(&embedded_files()));
+        let is_corrupt =
+            |r: Result<Atlas, Vec<DataError>>| matches!(r, Err(e) if e.len() == 1 && e[0].file == "embedded data");
+        // Every truncation (stepping through the file) and some byte flips.
+        for n in (0..bytes.len()).step_by(7) {
+            assert!(is_corrupt(decode(&bytes[..n])), "truncated to {n}");
+        }
+        for i in (MAGIC.len()..bytes.len()).step_by(13) {
+            for b in [0x00, 0x80, 0xff] {
+                let mut c = bytes.clone();
+                c[i] = b;
+                let _ = decode(&c);
+            }
+        }
+        assert!(is_corrupt(decode(b"PKDATA1\x02")));
+    }
+}
