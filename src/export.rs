@@ -49,31 +49,26 @@ pub fn events_csv(atlas: &Atlas) -> String {
 /// model (so the app needs no copy of the files). Loading it back gives the same atlas (tested).
 pub fn data_json(atlas: &Atlas) -> String {
     let mut out = String::from("{");
-    let parts: [(&str, &dyn Fn(&mut String)); 6] = [
-        ("sources", &|o| records(&atlas.sources, o)),
-        ("places", &|o| records(&atlas.places, o)),
-        ("events", &|o| records(&atlas.events, o)),
-        ("eras", &|o| records(&atlas.eras, o)),
-        ("series", &|o| records(&atlas.series, o)),
-        ("students", &|o| records(&atlas.students, o)),
-    ];
-    for (i, (key, write)) in parts.iter().enumerate() {
-        out.push_str(if i == 0 { "\n\"" } else { ",\n\"" });
-        out.push_str(key);
-        out.push_str("\": [");
-        write(&mut out);
-        out.push_str("\n]");
-    }
+    section(&mut out, "sources", &atlas.sources);
+    section(&mut out, "places", &atlas.places);
+    section(&mut out, "events", &atlas.events);
+    section(&mut out, "eras", &atlas.eras);
+    section(&mut out, "series", &atlas.series);
+    section(&mut out, "students", &atlas.students);
     out.push_str("\n}\n");
     out
 }
 
-/// One record a line.
-fn records<T: ToJson>(items: &[T], out: &mut String) {
+/// `"key": [...]`, one record a line, after a comma unless it is the first.
+fn section<T: ToJson>(out: &mut String, key: &str, items: &[T]) {
+    out.push_str(if out.len() > 1 { ",\n\"" } else { "\n\"" });
+    out.push_str(key);
+    out.push_str("\": [");
     for (i, item) in items.iter().enumerate() {
         out.push_str(if i == 0 { "\n  " } else { ",\n  " });
         item.json(out);
     }
+    out.push_str("\n]");
 }
 
 /// A value written as JSON.

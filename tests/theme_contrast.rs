@@ -228,7 +228,7 @@ fn the_timeline_draws_each_category_with_a_different_shape() {
             let opaque = attrs
                 .get("opacity")
                 .or(attrs.get("fill-opacity"))
-                .map_or(true, |o| o.parse::<f64>().map_or(true, |o| o >= 0.999));
+                .is_none_or(|o| o.parse::<f64>().map_or(true, |o| o >= 0.999));
             if !opaque {
                 continue;
             }

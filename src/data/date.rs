@@ -152,7 +152,7 @@ impl Date {
     }
 
     /// The ISO-like form used in the data files.
-    pub fn to_iso(&self) -> String {
+    pub fn to_iso(self) -> String {
         match self.precision {
             Precision::Decade => format!("{}s", self.year),
             Precision::Year => format!("{:04}", self.year),
