@@ -161,8 +161,8 @@ impl ToJson for PlaceKind {
     }
 }
 
-/// A record as a JSON object of its fields. Every field must be listed (a test loads the
-/// document back and compares).
+/// A record as a JSON object of its fields (the fields as listed by
+/// [`crate::data::model::with_records`]; a test loads the document back and compares).
 macro_rules! json_record {
     ($($t:ident { $($f:ident),* $(,)? })*) => {$(
         impl ToJson for $t {
@@ -185,17 +185,7 @@ macro_rules! json_record {
     )*};
 }
 
-json_record! {
-    Source { id, authors, organisation, title, container, publisher, published, url, licence, note }
-    Citation { source, locator, cited_in }
-    Place { id, name, name_as_written, kind, parent, iso_n3, lat, lon, approximate, note }
-    AgreementRow { row, title_as_written, date_as_written }
-    Event { id, date, end, title, summary, category, places, sources, agreement, note }
-    Era { id, title, start, end, summary, sources }
-    SeriesPoint { label, at, value, lower_bound, source, note }
-    Series { id, title, unit, basis, points, note }
-    StudentRow { id, row, university_as_written, university, place, city, students, source }
-}
+crate::data::model::with_records!(json_record);
 
 /// Plain-text citation of an event: its title and date, then each source with its locator.
 pub fn citation_text(atlas: &Atlas, e: &Event) -> String {

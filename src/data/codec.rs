@@ -150,16 +150,8 @@ macro_rules! bin_struct {
     )*};
 }
 
+super::model::with_records!(bin_struct);
 bin_struct! {
-    Source { id, authors, organisation, title, container, publisher, published, url, licence, note }
-    Citation { source, locator, cited_in }
-    Place { id, name, name_as_written, kind, parent, iso_n3, lat, lon, approximate, note }
-    AgreementRow { row, title_as_written, date_as_written }
-    Event { id, date, end, title, summary, category, places, sources, agreement, note }
-    Era { id, title, start, end, summary, sources }
-    SeriesPoint { label, at, value, lower_bound, source, note }
-    Series { id, title, unit, basis, points, note }
-    StudentRow { id, row, university_as_written, university, place, city, students, source }
     DataError { file, id, field, message }
 }
 

@@ -362,3 +362,23 @@ pub struct StudentRow {
     pub students: u32,
     pub source: Citation,
 }
+
+/// Calls macro `$m` with every record type and its fields in declaration order: the one list
+/// behind the binary form ([`super::codec`]) and the JSON download (`crate::export`). A field
+/// left out here does not compile (the binary decoder builds each record as a struct literal).
+macro_rules! with_records {
+    ($m:ident) => {
+        $m! {
+            Source { id, authors, organisation, title, container, publisher, published, url, licence, note }
+            Citation { source, locator, cited_in }
+            Place { id, name, name_as_written, kind, parent, iso_n3, lat, lon, approximate, note }
+            AgreementRow { row, title_as_written, date_as_written }
+            Event { id, date, end, title, summary, category, places, sources, agreement, note }
+            Era { id, title, start, end, summary, sources }
+            SeriesPoint { label, at, value, lower_bound, source, note }
+            Series { id, title, unit, basis, points, note }
+            StudentRow { id, row, university_as_written, university, place, city, students, source }
+        }
+    };
+}
+pub(crate) use with_records;
