@@ -252,10 +252,7 @@ impl TimeScale {
 
     /// The range as a short URL value: `"1960.5~1970.25"`.
     pub fn to_param(&self) -> String {
-        fn short(v: f64) -> String {
-            let s = format!("{v:.3}");
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        }
+        use crate::urlstate::short;
         format!("{}~{}", short(self.start), short(self.end))
     }
 

@@ -72,15 +72,22 @@ fn num(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// Trims a float for the URL: at most 3 decimals, no trailing zeros.
-fn short(v: f64) -> String {
-    let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
+/// Trims a float for the URL: rounded to 3 decimals, no trailing zeros, never "-0". Whole-number
+/// arithmetic, so the wasm carries no fixed-precision float formatting.
+pub fn short(v: f64) -> String {
+    let m = (v * 1000.0).round();
+    if !(m.abs() < 9e15) {
+        // Not finite or too large for the whole-number path (never a view value).
+        return v.to_string();
     }
+    let m = m as i64;
+    let (int, frac) = (m.unsigned_abs() / 1000, m.unsigned_abs() % 1000);
+    let mut s = if m < 0 { format!("-{int}") } else { int.to_string() };
+    if frac > 0 {
+        s.push('.');
+        s.push_str(format!("{frac:03}").trim_end_matches('0'));
+    }
+    s
 }
 
 impl UrlState {
@@ -170,6 +177,38 @@ impl UrlState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_numbers() {
+        for (v, want) in [
+            (1960.5, "1960.5"),
+            (1970.25, "1970.25"),
+            (2000.0, "2000"),
+            (-0.0004, "0"),
+            (-0.5, "-0.5"),
+            (-12.3456, "-12.346"),
+            (0.001, "0.001"),
+            (69.99999, "70"),
+            (1e300, "1000…"),
+        ] {
+            if want.ends_with('…') {
+                assert!(short(v).starts_with("1000"), "{v}: {}", short(v));
+            } else {
+                assert_eq!(short(v), want, "{v}");
+            }
+        }
+        // The same value as three-decimal formatting, away from halfway cases (which may round
+        // either way, a ten-thousandth of a year or degree).
+        for k in -5000..5000 {
+            let v = k as f64 * 0.7311 + 0.0001;
+            if ((v * 1000.0).fract().abs() - 0.5).abs() < 1e-6 {
+                continue;
+            }
+            let std = format!("{v:.3}");
+            let std = std.trim_end_matches('0').trim_end_matches('.');
+            assert_eq!(short(v), if std == "-0" { "0" } else { std }, "{v}");
+        }
+    }
 
     #[test]
     fn round_trip() {

@@ -658,7 +658,7 @@ fn Player() -> impl IntoView {
                     <option value="4">"4×"</option>
                 </select>
             </label>
-            <span class="play-year" id="play-year" aria-live="off">{move || format!("Years {:.0}–{:.0}", state.view.get().start.max(1900.0).floor(), state.view.get().end.min(2100.0).floor())}</span>
+            <span class="play-year" id="play-year" aria-live="off">{move || format!("Years {}–{}", state.view.get().start.max(1900.0).floor() as i64, state.view.get().end.min(2100.0).floor() as i64)}</span>
         </span>
     }
 }

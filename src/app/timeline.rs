@@ -322,7 +322,7 @@ pub fn Timeline() -> impl IntoView {
 
     let range_text = move || {
         let v = state.view.get();
-        format!("Showing {:.0} to {:.0}", v.start.max(1900.0).floor(), v.end.min(2100.0).floor())
+        format!("Showing {} to {}", v.start.max(1900.0).floor() as i64, v.end.min(2100.0).floor() as i64)
     };
     view! {
         <div class="timeline-wrap">
