@@ -76,7 +76,7 @@ fn num(s: &str) -> Option<f64> {
 /// arithmetic, so the wasm carries no fixed-precision float formatting.
 pub fn short(v: f64) -> String {
     let m = (v * 1000.0).round();
-    if !(m.abs() < 9e15) {
+    if m.is_nan() || m.abs() >= 9e15 {
         // Not finite or too large for the whole-number path (never a view value).
         return v.to_string();
     }

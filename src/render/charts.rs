@@ -78,66 +78,43 @@ pub fn draw_trade_chart<B: DrawingBackend>(
     if x0 > x1 {
         (x0, x1) = (1995.0, 2025.0);
     }
-    let x_range = (x0 - 1.0).floor()..(x1 + 1.0).ceil();
+    let x_range = ((x0 - 1.0).floor(), (x1 + 1.0).ceil());
     // Head-room above the highest point for its label.
-    let y_range = 0.0..(y1 * 1.15).max(10.0);
+    let y_range = (0.0, (y1 * 1.15).max(10.0));
     let (w, h) = root.dim_in_pixel();
     let narrow = w < 520;
     // The legend sits under the chart, one line per series, so it never covers data.
     let legend_h = LEGEND_LINE * series.len() as i32 + 6;
     let (plot_area, legend_area) = root.split_vertically((h as i32 - legend_h).max(80));
-    let text = TextStyle::from(("sans-serif", 13).into_font()).color(&theme.text);
-    let mut chart = ChartBuilder::on(&plot_area)
-        .margin(12)
-        .margin_right(if narrow { 16 } else { 24 })
-        .x_label_area_size(40)
-        .y_label_area_size(if narrow { 52 } else { 64 })
-        .build_cartesian_2d(x_range, y_range)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.grid.mix(0.0))
-        .bold_line_style(theme.grid)
-        .axis_style(theme.axis)
-        .x_labels(if narrow { 5 } else { 10 })
-        .y_labels(6)
-        .x_label_formatter(&|x| format!("{}", x.round() as i64))
-        .y_label_formatter(&|y| group_thousands(*y))
-        .x_desc("Year")
-        .y_desc("USD million")
-        .label_style(text.clone())
-        .axis_desc_style(text.clone())
-        .draw()?;
+    let plot = PlotRect::new(&plot_area, narrow, x_range, y_range);
+    draw_axes(&plot_area, &plot, narrow, theme)?;
 
     let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
-    let label_style = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.text);
     for (i, s) in series.iter().enumerate() {
         let color = series_color(i, theme);
-        let pts: Vec<(f64, f64)> =
-            s.points.iter().filter(|p| !p.lower_bound).map(|p| (p.at.unwrap_or_default(), p.value)).collect();
+        let pts: Vec<(i32, i32)> =
+            s.points.iter().filter(|p| !p.lower_bound).map(|p| plot.at(p.at.unwrap_or_default(), p.value)).collect();
         if pts.len() > 1 {
-            chart.draw_series(std::iter::once(PathElement::new(pts.clone(), color.stroke_width(2))))?;
+            plot_area.draw(&PathElement::new(pts, color.stroke_width(2)))?;
         }
         for p in &s.points {
-            let at = p.at.unwrap_or_default();
-            let marker: DynElement<B, (f64, f64)> = if p.lower_bound {
-                (EmptyElement::at((at, p.value)) + Polygon::new(vec![(0, -8), (-7, 5), (7, 5)], color.filled()))
-                    .into_dyn()
+            let (cx, cy) = plot.at(p.at.unwrap_or_default(), p.value);
+            if p.lower_bound {
+                plot_area
+                    .draw(&Polygon::new(vec![(cx, cy - 8), (cx - 7, cy + 5), (cx + 7, cy + 5)], color.filled()))?;
             } else {
-                (EmptyElement::at((at, p.value)) + Circle::new((0, 0), 4, color.filled())).into_dyn()
-            };
-            chart.plotting_area().draw(&marker)?;
-            placed.push({
-                let (cx, cy) = chart.backend_coord(&(at, p.value));
-                (cx - 7, cy - 8, cx + 7, cy + 6)
-            });
+                plot_area.draw(&Circle::new((cx, cy), 4, color.filled()))?;
+            }
+            placed.push((cx - 7, cy - 8, cx + 7, cy + 6));
         }
     }
+    let label_style = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.text);
     // Value labels: above the point, else below, else to the right, else to the left; the
     // first position that overlaps no marker and no other label (widths are estimated).
     for s in series {
         for p in &s.points {
             let label = point_label(p.value, p.lower_bound);
-            let (cx, cy) = chart.backend_coord(&(p.at.unwrap_or_default(), p.value));
+            let (cx, cy) = plot.at(p.at.unwrap_or_default(), p.value);
             let lw = (label.chars().count() as f64 * 6.6).ceil() as i32;
             let candidates = [(cx - lw / 2, cy - 23), (cx - lw / 2, cy + 9), (cx + 10, cy - 7), (cx - 10 - lw, cy - 7)];
             let free =
@@ -179,6 +156,80 @@ pub fn draw_trade_chart<B: DrawingBackend>(
 
 /// Height of one legend line under the trade chart, px.
 const LEGEND_LINE: i32 = 18;
+
+/// Where the trade chart's plot sits in its area, and its data → pixel mapping.
+struct PlotRect {
+    left: i32,
+    right: i32,
+    top: i32,
+    bottom: i32,
+    x: (f64, f64),
+    y: (f64, f64),
+}
+
+impl PlotRect {
+    /// Margins of 12 px, and room for the tick labels and axis titles left and below.
+    fn new<B: DrawingBackend>(area: &DrawingArea<B, Shift>, narrow: bool, x: (f64, f64), y: (f64, f64)) -> PlotRect {
+        let (w, h) = area.dim_in_pixel();
+        let left = 12 + if narrow { 52 } else { 64 };
+        let right = (w as i32 - if narrow { 16 } else { 24 }).max(left + 1);
+        let (top, bottom) = (12, (h as i32 - 52).max(13));
+        PlotRect { left, right, top, bottom, x, y }
+    }
+    fn px(&self, x: f64) -> i32 {
+        let t = (x - self.x.0) / (self.x.1 - self.x.0);
+        (self.left as f64 + t * (self.right - self.left) as f64).round() as i32
+    }
+    fn py(&self, y: f64) -> i32 {
+        let t = (y - self.y.0) / (self.y.1 - self.y.0);
+        (self.bottom as f64 - t * (self.bottom - self.top) as f64).round() as i32
+    }
+    fn at(&self, x: f64, y: f64) -> (i32, i32) {
+        (self.px(x), self.py(y))
+    }
+}
+
+/// Round values from `lo` to `hi` (steps of 1, 2 or 5 × 10ⁿ), at most `max` of them.
+pub fn nice_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    let span = hi - lo;
+    if !(span > 0.0 && span.is_finite()) || max == 0 {
+        return Vec::new();
+    }
+    let mag = 10f64.powf((span / max as f64).log10().floor());
+    let step =
+        [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * mag).find(|s| span / s <= max as f64).unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() * step;
+    (0..=max).map(|i| first + i as f64 * step).take_while(|v| *v <= hi + step * 1e-9).collect()
+}
+
+/// Grid lines at round years and values, tick labels, the axes and their titles.
+fn draw_axes<B: DrawingBackend>(
+    area: &DrawingArea<B, Shift>,
+    p: &PlotRect,
+    narrow: bool,
+    theme: &Theme,
+) -> DrawResult<B> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let font = ("sans-serif", 13).into_font();
+    let text = |h, v| TextStyle::from(font.clone()).color(&theme.text).pos(Pos::new(h, v));
+    for t in nice_ticks(p.x.0, p.x.1, if narrow { 5 } else { 10 }) {
+        let x = p.px(t);
+        area.draw(&PathElement::new(vec![(x, p.top), (x, p.bottom)], theme.grid))?;
+        area.draw(&PathElement::new(vec![(x, p.bottom), (x, p.bottom + 5)], theme.axis))?;
+        area.draw(&Text::new((t.round() as i64).to_string(), (x, p.bottom + 8), text(HPos::Center, VPos::Top)))?;
+    }
+    for t in nice_ticks(p.y.0, p.y.1, 6) {
+        let y = p.py(t);
+        area.draw(&PathElement::new(vec![(p.left, y), (p.right, y)], theme.grid))?;
+        area.draw(&PathElement::new(vec![(p.left - 5, y), (p.left, y)], theme.axis))?;
+        area.draw(&Text::new(group_thousands(t), (p.left - 8, y), text(HPos::Right, VPos::Center)))?;
+    }
+    area.draw(&PathElement::new(vec![(p.left, p.top), (p.left, p.bottom), (p.right, p.bottom)], theme.axis))?;
+    area.draw(&Text::new("Year", ((p.left + p.right) / 2, p.bottom + 26), text(HPos::Center, VPos::Top)))?;
+    let y_title = text(HPos::Center, VPos::Top).transform(FontTransform::Rotate270);
+    area.draw(&Text::new("USD million", (2, (p.top + p.bottom) / 2), y_title))?;
+    Ok(())
+}
 
 /// Draws Table 2 as horizontal bars, one per university in table order, labelled with the
 /// source's own wording and the count.
@@ -289,6 +340,18 @@ mod tests {
             root.present().unwrap();
         }
         s
+    }
+
+    #[test]
+    fn ticks_are_round_and_within_the_range() {
+        assert_eq!(nice_ticks(1997.0, 2025.0, 10), vec![2000.0, 2005.0, 2010.0, 2015.0, 2020.0, 2025.0]);
+        assert_eq!(nice_ticks(0.0, 1150.0, 6), vec![0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]);
+        assert_eq!(nice_ticks(0.0, 10.0, 5), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert!(nice_ticks(5.0, 5.0, 5).is_empty());
+        assert!(nice_ticks(0.0, f64::INFINITY, 5).is_empty());
+        for max in 1..12 {
+            assert!(nice_ticks(1947.3, 2026.9, max).len() <= max + 1);
+        }
     }
 
     #[test]
