@@ -108,7 +108,7 @@ pub fn draw_trade_chart<B: DrawingBackend>(
             placed.push((cx - 7, cy - 8, cx + 7, cy + 6));
         }
     }
-    let label_style = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.text);
+    let label_style = TextStyle::from((FontFamily::SansSerif, 12).into_font()).color(&theme.text);
     // Value labels: above the point, else below, else to the right, else to the left; the
     // first position that overlaps no marker and no other label (widths are estimated).
     for s in series {
@@ -131,7 +131,7 @@ pub fn draw_trade_chart<B: DrawingBackend>(
 
     // Legend under the chart: swatch in the series' marker shape, then title and basis, cut to
     // the width available.
-    let legend = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.text);
+    let legend = TextStyle::from((FontFamily::SansSerif, 12).into_font()).color(&theme.text);
     let max_chars = ((w as f64 - 40.0) / 6.6).max(10.0) as usize;
     for (i, s) in series.iter().enumerate() {
         let y = 4 + i as i32 * LEGEND_LINE + LEGEND_LINE / 2;
@@ -210,7 +210,7 @@ fn draw_axes<B: DrawingBackend>(
     theme: &Theme,
 ) -> DrawResult<B> {
     use plotters::style::text_anchor::{HPos, Pos, VPos};
-    let font = ("sans-serif", 13).into_font();
+    let font = (FontFamily::SansSerif, 13).into_font();
     let text = |h, v| TextStyle::from(font.clone()).color(&theme.text).pos(Pos::new(h, v));
     for t in nice_ticks(p.x.0, p.x.1, if narrow { 5 } else { 10 }) {
         let x = p.px(t);
@@ -250,7 +250,7 @@ pub fn draw_students_chart<B: DrawingBackend>(
     let bar_h = if narrow { band / 2 } else { (band as f64 * 0.62) as i32 };
     let x0 = label_w + 8;
     let x1 = w as i32 - 44;
-    let text = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.text);
+    let text = TextStyle::from((FontFamily::SansSerif, 12).into_font()).color(&theme.text);
     let color = SERIES_COLORS[0];
     for (i, r) in rows.iter().enumerate() {
         let y = top + i as i32 * band;
@@ -272,7 +272,7 @@ pub fn draw_students_chart<B: DrawingBackend>(
             } else {
                 name
             };
-            let right = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.text).pos(
+            let right = TextStyle::from((FontFamily::SansSerif, 12).into_font()).color(&theme.text).pos(
                 plotters::style::text_anchor::Pos::new(
                     plotters::style::text_anchor::HPos::Right,
                     plotters::style::text_anchor::VPos::Center,
@@ -284,7 +284,7 @@ pub fn draw_students_chart<B: DrawingBackend>(
     // Axis with the unit.
     let axis_y = h as i32 - bottom + 6;
     root.draw(&PathElement::new(vec![(x0, axis_y), (x1, axis_y)], theme.axis))?;
-    let muted = TextStyle::from(("sans-serif", 12).into_font()).color(&theme.muted_text);
+    let muted = TextStyle::from((FontFamily::SansSerif, 12).into_font()).color(&theme.muted_text);
     root.draw(&Text::new("0", (x0 - 3, axis_y + 4), muted.clone()))?;
     root.draw(&Text::new(format!("{}", max as u32), (x1 - 10, axis_y + 4), muted.clone()))?;
     root.draw(&Text::new("Pakistani students", ((x0 + x1) / 2 - 50, axis_y + 4), muted))?;

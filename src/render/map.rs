@@ -137,9 +137,9 @@ fn to_pixels(xy: &[(f64, f64)], a: &Affine, out: &mut Vec<(i32, i32)>) {
 
 fn font(size: f64, bold: bool) -> FontDesc<'static> {
     if bold {
-        ("sans-serif", size, FontStyle::Bold).into_font()
+        (FontFamily::SansSerif, size, FontStyle::Bold).into_font()
     } else {
-        ("sans-serif", size).into_font()
+        (FontFamily::SansSerif, size).into_font()
     }
 }
 

@@ -79,7 +79,7 @@ fn blend(c: RGBColor, bg: RGBColor, t: f64) -> RGBColor {
 }
 
 fn text_style<'a>(size: f64, color: RGBAColor, h: HPos, v: VPos) -> TextStyle<'a> {
-    TextStyle { font: ("sans-serif", size).into_font(), color: color.to_backend_color(), pos: Pos::new(h, v) }
+    TextStyle { font: (FontFamily::SansSerif, size).into_font(), color: color.to_backend_color(), pos: Pos::new(h, v) }
 }
 
 /// Draws a category's shape centred on `(x, y)` with radius `r`.
