@@ -259,7 +259,7 @@ impl TimeScale {
     /// This scale showing the range given by [`TimeScale::to_param`]; `None` if malformed.
     pub fn with_param(mut self, param: &str) -> Option<TimeScale> {
         let (a, b) = param.split_once('~')?;
-        let (a, b): (f64, f64) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+        let (a, b) = (crate::urlstate::decimal(a.trim())?, crate::urlstate::decimal(b.trim())?);
         if !(a.is_finite() && b.is_finite() && a < b) {
             return None;
         }

@@ -651,7 +651,7 @@ fn Player() -> impl IntoView {
                 {move || if playing.get() { "Pause" } else { "Play" }}
             </button>
             <label>"Speed "
-                <select id="play-speed" on:change=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(1.0))>
+                <select id="play-speed" on:change=move |ev| speed.set(crate::urlstate::decimal(&event_target_value(&ev)).unwrap_or(1.0))>
                     <option value="0.5">"½×"</option>
                     <option value="1" selected>"1×"</option>
                     <option value="2">"2×"</option>
