@@ -19,6 +19,7 @@
 //! two countries is stored, simplified and stroked once. See `xtask/src/geodata.rs` for how the
 //! file is made and how Kashmir and Crimea are marked as disputed.
 
+use crate::fmath::{atan, atan2, cos, ln, powf, sin, tan};
 use std::sync::OnceLock;
 
 /// Mean Earth radius; plane coordinates are in kilometres.
@@ -93,10 +94,10 @@ fn lcc() -> &'static Lcc {
     static L: OnceLock<Lcc> = OnceLock::new();
     L.get_or_init(|| {
         let (p1, p2) = (STANDARD_PARALLELS.0.to_radians(), STANDARD_PARALLELS.1.to_radians());
-        let t = |p: f64| (std::f64::consts::FRAC_PI_4 + p / 2.0).tan();
-        let n = (p1.cos() / p2.cos()).ln() / (t(p2) / t(p1)).ln();
-        let rf = EARTH_RADIUS_KM * p1.cos() * t(p1).powf(n) / n;
-        let rho0 = rf / t(ORIGIN_LATITUDE.to_radians()).powf(n);
+        let t = |p: f64| tan(std::f64::consts::FRAC_PI_4 + p / 2.0);
+        let n = ln(cos(p1) / cos(p2)) / ln(t(p2) / t(p1));
+        let rf = EARTH_RADIUS_KM * cos(p1) * powf(t(p1), n) / n;
+        let rho0 = rf / powf(t(ORIGIN_LATITUDE.to_radians()), n);
         Lcc { n, rf, rho0 }
     })
 }
@@ -125,9 +126,9 @@ pub fn normalize_lon(lon: f64) -> f64 {
 pub fn project(lon: f64, lat: f64) -> (f64, f64) {
     let l = lcc();
     let phi = lat.clamp(-80.0, 89.99).to_radians();
-    let rho = l.rf / (std::f64::consts::FRAC_PI_4 + phi / 2.0).tan().powf(l.n);
+    let rho = l.rf / powf(tan(std::f64::consts::FRAC_PI_4 + phi / 2.0), l.n);
     let theta = l.n * (unwrap_lon(lon) - CENTRAL_MERIDIAN).to_radians();
-    (rho * theta.sin(), l.rho0 - rho * theta.cos())
+    (rho * sin(theta), l.rho0 - rho * cos(theta))
 }
 
 /// Plane kilometres → geographic degrees (longitude in −180..180).
@@ -135,11 +136,11 @@ pub fn unproject(x: f64, y: f64) -> (f64, f64) {
     let l = lcc();
     let dy = l.rho0 - y;
     let rho = (x * x + dy * dy).sqrt();
-    let theta = x.atan2(dy);
+    let theta = atan2(x, dy);
     let lat = if rho == 0.0 {
         90.0
     } else {
-        (2.0 * (l.rf / rho).powf(1.0 / l.n).atan() - std::f64::consts::FRAC_PI_2).to_degrees()
+        (2.0 * atan(powf(l.rf / rho, 1.0 / l.n)) - std::f64::consts::FRAC_PI_2).to_degrees()
     };
     (normalize_lon(CENTRAL_MERIDIAN + (theta / l.n).to_degrees()), lat)
 }
@@ -148,8 +149,8 @@ pub fn unproject(x: f64, y: f64) -> (f64, f64) {
 pub fn scale_factor(lat: f64) -> f64 {
     let l = lcc();
     let phi = lat.clamp(-80.0, 89.99).to_radians();
-    let rho = l.rf / (std::f64::consts::FRAC_PI_4 + phi / 2.0).tan().powf(l.n);
-    l.n * rho / (EARTH_RADIUS_KM * phi.cos())
+    let rho = l.rf / powf(tan(std::f64::consts::FRAC_PI_4 + phi / 2.0), l.n);
+    l.n * rho / (EARTH_RADIUS_KM * cos(phi))
 }
 
 // ---------------------------------------------------------------------------------------------

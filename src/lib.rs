@@ -9,6 +9,7 @@ pub mod bytes;
 pub mod data;
 pub mod export;
 pub mod filter;
+pub mod fmath;
 pub mod geo;
 pub mod geo_codec;
 pub mod map_layers;

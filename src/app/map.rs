@@ -391,7 +391,7 @@ pub fn Map() -> impl IntoView {
                 2 => ev.delta_y() * 400.0,
                 _ => ev.delta_y(),
             };
-            let f = 1.2f64.powf((-dy / 100.0).clamp(-3.0, 3.0));
+            let f = crate::fmath::powf(1.2, (-dy / 100.0).clamp(-3.0, 3.0));
             let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
             set_view(&|v| v.zoom_about(x, y, f));
             tip.set(None);

@@ -232,7 +232,7 @@ pub fn Timeline() -> impl IntoView {
                 2 => ev.delta_y() * 400.0,
                 _ => ev.delta_y(),
             };
-            let factor = (-delta * 0.002).clamp(-1.0, 1.0).exp();
+            let factor = crate::fmath::exp((-delta * 0.002).clamp(-1.0, 1.0));
             let x = ev.offset_x() as f64;
             state.view.update(|v| {
                 *v = on_plot(&surface, *v);

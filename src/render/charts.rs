@@ -195,7 +195,7 @@ pub fn nice_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
     if !(span > 0.0 && span.is_finite()) || max == 0 {
         return Vec::new();
     }
-    let mag = 10f64.powf((span / max as f64).log10().floor());
+    let mag = crate::fmath::powf(10.0, crate::fmath::log10(span / max as f64).floor());
     let step =
         [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * mag).find(|s| span / s <= max as f64).unwrap_or(10.0 * mag);
     let first = (lo / step).ceil() * step;

@@ -218,7 +218,7 @@ fn nice_floor(x: f64) -> f64 {
     if x.is_nan() || x <= 0.0 {
         return 0.0;
     }
-    let p = 10f64.powf(x.log10().floor());
+    let p = crate::fmath::powf(10.0, crate::fmath::log10(x).floor());
     [5.0, 2.0, 1.0].into_iter().map(|m| m * p).find(|&v| v <= x).unwrap_or(p)
 }
 
