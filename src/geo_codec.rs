@@ -59,12 +59,25 @@ use crate::bytes::Reader;
 
 fn ints(r: &mut Reader) -> Result<Vec<i64>, String> {
     let n = r.count()?;
-    (0..n).map(|_| r.i()).collect()
+    ints_n(r, n)
+}
+
+/// `n` signed numbers (plain loops: `collect` into a `Result` costs more wasm).
+fn ints_n(r: &mut Reader, n: usize) -> Result<Vec<i64>, String> {
+    let mut v = Vec::with_capacity(n);
+    for _ in 0..n {
+        v.push(r.i()?);
+    }
+    Ok(v)
 }
 
 fn uints(r: &mut Reader) -> Result<Vec<u64>, String> {
     let n = r.count()?;
-    (0..n).map(|_| r.u()).collect()
+    let mut v = Vec::with_capacity(n);
+    for _ in 0..n {
+        v.push(r.u()?);
+    }
+    Ok(v)
 }
 
 /// Decodes the binary form. Any truncation or corruption is an error, never a panic.
@@ -78,7 +91,7 @@ pub fn decode(bytes: &[u8]) -> Result<RawGeo, String> {
     }
     for _ in 0..r.count()? {
         let points = r.count()?;
-        g.arcs.push((0..points * 2).map(|_| r.i()).collect::<Result<_, _>>()?);
+        g.arcs.push(ints_n(&mut r, points * 2)?);
     }
     for _ in 0..r.count()? {
         let id = match r.u()? {
@@ -92,7 +105,11 @@ pub fn decode(bytes: &[u8]) -> Result<RawGeo, String> {
         let mut polygons = Vec::new();
         for _ in 0..r.count()? {
             let rings = r.count()?;
-            polygons.push((0..rings).map(|_| ints(&mut r)).collect::<Result<_, _>>()?);
+            let mut ring_refs = Vec::with_capacity(rings);
+            for _ in 0..rings {
+                ring_refs.push(ints(&mut r)?);
+            }
+            polygons.push(ring_refs);
         }
         g.units.push(RawUnit { id, name, disputed, note, polygons, label });
     }
