@@ -39,24 +39,32 @@ pub struct AppState {
     pub embed: RwSignal<bool>,
     /// Bumped when the window is resized or the device pixel ratio changes, so canvases redraw.
     pub layout_epoch: RwSignal<u32>,
+    /// One flag per event: does it match the category toggles, the search text and the
+    /// selected place? Derived once per change of those, not on every redraw.
+    mask: Memo<Vec<bool>>,
 }
 
 impl AppState {
     pub fn new(atlas: &'static Atlas) -> AppState {
+        let categories = RwSignal::new([true; 7]);
+        let search = RwSignal::new(String::new());
+        let place: RwSignal<Option<usize>> = RwSignal::new(None);
+        let mask = mask_memo(atlas, categories, search, place);
         AppState {
             atlas,
             selected: RwSignal::new(None),
-            categories: RwSignal::new([true; 7]),
-            search: RwSignal::new(String::new()),
+            categories,
+            search,
             sort: RwSignal::new((SortKey::Date, true)),
             dark: RwSignal::new(false),
             layout_epoch: RwSignal::new(0),
             view: RwSignal::new(full_view(atlas)),
             hovered: RwSignal::new(None),
-            place: RwSignal::new(None),
+            place,
             map_view: RwSignal::new(None),
             panel: RwSignal::new(None),
             embed: RwSignal::new(false),
+            mask,
         }
     }
 
@@ -68,30 +76,19 @@ impl AppState {
         }
     }
 
-    /// One flag per event: does it match the category toggles and the search text?
+    /// The same signals over another dataset (the benchmark's generated one), with its mask.
+    pub fn with_atlas(&self, atlas: &'static Atlas) -> AppState {
+        AppState { atlas, mask: mask_memo(atlas, self.categories, self.search, self.place), ..*self }
+    }
+
+    /// The filter flags (see `mask`), tracked.
     pub fn filter_mask(&self) -> Vec<bool> {
-        let cats = self.categories.get();
-        let query = self.search.get();
-        let place = self.place.get();
-        let mut m = crate::filter::mask(self.atlas, &cats, &query);
-        self.restrict_to_place(&mut m, place);
-        m
+        self.mask.get()
     }
-}
 
-impl AppState {
+    /// The filter flags, for drawing code that runs outside the reactive graph.
     pub fn filter_mask_untracked(&self) -> Vec<bool> {
-        let cats = self.categories.get_untracked();
-        let mut m = self.search.with_untracked(|q| crate::filter::mask(self.atlas, &cats, q));
-        self.restrict_to_place(&mut m, self.place.get_untracked());
-        m
-    }
-
-    fn restrict_to_place(&self, mask: &mut [bool], place: Option<usize>) {
-        let Some(p) = place.and_then(|i| self.atlas.places.get(i)) else { return };
-        for (m, e) in mask.iter_mut().zip(&self.atlas.events) {
-            *m = *m && crate::filter::event_at_place(self.atlas, e, &p.id);
-        }
+        self.mask.get_untracked()
     }
 
     pub fn theme_untracked(&self) -> crate::render::Theme {
@@ -101,6 +98,25 @@ impl AppState {
             crate::render::Theme::light()
         }
     }
+}
+
+/// The filter flags of `atlas`'s events, recomputed when the toggles, search or place change.
+fn mask_memo(
+    atlas: &'static Atlas,
+    categories: RwSignal<[bool; 7]>,
+    search: RwSignal<String>,
+    place: RwSignal<Option<usize>>,
+) -> Memo<Vec<bool>> {
+    Memo::new(move |_| {
+        let cats = categories.get();
+        let mut m = search.with(|q| crate::filter::mask(atlas, &cats, q));
+        if let Some(p) = place.get().and_then(|i| atlas.places.get(i)) {
+            for (m, e) in m.iter_mut().zip(&atlas.events) {
+                *m = *m && crate::filter::event_at_place(atlas, e, &p.id);
+            }
+        }
+        m
+    })
 }
 
 pub fn use_state() -> AppState {

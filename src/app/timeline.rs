@@ -393,7 +393,7 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
         if n > 0 {
             let big: &'static crate::data::Atlas =
                 Box::leak(Box::new(crate::bench::synthetic_atlas(state.atlas, n as usize)));
-            STATE.with(|s| s.set(Some(super::state::AppState { atlas: big, ..state })));
+            STATE.with(|s| s.set(Some(state.with_atlas(big))));
         }
         let original = state.view.get_untracked();
         for k in 0..frames {

@@ -186,22 +186,25 @@ pub fn encode(loaded: &Result<Atlas, Vec<DataError>>) -> Vec<u8> {
 /// data error, like any other.
 pub fn decode(bytes: &[u8]) -> Result<Atlas, Vec<DataError>> {
     let corrupt = |message: String| vec![DataError { file: "embedded data".into(), id: None, field: None, message }];
-    let mut r = Reader::new(bytes, MAGIC, "embedded data").map_err(corrupt)?;
-    let result = (|| match bool::get(&mut r)? {
-        false => Ok(Ok(Atlas::from_parts(
-            Bin::get(&mut r)?,
-            Bin::get(&mut r)?,
-            Bin::get(&mut r)?,
-            Bin::get(&mut r)?,
-            Bin::get(&mut r)?,
-            Bin::get(&mut r)?,
-        ))),
-        true => Ok(Err(Vec::<DataError>::get(&mut r)?)),
-    })();
-    match result.and_then(|res| r.finish().map(|_| res)) {
-        Ok(res) => res,
-        Err(message) => Err(corrupt(message)),
-    }
+    read_result(bytes).map_err(corrupt)?
+}
+
+/// The load result, or why the bytes are not one.
+fn read_result(bytes: &[u8]) -> Result<Result<Atlas, Vec<DataError>>, String> {
+    let mut r = Reader::new(bytes, MAGIC, "embedded data")?;
+    let result = if bool::get(&mut r)? {
+        Err(Vec::<DataError>::get(&mut r)?)
+    } else {
+        let sources = Bin::get(&mut r)?;
+        let places = Bin::get(&mut r)?;
+        let events = Bin::get(&mut r)?;
+        let eras = Bin::get(&mut r)?;
+        let series = Bin::get(&mut r)?;
+        let students = Bin::get(&mut r)?;
+        Ok(Atlas::from_parts(sources, places, events, eras, series, students))
+    };
+    r.finish()?;
+    Ok(result)
 }
 
 #[cfg(test)]

@@ -266,9 +266,15 @@ fn arc_index(r: i64) -> usize {
 }
 
 fn ring_points(arcs: &[Vec<Pt>], ring: &[i64]) -> Vec<Pt> {
+    ring_of(ring, |i| arcs[i].clone())
+}
+
+/// A ring's points from its arc references, `arc(i)` giving arc `i`'s points; consecutive arcs
+/// share their joining point, so it is kept once.
+fn ring_of(ring: &[i64], arc: impl Fn(usize) -> Vec<Pt>) -> Vec<Pt> {
     let mut pts: Vec<Pt> = Vec::new();
     for &r in ring {
-        let a = &arcs[arc_index(r)];
+        let a = arc(arc_index(r));
         let skip = usize::from(!pts.is_empty());
         if r >= 0 {
             pts.extend(a.iter().skip(skip));
@@ -728,19 +734,7 @@ fn write(t: &Topo, s: &Simplified, disputed: &[Disputed], seam: &BTreeSet<usize>
     };
     let plane =
         |a: &[(i64, i64)]| -> Vec<Pt> { a.iter().map(|&(x, y)| g::project(x as f64 / Q, y as f64 / Q)).collect() };
-    let ring_xy = |ring: &[i64]| -> Vec<Pt> {
-        let mut pts: Vec<Pt> = Vec::new();
-        for &r in ring {
-            let a = plane(&s.arcs[&arc_index(r)]);
-            let skip = usize::from(!pts.is_empty());
-            if r >= 0 {
-                pts.extend(a.iter().skip(skip));
-            } else {
-                pts.extend(a.iter().rev().skip(skip));
-            }
-        }
-        pts
-    };
+    let ring_xy = |ring: &[i64]| ring_of(ring, |i| plane(&s.arcs[&i]));
 
     // Units with their kept polygons, larger units first (drawing order).
     struct OutUnit<'a> {

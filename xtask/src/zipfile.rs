@@ -42,6 +42,21 @@ struct Entry {
     offset: u32,
 }
 
+impl Entry {
+    /// The fields the local header and the central directory entry share, in their order:
+    /// flags (UTF-8 names), method, time, date, CRC, sizes, name length.
+    fn put_common(&self, buf: &mut Vec<u8>) {
+        buf.extend_from_slice(&0x0800u16.to_le_bytes());
+        buf.extend_from_slice(&self.method.to_le_bytes());
+        buf.extend_from_slice(&self.time.to_le_bytes());
+        buf.extend_from_slice(&self.date.to_le_bytes());
+        buf.extend_from_slice(&self.crc.to_le_bytes());
+        buf.extend_from_slice(&self.compressed.to_le_bytes());
+        buf.extend_from_slice(&self.raw.to_le_bytes());
+        buf.extend_from_slice(&(self.name.len() as u16).to_le_bytes());
+    }
+}
+
 /// Writes `out` holding `files` (relative paths under `dir`) as `folder/<path>`. Returns its size.
 pub fn write_zip(out: &Path, dir: &Path, files: &[String], folder: &str) -> Res<u64> {
     let epoch: Option<i64> = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.parse().ok());
@@ -80,14 +95,7 @@ pub fn write_zip(out: &Path, dir: &Path, files: &[String], folder: &str) -> Res<
         // Local file header.
         buf.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
         buf.extend_from_slice(&20u16.to_le_bytes()); // version needed
-        buf.extend_from_slice(&0x0800u16.to_le_bytes()); // UTF-8 names
-        buf.extend_from_slice(&e.method.to_le_bytes());
-        buf.extend_from_slice(&e.time.to_le_bytes());
-        buf.extend_from_slice(&e.date.to_le_bytes());
-        buf.extend_from_slice(&e.crc.to_le_bytes());
-        buf.extend_from_slice(&e.compressed.to_le_bytes());
-        buf.extend_from_slice(&e.raw.to_le_bytes());
-        buf.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
+        e.put_common(&mut buf);
         buf.extend_from_slice(&0u16.to_le_bytes()); // extra length
         buf.extend_from_slice(e.name.as_bytes());
         buf.extend_from_slice(&body);
@@ -98,14 +106,7 @@ pub fn write_zip(out: &Path, dir: &Path, files: &[String], folder: &str) -> Res<
         buf.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
         buf.extend_from_slice(&((3u16 << 8) | 20).to_le_bytes()); // made by: Unix, 2.0
         buf.extend_from_slice(&20u16.to_le_bytes());
-        buf.extend_from_slice(&0x0800u16.to_le_bytes());
-        buf.extend_from_slice(&e.method.to_le_bytes());
-        buf.extend_from_slice(&e.time.to_le_bytes());
-        buf.extend_from_slice(&e.date.to_le_bytes());
-        buf.extend_from_slice(&e.crc.to_le_bytes());
-        buf.extend_from_slice(&e.compressed.to_le_bytes());
-        buf.extend_from_slice(&e.raw.to_le_bytes());
-        buf.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
+        e.put_common(&mut buf);
         buf.extend_from_slice(&[0; 8]); // extra, comment, disk number, internal attributes
         buf.extend_from_slice(&((0o100644u32) << 16).to_le_bytes()); // regular file, rw-r--r--
         buf.extend_from_slice(&e.offset.to_le_bytes());
