@@ -2,7 +2,7 @@
 //! holds the data) inlined, that works opened straight from disk (file://), with no server.
 //!
 //! Made from the processed dist/: the stylesheet becomes a `<style>`; wasm-bindgen's module
-//! (its `export`s dropped) and a loader that decodes the base64 WebAssembly and passes the
+//! (minified, as served) and a loader that decodes the base64 WebAssembly and passes the
 //! bytes to `init({ module_or_path })` become one `<script type="module">`; the icon becomes a
 //! data: URL; the manifest, preloads and service worker are left out. Its CSP is the served
 //! one's equivalent, with the hashes of those two blocks instead of 'self' ([`policy`]).
@@ -30,38 +30,30 @@ pub fn policy(script: &str, style: &str) -> String {
     )
 }
 
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let a = s.find(start)? + start.len();
-    let b = s[a..].find(end)? + a;
-    Some(&s[a..b])
-}
-
 fn local(name: &str) -> &str {
     name.trim_start_matches("./")
 }
 
-/// wasm-bindgen's ES module as a plain module body: `export ` dropped from declarations, the
-/// final `export { …, NAME as default }` removed. Returns (body, NAME).
-pub fn strip_exports(js: &str) -> Res<(String, String)> {
-    let mut out = String::with_capacity(js.len());
-    let mut default = None;
-    for line in js.lines() {
-        if let Some(rest) = line.strip_prefix("export {") {
-            for item in rest.trim_end_matches(';').trim_end().trim_end_matches('}').split(',') {
-                if let Some(n) = item.trim().strip_suffix(" as default") {
-                    default = Some(n.trim().to_string());
-                }
-            }
-            continue;
+/// The local name of the init function wasm-bindgen's ES module exports as `default`, read from
+/// its last `export { …, NAME as default }` (minified or not). The module is inlined as it is:
+/// an inline module script may keep its `export`s, which nothing imports. A module that imports
+/// anything cannot be inlined.
+pub fn default_export(js: &str) -> Res<String> {
+    for bad in ["import{", "import*", "import\"", "import '", "import {", "import * ", "export*", "export *"] {
+        if js.contains(bad) {
+            return Err(format!("wasm-bindgen's JS has an `{bad}` the single file cannot inline"));
         }
-        if line.starts_with("import ") || line.starts_with("export default") || line.starts_with("export *") {
-            return Err(format!("wasm-bindgen's JS has a line the single file cannot inline: {line}"));
-        }
-        out.push_str(line.strip_prefix("export ").unwrap_or(line));
-        out.push('\n');
     }
-    let default = default.ok_or("wasm-bindgen's JS has no `export { … as default }` (its init function)")?;
-    Ok((out, default))
+    let clause = js
+        .rfind("export{")
+        .or_else(|| js.rfind("export {"))
+        .and_then(|a| js[a..].find('}').map(|b| &js[a + "export".len()..a + b]))
+        .ok_or("wasm-bindgen's JS has no `export { … }` clause")?;
+    clause
+        .trim_start_matches([' ', '{'])
+        .split(',')
+        .find_map(|item| item.trim().strip_suffix(" as default").map(|n| n.trim().to_string()))
+        .ok_or_else(|| "wasm-bindgen's JS has no `export { … as default }` (its init function)".into())
 }
 
 pub struct Single {
@@ -79,11 +71,16 @@ pub fn build(dist: &Path) -> Res<Single> {
         .iter()
         .find(|t| t.name == "script" && t.attr("src").is_some_and(|s| local(s).starts_with("boot-")))
         .ok_or("dist/index.html has no boot script: run the dist post-processing first")?;
-    let boot = read_text(boot_tag.attr("src").unwrap())?;
-    let js_name = between(&boot, " from '", "'").ok_or("boot script: no `from './….js'`")?;
-    let wasm_name = between(&boot, "module_or_path: '", "'").ok_or("boot script: no `module_or_path: '….wasm'`")?;
-    let (module, init) = strip_exports(&read_text(js_name)?)?;
-    let wasm = read(wasm_name)?;
+    let href_of = |rel: &str, ext: &str| {
+        all.iter()
+            .filter(|t| t.name == "link" && t.attr("rel") == Some(rel))
+            .filter_map(|t| t.attr("href"))
+            .find(|h| h.ends_with(ext))
+            .ok_or(format!("dist/index.html has no <link rel={rel}> of a {ext} file"))
+    };
+    let module = read_text(href_of("modulepreload", ".js")?)?;
+    let init = default_export(&module)?;
+    let wasm = read(href_of("preload", ".wasm")?)?;
 
     let script = format!(
         "{module}\n// The WebAssembly (code and data), inlined as base64 by `cargo xtask dist`.\n{{\n  \
@@ -158,14 +155,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn strips_wasm_bindgen_exports() {
+    fn finds_the_init_function_minified_or_not() {
         let js = "export class A {\n}\nexport function f() {}\nlet wasm;\nasync function __wbg_init(m) {}\n\
                   export { initSync, __wbg_init as default };\n";
-        let (body, init) = strip_exports(js).unwrap();
-        assert_eq!(init, "__wbg_init");
-        assert_eq!(body, "class A {\n}\nfunction f() {}\nlet wasm;\nasync function __wbg_init(m) {}\n");
-        assert!(strip_exports("import { x } from './snippets/a.js';\nexport { a as default };\n").is_err());
-        assert!(strip_exports("export function f() {}\n").is_err());
+        assert_eq!(default_export(js).unwrap(), "__wbg_init");
+        assert_eq!(default_export("export class A{}function z(){}export{q as initSync,z as default};").unwrap(), "z");
+        assert!(default_export("import { x } from './snippets/a.js';\nexport { a as default };\n").is_err());
+        assert!(default_export("export function f() {}\n").is_err());
+        assert!(default_export("export { f };\n").is_err());
     }
 
     #[test]

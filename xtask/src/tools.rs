@@ -196,7 +196,8 @@ pub fn ensure_npm_packages() -> Res {
     let want = format!("{:016x}", fnv64(&lock));
     let have = fs::read_to_string(&stamp_path).unwrap_or_default();
     let present = root.join("node_modules/playwright-core/package.json").exists()
-        && root.join("node_modules/binaryen/package.json").exists();
+        && root.join("node_modules/binaryen/package.json").exists()
+        && root.join("node_modules/terser/package.json").exists();
     if present && have.trim() == want {
         println!("ok: node_modules matches package-lock.json");
         return Ok(());
