@@ -15,7 +15,7 @@ import { assert, isLocalURL, isReadyScript } from '../lib.mjs';
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 
 /** First-visit transfer (sum of each fetched file's gzip size) may not grow past this. */
-export const FIRST_VISIT_GZIP_CEILING = 265 * 1024;
+export const FIRST_VISIT_GZIP_CEILING = 256 * 1024;
 /** The target, reported (not yet met: see README, Performance). */
 export const FIRST_VISIT_GZIP_TARGET = 160 * 1000;
 
