@@ -99,6 +99,23 @@ export const tests = {
     }
   },
 
+  'the scripts are served minified (wasm-bindgen glue, boot script, service worker)': async ({ page }) => {
+    const v = await firstVisit(page);
+    try {
+      const scripts = [...v.atReady.filter((f) => f.endsWith('.js')), 'sw.js'];
+      assert.atLeast(scripts.length, 3, `scripts fetched (${v.atReady.join(', ')})`);
+      for (const f of scripts) {
+        const text = readFileSync(join(dist, f), 'utf8');
+        const indented = text.split('\n').filter((line) => /^\s+\S/.test(line)).length;
+        assert.equal(indented, 0, `${f}: indented lines`);
+        assert(!/\/\*\*|^\s*\/\//m.test(text), `${f}: has comments`);
+      }
+    } finally {
+      await v.context.close();
+      await v.server.close();
+    }
+  },
+
   'the service worker takes the bundle from the HTTP cache instead of downloading it again': async ({ page }) => {
     const v = await firstVisit(page);
     try {
