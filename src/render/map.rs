@@ -327,8 +327,7 @@ pub fn draw_map_base<DB: DrawingBackend>(
     }
 
     // Disputed areas (hatched) and lines (dashed).
-    let disputed_color =
-        if theme.dark { mix(theme.muted_text, theme.text, 0.3) } else { mix(theme.muted_text, theme.text, 0.4) };
+    let disputed_color = disputed_color(theme);
     let hatch_style = ShapeStyle { color: disputed_color.mix(0.55), filled: false, stroke_width: 1 };
     for u in geo.units.iter().filter(|u| u.disputed && u.bounds.intersects(&vis)) {
         for r in u.rings.iter().filter(|r| !r.hole && r.bounds.intersects(&vis)) {
@@ -375,6 +374,11 @@ fn sized(view: &MapView, w: u32, h: u32) -> MapView {
     }
 }
 
+/// The colour of disputed areas and lines, on the map and in its legend.
+fn disputed_color(theme: &Theme) -> RGBColor {
+    mix(theme.muted_text, theme.text, if theme.dark { 0.3 } else { 0.4 })
+}
+
 /// Whether any disputed line is in view (the legend then explains the dashes).
 fn disputed_in_view(geo: &GeoData, vis: &Bounds) -> bool {
     geo.arcs.iter().any(|arc| matches!(arc.kind, ArcKind::Disputed(_)) && arc.bounds.intersects(vis))
@@ -392,8 +396,7 @@ pub fn draw_map_overlay<DB: DrawingBackend>(
     let (w, h) = root.dim_in_pixel();
     let view = sized(view, w, h);
     let any_disputed = disputed_in_view(geo, &view.visible());
-    let disputed_color =
-        if theme.dark { mix(theme.muted_text, theme.text, 0.3) } else { mix(theme.muted_text, theme.text, 0.4) };
+    let disputed_color = disputed_color(theme);
     let dash_style = ShapeStyle { color: disputed_color.to_rgba(), filled: false, stroke_width: 2 };
 
     // Where the legends go: reserved before any label is placed.
