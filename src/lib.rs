@@ -5,15 +5,13 @@
 //! browser canvas and, in native tests, to SVG.
 
 pub mod bench;
-pub mod bytes;
+pub use pakru_data::{bytes, geo_codec, order};
 pub mod data;
 pub mod export;
 pub mod filter;
 pub mod fmath;
 pub mod geo;
-pub mod geo_codec;
 pub mod map_layers;
-pub mod order;
 pub mod render;
 pub mod scale;
 pub mod timeline_layout;

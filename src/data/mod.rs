@@ -1,17 +1,9 @@
 //! Data: the JSON files under `data/`, parsed into a typed model and validated before anything
-//! is shown. `build.rs` does that with this module's [`load`] and embeds the result in the
-//! binary form of [`codec`]; the JSON texts are embedded too, for the "All data JSON" download.
+//! is shown. The model, loader and validator are the `pakru-data` crate (re-exported here);
+//! `build.rs` loads and validates with it and embeds the result in the binary form of
+//! [`codec`]; this module embeds that form and the JSON texts (for the "All data JSON" download).
 
-pub mod codec;
-pub mod date;
-mod loader;
-pub mod model;
-pub mod validate;
-
-pub use date::{Date, Precision};
-pub use loader::{load, Atlas, FILES};
-pub use model::*;
-pub use validate::{validate, DataError};
+pub use pakru_data::*;
 
 /// The contents of the data files, embedded at compile time (from `data/`, or the directory
 /// named by `PAKRU_DATA` at build time; see `build.rs`).
@@ -38,3 +30,13 @@ pub fn load_embedded() -> Result<Atlas, Vec<DataError>> {
 
 #[cfg(test)]
 mod tests_real;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_embedded_bytes_are_the_loaded_json() {
+        let from_json = super::load(&super::embedded_files());
+        assert!(from_json.is_ok(), "data/ is valid");
+        assert_eq!(super::load_embedded(), from_json);
+    }
+}

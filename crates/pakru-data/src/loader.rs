@@ -1,9 +1,9 @@
 //! Parsing and validating the JSON files into an [`Atlas`].
 //!
 //! Also compiled into `build.rs` (by path, with the rest of the model), which loads the data
-//! once at build time and embeds the result (see [`super::codec`]).
+//! once at build time and embeds the result (see [`crate::codec`]).
 
-use super::{validate, DataError, Era, Event, Place, Series, Source, StudentRow};
+use crate::{validate, DataError, Era, Event, Place, Series, Source, StudentRow};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 

@@ -1,6 +1,6 @@
 //! The loaded dataset in a compact binary form, for embedding.
 //!
-//! `build.rs` parses and validates `data/*.json` with [`super::load`] (the very code the tests
+//! `build.rs` parses and validates `data/*.json` with [`crate::load`] (the very code the tests
 //! and `cargo xtask check-data` run) and writes the result with [`encode`]: the [`Atlas`] when the
 //! data is valid, else the list of [`DataError`]s. The app [`decode`]s it, so the browser never
 //! parses JSON or re-validates, and the wasm carries neither a JSON parser nor the validator.
@@ -15,8 +15,8 @@ use crate::bytes::Reader;
 #[cfg(not(target_arch = "wasm32"))]
 use crate::bytes::Writer;
 
-use super::{AgreementRow, Atlas, Citation, DataError, Era, Event, FromRaw, Parsed, Place, PlaceKind, Series};
-use super::{SeriesPoint, Source, StudentRow};
+use crate::{AgreementRow, Atlas, Citation, DataError, Era, Event, FromRaw, Parsed, Place, PlaceKind, Series};
+use crate::{SeriesPoint, Source, StudentRow};
 
 const MAGIC: &[u8] = b"PKDATA1";
 
@@ -155,7 +155,7 @@ macro_rules! bin_struct {
     )*};
 }
 
-super::model::with_records!(bin_struct);
+crate::model::with_records!(bin_struct);
 bin_struct! {
     DataError { file, id, field, message }
 }
@@ -210,17 +210,24 @@ fn read_result(bytes: &[u8]) -> Result<Result<Atlas, Vec<DataError>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{embedded_files, load};
+    use crate::load;
+
+    fn repo_files() -> Vec<(&'static str, String)> {
+        crate::repo_files()
+    }
+    fn refs<'a>(files: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+        files.iter().map(|(n, t)| (*n, t.as_str())).collect()
+    }
 
     #[test]
-    fn the_embedded_bytes_are_the_loaded_json() {
-        let from_json = load(&embedded_files());
+    fn the_binary_form_is_the_loaded_json() {
+        let files = repo_files();
+        let from_json = load(&refs(&files));
         assert!(from_json.is_ok(), "data/ is valid");
-        assert_eq!(crate::data::load_embedded(), from_json);
         let bytes = encode(&from_json);
         assert_eq!(decode(&bytes), from_json);
         // No keys, no punctuation, no indentation: well under the JSON's size.
-        let json: usize = embedded_files().iter().map(|(_, t)| t.len()).sum();
+        let json: usize = files.iter().map(|(_, t)| t.len()).sum();
         assert!(bytes.len() * 10 < json * 8, "{} bytes for {json} of JSON", bytes.len());
     }
 
@@ -235,7 +242,7 @@ mod tests {
 
     #[test]
     fn corrupt_bytes_are_a_data_error_not_a_panic() {
-        let bytes = encode(&load(&embedded_files()));
+        let bytes = encode(&load(&refs(&repo_files())));
         let is_corrupt =
             |r: Result<Atlas, Vec<DataError>>| matches!(r, Err(e) if e.len() == 1 && e[0].file == "embedded data");
         // Every truncation (stepping through the file) and some byte flips.

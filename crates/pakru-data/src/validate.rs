@@ -1,8 +1,8 @@
 //! Checks the data files against each other and against common sense, reporting every problem
 //! at once. Used by `cargo test`, `cargo xtask check-data` and the app's loader.
 
-use super::model::*;
-use super::Atlas;
+use crate::model::*;
+use crate::Atlas;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -69,7 +69,7 @@ impl Report<'_> {
         }
     }
 
-    fn span(&mut self, id: &str, start: &Parsed<super::Date>, end: Option<&Parsed<super::Date>>) {
+    fn span(&mut self, id: &str, start: &Parsed<crate::Date>, end: Option<&Parsed<crate::Date>>) {
         self.date(id, "date", start);
         if let Some(end) = end {
             self.date(id, "end", end);

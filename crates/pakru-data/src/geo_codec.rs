@@ -2,7 +2,7 @@
 //!
 //! `data/geo/region.json` stays the one source (readable, diffable, written by
 //! `cargo xtask geodata`); `build.rs` encodes it with [`encode_json`] into `OUT_DIR`, and the app
-//! decodes it with [`decode`]. The native [`crate::geo::GeoData::parse`] goes through the very
+//! decodes it with [`decode`]. The native `GeoData::parse` (the app's map module) goes through the very
 //! same two functions, so the JSON and the embedded bytes cannot mean different things.
 //!
 //! # Layout

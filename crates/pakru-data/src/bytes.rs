@@ -1,5 +1,5 @@
 //! The byte reader and writer of the app's two embedded binary forms (the border file, see
-//! [`crate::geo_codec`], and the validated dataset, see [`crate::data::codec`]).
+//! [`crate::geo_codec`], and the validated dataset, see [`crate::codec`]).
 //!
 //! Unsigned numbers are LEB128 varints, signed ones zig-zag varints, floats 8 bytes
 //! little-endian, and a string is its byte length then UTF-8. Reading never panics: running

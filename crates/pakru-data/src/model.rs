@@ -4,11 +4,11 @@
 //! bad value never aborts parsing of the whole file: the validator reports every bad value at
 //! once, with its file, record and field.
 
-use super::date::{Date, DateError};
+use crate::date::{Date, DateError};
 use serde::{Deserialize, Deserializer};
 
 /// A value read from text, kept with the text it came from. `value` is `None` when the text was
-/// invalid; a validated [`super::Atlas`] never holds such a value.
+/// invalid; a validated [`crate::Atlas`] never holds such a value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parsed<T> {
     pub raw: String,
@@ -295,7 +295,7 @@ impl Event {
     }
     /// The period shown, at the date's real precision.
     pub fn date_label(&self) -> String {
-        super::date::format_span(&self.start(), self.end_date().as_ref())
+        crate::date::format_span(&self.start(), self.end_date().as_ref())
     }
 }
 
@@ -364,8 +364,10 @@ pub struct StudentRow {
 }
 
 /// Calls macro `$m` with every record type and its fields in declaration order: the one list
-/// behind the binary form ([`super::codec`]) and the JSON download (`crate::export`). A field
+/// behind the binary form ([`crate::codec`]) and the JSON download (`crate::export`). A field
 /// left out here does not compile (the binary decoder builds each record as a struct literal).
+#[macro_export]
+#[doc(hidden)]
 macro_rules! with_records {
     ($m:ident) => {
         $m! {
@@ -381,4 +383,4 @@ macro_rules! with_records {
         }
     };
 }
-pub(crate) use with_records;
+pub use with_records;
