@@ -10,11 +10,11 @@ pub mod data;
 pub mod export;
 pub mod filter;
 pub mod fmath;
-pub mod geo;
-pub mod map_layers;
+pub mod geom;
+pub mod map;
 pub mod render;
-pub mod scale;
-pub mod timeline_layout;
+pub mod text;
+pub mod timeline;
 pub mod urlstate;
 
 #[cfg(target_arch = "wasm32")]

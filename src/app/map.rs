@@ -6,8 +6,8 @@
 use super::canvas::{backend_for, backend_sized, context, device_pixel_ratio, draw_with, svg_of};
 use super::state::{use_state, AppState};
 use super::test_hooks;
-use crate::geo::{GeoData, MapView, PlaceIndex};
-use crate::map_layers::{build, event_points, events_at, students_at, MapInputs};
+use crate::map::{build, event_points, events_at, students_at, MapInputs};
+use crate::map::{GeoData, MapView, PlaceIndex};
 use crate::render::map::{draw_map, draw_map_base, draw_map_overlay};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
@@ -190,7 +190,7 @@ fn layers_for(
     state: &AppState,
     hovered_place: Option<usize>,
     theme: &crate::render::Theme,
-) -> (crate::render::map::MapLayers, Vec<usize>) {
+) -> (crate::map::MapLayers, Vec<usize>) {
     let mask = state.filter_mask_untracked();
     let v = state.view.get_untracked();
     let input = MapInputs {

@@ -6,7 +6,7 @@ use super::state::{use_state, AppState};
 use crate::export;
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
-use crate::timeline_layout::layout;
+use crate::timeline::layout;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -25,7 +25,7 @@ pub struct AppState {
     /// Whether the dark theme is in use (from `prefers-color-scheme`).
     pub dark: RwSignal<bool>,
     /// The timeline's visible range (pixel fields are set by each layout).
-    pub view: RwSignal<crate::scale::TimeScale>,
+    pub view: RwSignal<crate::timeline::TimeScale>,
     /// The event under the pointer or the keyboard cursor on the timeline.
     pub hovered: RwSignal<Option<usize>>,
     /// The selected place (index into `atlas.places`): the timeline and table show only its
@@ -128,7 +128,7 @@ pub fn category_on(cats: &[bool; 7], c: Category) -> bool {
 }
 
 /// The whole relationship: 1947 (or the earliest event) to today.
-pub fn full_view(atlas: &Atlas) -> crate::scale::TimeScale {
+pub fn full_view(atlas: &Atlas) -> crate::timeline::TimeScale {
     let (lo, hi) = atlas.year_range();
-    crate::scale::TimeScale::full(crate::scale::Limits::covering(lo, hi))
+    crate::timeline::TimeScale::full(crate::timeline::Limits::covering(lo, hi))
 }

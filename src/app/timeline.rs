@@ -6,9 +6,7 @@ use super::canvas::draw_on;
 use super::state::{full_view, use_state};
 use super::test_hooks;
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
-use crate::timeline_layout::{
-    ensure_event_visible, first_event, last_event, layout, next_event, Dir, Hit, TimelineLayout,
-};
+use crate::timeline::{ensure_event_visible, first_event, last_event, layout, next_event, Dir, Hit, TimelineLayout};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -58,7 +56,7 @@ thread_local! {
 /// px) mean the years drawn under them. The view in the app state does not know the plot's
 /// pixels (the layout sets them per frame); panning or zooming it unmapped would move the
 /// wrong years under the pointer.
-fn on_plot(surface: &Surface, v: crate::scale::TimeScale) -> crate::scale::TimeScale {
+fn on_plot(surface: &Surface, v: crate::timeline::TimeScale) -> crate::timeline::TimeScale {
     match surface.layout.borrow().as_ref() {
         Some(l) => v.with_pixels(l.view.left, l.view.width),
         None => v,

@@ -117,3 +117,9 @@ impl Theme {
         format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
     }
 }
+
+/// `a` moved towards `b` by `t` (0 = `a`, 1 = `b`), per channel, rounded.
+pub fn mix(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
+    let f = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * t).round().clamp(0.0, 255.0) as u8;
+    RGBColor(f(a.0, b.0), f(a.1, b.1), f(a.2, b.2))
+}

@@ -7,12 +7,12 @@
 //! cluster counts are written into a stack buffer.
 
 use super::{Shape, Theme};
-use crate::timeline_layout::{count_label, Mark, TimelineLayout, COUNT_FONT_PX, FONT_PX};
+use crate::timeline::{count_label, Mark, TimelineLayout, COUNT_FONT_PX, FONT_PX};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-pub type DrawResult<B> = Result<(), DrawingAreaErrorKind<<B as DrawingBackend>::ErrorType>>;
+use super::DrawResult;
 
 /// Interaction state that changes how marks look but not where they are.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -251,9 +251,9 @@ fn draw_ring<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::data::{Atlas, Category};
-    use crate::scale::{Limits, TimeScale};
-    use crate::timeline_layout::layout;
-    use crate::timeline_layout::tests::{atlas, generated};
+    use crate::timeline::layout;
+    use crate::timeline::tests::{atlas, generated};
+    use crate::timeline::{Limits, TimeScale};
     use plotters::backend::SVGBackend;
 
     fn svg(

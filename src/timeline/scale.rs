@@ -9,7 +9,7 @@
 //! [`crate::data::Date::start_year`] and friends. Pixels are CSS pixels of whatever surface the
 //! scale is mapped to: `x_of(start) == left`, `x_of(end) == left + width`.
 
-/// Bounds for panning and zooming, in fractional years.
+/// Rect for panning and zooming, in fractional years.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Limits {
     /// Earliest visible year.

@@ -2,10 +2,100 @@
 //! city or site (universities roll up into their city), sized by its events in the visible
 //! time range; Table 2 as student circles per city; links for the selected event.
 
+use super::PlaceIndex;
 use crate::data::{Atlas, Event, PlaceKind};
-use crate::render::map::{Link, MapLayers, PlaceMarker, StudentCircle};
 use crate::render::Theme;
-use crate::timeline_layout::event_years;
+use crate::timeline::event_years;
+use plotters::style::RGBColor;
+
+/// A place on the map with its events.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlaceMarker {
+    /// The place's id (for the caller; not drawn).
+    pub id: String,
+    /// Drawn beside the marker when there is room (always tried first when highlighted).
+    pub name: String,
+    pub lon: f64,
+    pub lat: f64,
+    /// Events at this place under the current filter; sets the marker size.
+    pub events: u32,
+    /// Part of the selected event or hovered: drawn on top with a ring.
+    pub highlighted: bool,
+    /// Filtered out or outside the selection: drawn faint.
+    pub dimmed: bool,
+}
+
+/// Pakistani students in one city (or university): a circle whose area is proportional to the
+/// count.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StudentCircle {
+    pub lon: f64,
+    pub lat: f64,
+    pub count: u32,
+}
+
+/// A curve between two places of the selected event (geographic endpoints).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+    pub color: RGBColor,
+}
+
+/// What to draw on top of the countries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapLayers {
+    pub places: Vec<PlaceMarker>,
+    pub students: Vec<StudentCircle>,
+    pub links: Vec<Link>,
+    /// The unit under the pointer (index into [`GeoData::units`]): tinted and outlined.
+    pub hover_unit: Option<usize>,
+    pub graticule: bool,
+    pub country_names: bool,
+    /// Names of places that are not highlighted (highlighted ones are always tried).
+    pub place_names: bool,
+}
+
+impl Default for MapLayers {
+    fn default() -> Self {
+        MapLayers {
+            places: Vec::new(),
+            students: Vec::new(),
+            links: Vec::new(),
+            hover_unit: None,
+            graticule: true,
+            country_names: true,
+            place_names: true,
+        }
+    }
+}
+
+impl MapLayers {
+    /// The hit-testing index of these markers (rebuild it when `places` changes).
+    pub fn place_index(&self) -> PlaceIndex {
+        PlaceIndex::new(self.places.iter().map(|p| (p.lon, p.lat, marker_radius(p.events))))
+    }
+}
+
+/// Marker radius in pixels for a number of events (area grows with the count, capped).
+pub fn marker_radius(events: u32) -> f64 {
+    (3.5 + 1.8 * (events as f64).sqrt()).min(14.0)
+}
+
+/// Largest student circle radius, px.
+pub const STUDENT_MAX_RADIUS: f64 = 34.0;
+
+/// Pixels per √student: fixed (1 px per √student) unless the largest circle would exceed
+/// [`STUDENT_MAX_RADIUS`], so circles compare across filters.
+pub fn student_scale(max_count: u32) -> f64 {
+    let m = (max_count.max(1) as f64).sqrt();
+    (STUDENT_MAX_RADIUS / m).min(1.0)
+}
+
+/// Student circle radius in pixels (area ∝ count).
+pub fn student_radius(count: u32, scale: f64) -> f64 {
+    (count as f64).sqrt() * scale
+}
 
 /// The marker a place belongs to: itself if it is a city or site, else the nearest such
 /// ancestor (a university's city). Countries have no marker.

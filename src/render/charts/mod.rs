@@ -8,7 +8,7 @@ use crate::data::{Series, StudentRow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-pub type DrawResult<B> = Result<(), DrawingAreaErrorKind<<B as DrawingBackend>::ErrorType>>;
+use super::DrawResult;
 
 /// Colours for series, distinguishable with colour-vision deficiencies (Okabe–Ito).
 const SERIES_COLORS: [RGBColor; 5] = [
