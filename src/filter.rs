@@ -1,7 +1,7 @@
 //! Which events match the category toggles and the search text. Shared by the timeline (which
 //! dims non-matching events) and the events table (which leaves them out), so both agree.
 
-use crate::data::Atlas;
+use crate::data::{Atlas, CategorySet};
 
 /// Lower-cases and evens out dashes, enough for a plain search.
 fn fold(s: &str) -> String {
@@ -22,7 +22,7 @@ fn lower(s: &str) -> String {
 
 /// True for each event whose category is on and whose title, summary, date, places or sources
 /// contain every word of `query` (case-insensitive).
-pub fn mask(atlas: &Atlas, categories: &[bool; 7], query: &str) -> Vec<bool> {
+pub fn mask(atlas: &Atlas, categories: &CategorySet, query: &str) -> Vec<bool> {
     let words: Vec<String> = fold(query).split_whitespace().map(str::to_string).collect();
     atlas
         .events
@@ -54,6 +54,18 @@ pub fn mask(atlas: &Atlas, categories: &[bool; 7], query: &str) -> Vec<bool> {
         .collect()
 }
 
+/// [`mask`], further limited to the events at `place` (index into `atlas.places`) when one is
+/// chosen: what the timeline dims, the table lists and the map counts.
+pub fn full_mask(atlas: &Atlas, categories: &CategorySet, query: &str, place: Option<usize>) -> Vec<bool> {
+    let mut m = mask(atlas, categories, query);
+    if let Some(p) = place.and_then(|i| atlas.places.get(i)) {
+        for (m, e) in m.iter_mut().zip(&atlas.events) {
+            *m = *m && event_at_place(atlas, e, &p.id);
+        }
+    }
+    m
+}
+
 /// Whether an event happened at a place: the place itself, or a place inside it (a university
 /// in a city, a city in a country).
 pub fn event_at_place(atlas: &Atlas, e: &crate::data::Event, place: &str) -> bool {
@@ -74,6 +86,7 @@ pub fn event_at_place(atlas: &Atlas, e: &crate::data::Event, place: &str) -> boo
 mod tests {
     use super::*;
     use crate::data::load;
+    use crate::data::Category;
 
     fn atlas() -> Atlas {
         let sources = r#"[{"id":"s","title":"T","published":"2023","note":"no author"}]"#;
@@ -96,13 +109,13 @@ mod tests {
     #[test]
     fn categories_and_words_filter() {
         let a = atlas();
-        assert_eq!(mask(&a, &[true; 7], ""), vec![true, true]);
-        assert_eq!(mask(&a, &[true; 7], "tashkent"), vec![false, true]);
-        assert_eq!(mask(&a, &[true; 7], "MOSCOW 1966"), vec![false, true]);
-        assert_eq!(mask(&a, &[true; 7], "1948 ties"), vec![true, false]);
-        let mut cats = [true; 7];
+        assert_eq!(mask(&a, &[true; Category::COUNT], ""), vec![true, true]);
+        assert_eq!(mask(&a, &[true; Category::COUNT], "tashkent"), vec![false, true]);
+        assert_eq!(mask(&a, &[true; Category::COUNT], "MOSCOW 1966"), vec![false, true]);
+        assert_eq!(mask(&a, &[true; Category::COUNT], "1948 ties"), vec![true, false]);
+        let mut cats = [true; Category::COUNT];
         cats[crate::data::Category::Crisis.index()] = false;
         assert_eq!(mask(&a, &cats, ""), vec![true, false]);
-        assert_eq!(mask(&a, &[true; 7], "nothing-like-this"), vec![false, false]);
+        assert_eq!(mask(&a, &[true; Category::COUNT], "nothing-like-this"), vec![false, false]);
     }
 }

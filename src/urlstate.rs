@@ -7,7 +7,31 @@
 //! `c` shown categories (comma list; absent = all), `q` search text, `m` map view
 //! `lon,lat,zoom`, `panel` an open panel, `embed=1` the compact embed layout.
 
-use crate::data::Category;
+use crate::data::{Category, CategorySet};
+use crate::map::GeoView;
+
+/// A panel that can be open over the atlas (`panel=` in the URL).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// The Embed dialog.
+    Embed,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 1] = [Panel::Embed];
+
+    /// The key in the URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            Panel::Embed => "embed",
+        }
+    }
+
+    /// The panel of a URL key; unknown keys are `None` (no panel), never an error.
+    pub fn from_key(key: &str) -> Option<Panel> {
+        Panel::ALL.into_iter().find(|p| p.key() == key)
+    }
+}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UrlState {
@@ -15,10 +39,10 @@ pub struct UrlState {
     pub place: Option<String>,
     pub range: Option<(f64, f64)>,
     /// `None` means all categories are shown.
-    pub categories: Option<[bool; 7]>,
+    pub categories: Option<CategorySet>,
     pub search: String,
-    pub map: Option<(f64, f64, f64)>,
-    pub panel: Option<String>,
+    pub map: Option<GeoView>,
+    pub panel: Option<Panel>,
     pub embed: bool,
 }
 
@@ -141,7 +165,7 @@ impl UrlState {
                     })
                 }
                 "c" => {
-                    let mut cats = [false; 7];
+                    let mut cats = [false; Category::COUNT];
                     let mut any = false;
                     for key in v.split(',') {
                         if let Some(c) = Category::from_key(key.trim()) {
@@ -157,11 +181,11 @@ impl UrlState {
                     let parts: Vec<Option<f64>> = v.split(',').map(num).collect();
                     if let [Some(lon), Some(lat), Some(z)] = parts[..] {
                         if (-180.0..=360.0).contains(&lon) && (-90.0..=90.0).contains(&lat) && z > 0.0 && z <= 1000.0 {
-                            st.map = Some((lon, lat, z));
+                            st.map = Some(GeoView { lon, lat, zoom: z });
                         }
                     }
                 }
-                "panel" => st.panel = id_like(&v),
+                "panel" => st.panel = Panel::from_key(&v),
                 "embed" => st.embed = v == "1" || v == "true",
                 _ => {}
             }
@@ -185,7 +209,7 @@ impl UrlState {
             parts.push(format!("t={}~{}", short(a), short(b)));
         }
         if let Some(cats) = self.categories {
-            if cats != [true; 7] {
+            if cats != [true; Category::COUNT] {
                 let keys: Vec<&str> = Category::ALL.iter().filter(|c| cats[c.index()]).map(|c| c.key()).collect();
                 parts.push(format!("c={}", keys.join(",")));
             }
@@ -193,11 +217,11 @@ impl UrlState {
         if !self.search.is_empty() {
             parts.push(format!("q={}", percent_encode(&self.search)));
         }
-        if let Some((lon, lat, z)) = self.map {
-            parts.push(format!("m={},{},{}", short(lon), short(lat), short(z)));
+        if let Some(m) = self.map {
+            parts.push(format!("m={},{},{}", short(m.lon), short(m.lat), short(m.zoom)));
         }
         if let Some(p) = &self.panel {
-            parts.push(format!("panel={}", percent_encode(p)));
+            parts.push(format!("panel={}", p.key()));
         }
         if parts.is_empty() {
             String::new()
@@ -262,7 +286,7 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let mut cats = [true; 7];
+        let mut cats = [true; Category::COUNT];
         cats[2] = false;
         let st = UrlState {
             event: Some("tashkent-declaration-1966".into()),
@@ -270,8 +294,8 @@ mod tests {
             range: Some((1960.5, 1970.25)),
             categories: Some(cats),
             search: "gas & oil 100%".into(),
-            map: Some((70.0, 40.5, 2.0)),
-            panel: Some("embed".into()),
+            map: Some(GeoView { lon: 70.0, lat: 40.5, zoom: 2.0 }),
+            panel: Some(Panel::Embed),
             embed: true,
         };
         let q = st.to_query();
@@ -296,6 +320,8 @@ mod tests {
         assert!(cats[Category::Military.index()] && cats[Category::Crisis.index()]);
         assert!(!cats[Category::Diplomatic.index()]);
         assert_eq!(UrlState::parse("t=inf~nan").range, None);
+        assert_eq!(UrlState::parse("panel=nope").panel, None);
+        assert_eq!(UrlState::parse("panel=embed").panel, Some(Panel::Embed));
         assert_eq!(UrlState::parse("%").search, "");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("%41%"), "A%");

@@ -14,7 +14,7 @@ use pakru_atlas::render::charts::series_color;
 use pakru_atlas::render::timeline::{draw_timeline, TimelineDrawState};
 use pakru_atlas::render::{Shape, Theme};
 use pakru_atlas::timeline::layout;
-use pakru_atlas::timeline::{Limits, TimeScale};
+use pakru_atlas::timeline::{Limits, TimeRange};
 use plotters::prelude::*;
 use plotters::style::RGBColor;
 use std::collections::{BTreeMap, BTreeSet};
@@ -210,7 +210,7 @@ fn elements(svg: &str) -> Vec<(String, BTreeMap<String, String>)> {
 fn the_timeline_draws_each_category_with_a_different_shape() {
     let atlas = load_embedded().expect("real data");
     let (lo, hi) = atlas.year_range();
-    let view = TimeScale::full(Limits::covering(lo, hi));
+    let view = TimeRange::full(Limits::covering(lo, hi));
     let (w, h) = (3200u32, 520u32);
     let mask = vec![true; atlas.events.len()];
     let lay = layout(&atlas, &view, w as f64, h as f64, &mask);

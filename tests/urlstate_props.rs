@@ -3,7 +3,8 @@
 //! reads back identically, whatever the order of the pairs.
 
 use pakru_atlas::data::Category;
-use pakru_atlas::urlstate::{percent_decode, percent_encode, UrlState};
+use pakru_atlas::map::GeoView;
+use pakru_atlas::urlstate::{percent_decode, percent_encode, Panel, UrlState};
 use proptest::prelude::*;
 
 /// The limits `parse` promises for each field.
@@ -17,13 +18,10 @@ fn check_limits(st: &UrlState) -> Result<(), TestCaseError> {
     if let Some(p) = &st.place {
         prop_assert!(id_ok(p), "place id {p:?}");
     }
-    if let Some(p) = &st.panel {
-        prop_assert!(id_ok(p), "panel {p:?}");
-    }
     if let Some((a, b)) = st.range {
         prop_assert!(a.is_finite() && b.is_finite() && a < b && a >= 1900.0 && b <= 2100.0, "range {a}~{b}");
     }
-    if let Some((lon, lat, z)) = st.map {
+    if let Some(GeoView { lon, lat, zoom: z }) = st.map {
         prop_assert!(
             (-180.0..=360.0).contains(&lon) && (-90.0..=90.0).contains(&lat) && z > 0.0 && z <= 1000.0,
             "map {lon},{lat},{z}"
@@ -73,8 +71,9 @@ fn arb_state() -> impl Strategy<Value = UrlState> {
     let range = (1_900_000i64..2_100_000, 1i64..200_000)
         .prop_filter("inside 1900..2100", |(a, d)| a + d <= 2_100_000)
         .prop_map(|(a, d)| (a as f64 / 1000.0, (a + d) as f64 / 1000.0));
-    let cats = prop::array::uniform7(any::<bool>()).prop_filter("not all shown", |c| c != &[true; 7]);
-    let map = (milli(-180_000, 360_000), milli(-90_000, 90_000), milli(1, 1_000_000));
+    let cats = prop::array::uniform7(any::<bool>()).prop_filter("not all shown", |c| c != &[true; Category::COUNT]);
+    let map = (milli(-180_000, 360_000), milli(-90_000, 90_000), milli(1, 1_000_000))
+        .prop_map(|(lon, lat, zoom)| GeoView { lon, lat, zoom });
     (
         prop::option::of(arb_id()),
         prop::option::of(arb_id()),
@@ -82,7 +81,7 @@ fn arb_state() -> impl Strategy<Value = UrlState> {
         prop::option::of(cats),
         "\\PC{0,200}",
         prop::option::of(map),
-        prop::option::of(arb_id()),
+        prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
         any::<bool>(),
     )
         .prop_map(|(event, place, range, categories, search, map, panel, embed)| UrlState {
@@ -173,8 +172,8 @@ fn the_generators_reach_every_field() {
         range: Some((1960.125, 1970.5)),
         categories: Some([false, true, false, false, false, false, true]),
         search: "gas & oil 100% – Ташкент".into(),
-        map: Some((-12.5, 45.25, 2.0)),
-        panel: Some("embed".into()),
+        map: Some(GeoView { lon: -12.5, lat: 45.25, zoom: 2.0 }),
+        panel: Some(Panel::Embed),
         embed: true,
     };
     let q = st.to_query();

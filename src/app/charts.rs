@@ -1,7 +1,7 @@
 //! Figure charts on canvas, with their source lines in HTML.
 
 use super::canvas::draw_on;
-use super::state::use_state;
+use super::state::{theme_of, use_state};
 use crate::data::{Atlas, Citation};
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use leptos::prelude::*;
@@ -45,9 +45,10 @@ pub fn TradeChart() -> impl IntoView {
         })
         .collect::<Vec<_>>()
         .join(". ");
+    // Redraw from one memo of everything drawn.
+    let scene = Memo::new(move |_| state.chart_scene());
     Effect::new(move |_| {
-        let theme = state.theme();
-        state.layout_epoch.track();
+        let theme = theme_of(scene.get().dark);
         if let Some(c) = canvas.get() {
             let series = time_series(&atlas.series, "USD million");
             draw_on(&c, |root| draw_trade_chart(root, &series, &theme));
@@ -96,9 +97,10 @@ pub fn StudentsChart() -> impl IntoView {
         .map(|r| format!("{}: {}", r.university_as_written, r.students))
         .collect::<Vec<_>>()
         .join(", ");
+    // Redraw from one memo of everything drawn.
+    let scene = Memo::new(move |_| state.chart_scene());
     Effect::new(move |_| {
-        let theme = state.theme();
-        state.layout_epoch.track();
+        let theme = theme_of(scene.get().dark);
         if let Some(c) = canvas.get() {
             draw_on(&c, |root| draw_students_chart(root, &atlas.students, &theme));
         }

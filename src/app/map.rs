@@ -1,14 +1,18 @@
-//! The map component: a focusable canvas with pointer, wheel, touch and keyboard control, a
-//! Play control that walks the timeline through the years, and a text alternative.
-//! Geometry lives in [`crate::geo`] and [`crate::map_layers`]; drawing in
-//! [`crate::render::map`].
+//! The map component: a focusable canvas with pointer, wheel, touch and keyboard control, the
+//! Play control, and a text alternative. Geometry lives in [`crate::map`] (view, layers and
+//! each frame's layout); drawing in [`crate::render::map`]. The map view itself is app state
+//! ([`AppState::map_view`], a geographic centre and zoom): every move goes through it.
 
 use super::canvas::{backend_for, backend_sized, context, device_pixel_ratio, draw_with, svg_of};
-use super::state::{use_state, AppState};
+use super::player::Player;
+use super::state::{theme_of, use_state, AppState, MapScene};
 use super::test_hooks;
-use crate::map::{build, event_points, events_at, students_at, MapInputs};
-use crate::map::{GeoData, MapView, PlaceIndex};
-use crate::render::map::{draw_map, draw_map_base, draw_map_overlay};
+use crate::data::Atlas;
+use crate::map::{
+    build, event_points, events_at, frame_view, overlay_layout, students_at, GeoData, MapInputs, MapLayers, MapView,
+    PlaceIndex,
+};
+use crate::render::map::{draw_map, draw_map_base, draw_overlay};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -26,15 +30,26 @@ struct BaseCache {
     view: MapView,
 }
 
+/// What the last frame drew: its view on the canvas's pixels and the markers' hit index.
+struct Frame {
+    view: MapView,
+    index: PlaceIndex,
+    /// The place (index into `atlas.places`) of each marker of the index.
+    markers: Vec<usize>,
+}
+
+/// Canvas-side state that is not app state: the last frame (the one place where the map's
+/// pixels live), the base bitmap, the scene waiting for the next animation frame, the pending
+/// "pan stopped" redraw and the gesture.
 #[derive(Default)]
 struct Surface {
     base: RefCell<Option<BaseCache>>,
-    /// Bumped by each frame that shifted the cached bitmap instead of redrawing it; the last
-    /// one schedules a full redraw once the movement stops.
-    settle: Cell<u32>,
-    view: Cell<Option<MapView>>,
-    index: RefCell<Option<(PlaceIndex, Vec<usize>)>>,
+    frame: RefCell<Option<Frame>>,
+    pending: RefCell<Option<MapScene>>,
     frame_pending: Cell<bool>,
+    /// Bumped by each frame that shifted the cached bitmap instead of redrawing it; the last
+    /// one redraws properly once the movement stops.
+    settle: Cell<u32>,
     drag: RefCell<Vec<(i32, f64, f64)>>,
     moved: Cell<f64>,
     pinch: Cell<Option<f64>>,
@@ -47,77 +62,38 @@ enum Tip {
     Unit(usize),
 }
 
-/// A redraw to run once a pan has stopped.
-type SettleFn = Box<dyn Fn(&Surface)>;
-
-thread_local! {
-    static STATE: Cell<Option<AppState>> = const { Cell::new(None) };
-    /// The pending "pan stopped" redraw, and the surface it belongs to.
-    static SETTLE: RefCell<Option<SettleFn>> = RefCell::new(None);
-    static SURFACE: RefCell<Option<Rc<Surface>>> = const { RefCell::new(None) };
-}
-
-/// Runs the pending "pan stopped" redraw 150 ms after the last shifted frame.
-fn schedule_settle(generation: u32) {
-    set_timeout(
-        move || {
-            let Some(surface) = SURFACE.with(|s| s.borrow().clone()) else { return };
-            if surface.settle.get() != generation {
-                return;
-            }
-            if let Some(f) = SETTLE.with(|s| s.borrow_mut().take()) {
-                f(&surface);
-            }
-        },
-        Duration::from_millis(150),
-    );
-}
-
 fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
-/// The default view: every place of the data, with some room around.
-fn home_view(atlas: &crate::data::Atlas, w: f64, h: f64) -> MapView {
-    let mut v = MapView::new(w, h);
-    let pts: Vec<(f64, f64)> =
-        atlas.places.iter().filter(|p| p.kind != crate::data::PlaceKind::Country).map(|p| (p.lon, p.lat)).collect();
-    v.fit_geo(&pts, 40.0);
-    v
+/// The map's layers for a scene (and the marker → place index map).
+fn layers_for(atlas: &Atlas, scene: &MapScene, theme: &crate::render::Theme) -> (MapLayers, Vec<usize>) {
+    let input = MapInputs {
+        mask: &scene.mask,
+        range: (scene.range.start, scene.range.end),
+        selected_event: scene.selected,
+        selected_place: scene.place,
+        hovered_place: scene.focus,
+    };
+    let (mut layers, markers) = build(atlas, &input, theme);
+    layers.hover_unit = scene.hover_unit;
+    (layers, markers)
 }
 
-fn redraw(
-    canvas: &HtmlCanvasElement,
-    surface: &Surface,
-    hovered_place: Option<usize>,
-    hover_unit: Option<usize>,
-) -> f64 {
-    let Some(state) = STATE.with(|s| s.get()) else { return 0.0 };
+/// Draws `scene` now, from nothing but `atlas` and the scene. Returns the time spent in ms.
+fn redraw(canvas: &HtmlCanvasElement, surface: &Rc<Surface>, atlas: &'static Atlas, scene: &MapScene) -> f64 {
     let t0 = now();
     let (w, h) = (canvas.client_width() as f64, canvas.client_height() as f64);
     if w <= 0.0 || h <= 0.0 {
         return 0.0;
     }
-    let atlas = state.atlas;
-    let view = match surface.view.get() {
-        Some(v) => v.with_size(w, h),
-        None => match state.map_view.get_untracked() {
-            Some((lon, lat, z)) => {
-                let mut v = MapView::new(w, h);
-                v.centered_on(lon, lat, z);
-                v
-            }
-            None => home_view(atlas, w, h),
-        },
-    };
-    surface.view.set(Some(view));
-    let theme = state.theme_untracked();
-    let (mut layers, markers) = layers_for(&state, hovered_place, &theme);
-    layers.hover_unit = hover_unit;
+    let view = frame_view(atlas, scene.view, w, h);
+    let theme = theme_of(scene.dark);
+    let (layers, markers) = layers_for(atlas, scene, &theme);
     let index = layers.place_index();
     let geo = GeoData::get();
     let dpr = device_pixel_ratio();
-    let key = (w as u32, h as u32, dpr.to_bits(), theme.dark, hover_unit);
+    let key = (w as u32, h as u32, dpr.to_bits(), theme.dark, scene.hover_unit);
     let Some(backend) = backend_for(canvas) else { return 0.0 };
     let Some(ctx) = context(canvas) else { return 0.0 };
     // The base bitmap: reuse it when drawn for this very view; shift it while a pan is in
@@ -128,8 +104,8 @@ fn redraw(
     let offset = match reusable {
         Some(c) if c.view == view => Some((0.0, 0.0)),
         Some(c) if c.view.zoom == view.zoom => {
-            let (x, y) = view.plane_to_screen(c.view.screen_to_plane(0.0, 0.0).0, c.view.screen_to_plane(0.0, 0.0).1);
-            Some((x, y))
+            let (px, py) = c.view.screen_to_plane(0.0, 0.0);
+            Some(view.plane_to_screen(px, py))
         }
         _ => None,
     };
@@ -163,91 +139,73 @@ fn redraw(
         ctx.restore();
     }
     drop(cache);
-    draw_with(backend, |root| draw_map_overlay(root, geo, &view, &layers, &theme));
+    let lay = overlay_layout(geo, &view, &layers);
+    draw_with(backend, |root| draw_overlay(root, geo, &view, &layers, &lay, &theme));
     if offset != (0.0, 0.0) {
-        let g = surface.settle.get().wrapping_add(1);
-        surface.settle.set(g);
-        let canvas = canvas.clone();
-        SETTLE.with(|s| {
-            *s.borrow_mut() = Some(Box::new(move |surface: &Surface| {
-                if surface.settle.get() == g {
-                    // Invalidate the bitmap's view so the next frame draws it anew.
-                    if let Some(c) = surface.base.borrow_mut().as_mut() {
-                        c.key.0 = 0;
-                    }
-                    redraw(&canvas, surface, hovered_place, hover_unit);
-                }
-            }))
-        });
-        schedule_settle(g);
+        settle_later(canvas.clone(), surface.clone(), atlas, scene.clone());
     }
-    *surface.index.borrow_mut() = Some((index, markers));
+    *surface.frame.borrow_mut() = Some(Frame { view, index, markers });
     now() - t0
 }
 
-/// The map's layers for the current app state (and the marker → place index map).
-fn layers_for(
-    state: &AppState,
-    hovered_place: Option<usize>,
-    theme: &crate::render::Theme,
-) -> (crate::map::MapLayers, Vec<usize>) {
-    let mask = state.filter_mask_untracked();
-    let v = state.view.get_untracked();
-    let input = MapInputs {
-        mask: &mask,
-        range: (v.start, v.end),
-        selected_event: state.selected.get_untracked(),
-        selected_place: state.place.get_untracked(),
-        hovered_place,
-    };
-    build(state.atlas, &input, theme)
+/// Redraws the base bitmap properly 150 ms after the last frame that only shifted it.
+fn settle_later(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atlas, scene: MapScene) {
+    let generation = surface.settle.get().wrapping_add(1);
+    surface.settle.set(generation);
+    set_timeout(
+        move || {
+            if surface.settle.get() != generation {
+                return; // a later frame moved again
+            }
+            if let Some(c) = surface.base.borrow_mut().as_mut() {
+                c.key.0 = 0; // invalidate: the next frame draws the bitmap anew
+            }
+            redraw(&canvas, &surface, atlas, &scene);
+        },
+        Duration::from_millis(150),
+    );
+}
+
+/// Draws `scene` at the next animation frame (one frame for any number of changes).
+fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atlas, scene: MapScene) {
+    *surface.pending.borrow_mut() = Some(scene);
+    if surface.frame_pending.replace(true) {
+        return;
+    }
+    let cb = Closure::once_into_js(move || {
+        surface.frame_pending.set(false);
+        let scene = surface.pending.borrow_mut().take();
+        if let Some(scene) = scene {
+            redraw(&canvas, &surface, atlas, &scene);
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(cb.unchecked_ref());
+    }
+}
+
+/// The state's map view on the canvas size of the last frame (`None` before the first frame).
+fn current_view(state: AppState, surface: &Surface) -> Option<MapView> {
+    let (w, h) = surface.frame.borrow().as_ref().map(|f| (f.view.width, f.view.height))?;
+    Some(frame_view(state.atlas, state.map_view.get_untracked(), w, h))
 }
 
 #[component]
 pub fn Map() -> impl IntoView {
     let state = use_state();
-    STATE.with(|s| s.set(Some(state)));
     let atlas = state.atlas;
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
     let surface = Rc::new(Surface::default());
-    SURFACE.with(|s| *s.borrow_mut() = Some(surface.clone()));
     let tip = RwSignal::new(None::<(f64, f64, Tip)>);
-    let focus_place = RwSignal::new(None::<usize>);
-    let hover_unit = RwSignal::new(None::<usize>);
-    let view_epoch = RwSignal::new(0u32);
 
-    let schedule = {
-        let surface = surface.clone();
-        move || {
-            let Some(canvas) = canvas_ref.get_untracked() else { return };
-            if surface.frame_pending.replace(true) {
-                return;
-            }
-            let surface = surface.clone();
-            let cb = Closure::once_into_js(move || {
-                surface.frame_pending.set(false);
-                redraw(&canvas, &surface, focus_place.get_untracked(), hover_unit.get_untracked());
-            });
-            if let Some(w) = web_sys::window() {
-                let _ = w.request_animation_frame(cb.unchecked_ref());
-            }
-        }
-    };
+    // Redraw whenever anything drawn changes (one memo of all of it); coalesced to one frame.
+    let scene = Memo::new(move |_| state.map_scene());
     {
-        let schedule = schedule.clone();
+        let surface = surface.clone();
         Effect::new(move |_| {
-            state.view.track();
-            state.selected.track();
-            state.place.track();
-            state.categories.track();
-            state.search.track();
-            state.dark.track();
-            state.layout_epoch.track();
-            focus_place.track();
-            hover_unit.track();
-            view_epoch.track();
-            if canvas_ref.get().is_some() {
-                schedule();
+            let scene = scene.get();
+            if let Some(c) = canvas_ref.get() {
+                schedule(c, surface.clone(), atlas, scene);
             }
         });
     }
@@ -257,54 +215,34 @@ pub fn Map() -> impl IntoView {
         Effect::new(move |_| {
             let Some(e) = state.selected.get().and_then(|i| atlas.events.get(i)) else { return };
             let pts: Vec<(f64, f64)> = event_points(atlas, e).iter().map(|p| (p.1, p.2)).collect();
-            if let Some(mut v) = surface.view.get() {
+            if let Some(mut v) = current_view(state, &surface) {
                 if v.ensure_visible(&pts, 40.0) {
-                    surface.view.set(Some(v));
-                    view_epoch.update(|n| *n += 1);
+                    state.map_view.set(Some(v.geo_view()));
                 }
             }
         });
     }
-    // Back/forward or a pasted URL may move the map.
-    {
-        let surface = surface.clone();
-        Effect::new(move |_| {
-            let wanted = state.map_view.get();
-            if let (Some(v), Some((lon, lat, z))) = (surface.view.get(), wanted) {
-                let (clon, clat) = v.center_geo();
-                if (clon - lon).abs() > 1e-3 || (clat - lat).abs() > 1e-3 || (v.zoom - z).abs() > 1e-3 {
-                    let mut nv = v;
-                    nv.centered_on(lon, lat, z);
-                    surface.view.set(Some(nv));
-                    view_epoch.update(|n| *n += 1);
-                }
-            }
-        });
-    }
-    install_bench(canvas_ref, surface.clone());
+    install_bench(state, scene, canvas_ref, surface.clone());
 
+    // Every move of the map: the state's view on the last frame's canvas, changed by `f`.
     let set_view = {
         let surface = surface.clone();
         move |f: &dyn Fn(&mut MapView)| {
-            if let Some(mut v) = surface.view.get() {
+            if let Some(mut v) = current_view(state, &surface) {
                 f(&mut v);
-                surface.view.set(Some(v));
-                let (lon, lat) = v.center_geo();
-                state.map_view.set(Some((lon, lat, v.zoom)));
-                view_epoch.update(|n| *n += 1);
+                state.map_view.set(Some(v.geo_view()));
             }
         }
     };
     let hit = {
         let surface = surface.clone();
         move |x: f64, y: f64| -> Option<Tip> {
-            let view = surface.view.get()?;
-            if let Some((index, markers)) = surface.index.borrow().as_ref() {
-                if let Some(k) = index.hit(&view, x, y, 4.0) {
-                    return markers.get(k).map(|&p| Tip::Place(p));
-                }
+            let frame = surface.frame.borrow();
+            let f = frame.as_ref()?;
+            if let Some(k) = f.index.hit(&f.view, x, y, 4.0) {
+                return f.markers.get(k).map(|&p| Tip::Place(p));
             }
-            GeoData::get().unit_at(&view, x, y).map(Tip::Unit)
+            GeoData::get().unit_at(&f.view, x, y).map(Tip::Unit)
         }
     };
 
@@ -340,11 +278,11 @@ pub fn Map() -> impl IntoView {
             }
             drop(drag);
             let t = hit(x, y);
-            hover_unit.set(match t {
+            state.hover_unit.set(match t {
                 Some(Tip::Unit(u)) => Some(u),
                 _ => None,
             });
-            focus_place.set(match t {
+            state.map_focus.set(match t {
                 Some(Tip::Place(p)) => Some(p),
                 _ => None,
             });
@@ -400,13 +338,13 @@ pub fn Map() -> impl IntoView {
     let marker_places: Vec<usize> = (0..atlas.places.len())
         .filter(|&i| matches!(atlas.places[i].kind, crate::data::PlaceKind::City | crate::data::PlaceKind::Site))
         .collect();
+    let zoom_centre = |f: f64| move |v: &mut MapView| v.zoom_about(v.width / 2.0, v.height / 2.0, f);
     let on_key = {
         let set_view = set_view.clone();
         let surface = surface.clone();
         let marker_places = marker_places.clone();
         move |ev: KeyboardEvent| {
             let key = ev.key();
-            let (w, h) = surface.view.get().map(|v| (v.width, v.height)).unwrap_or((0.0, 0.0));
             let handled = match key.as_str() {
                 "ArrowLeft" => {
                     set_view(&|v| v.pan(60.0, 0.0));
@@ -425,22 +363,23 @@ pub fn Map() -> impl IntoView {
                     true
                 }
                 "+" | "=" => {
-                    set_view(&|v| v.zoom_about(w / 2.0, h / 2.0, 1.4));
+                    set_view(&zoom_centre(1.4));
                     true
                 }
                 "-" | "_" => {
-                    set_view(&|v| v.zoom_about(w / 2.0, h / 2.0, 1.0 / 1.4));
+                    set_view(&zoom_centre(1.0 / 1.4));
                     true
                 }
                 "0" => {
-                    set_view(&|v| *v = home_view(atlas, w, h));
+                    state.map_view.set(None);
                     true
                 }
                 "n" | "N" | "p" | "P" => {
                     let n = marker_places.len();
                     if n > 0 {
                         let back = key == "p" || key == "P";
-                        let cur = focus_place.get_untracked().and_then(|p| marker_places.iter().position(|&m| m == p));
+                        let cur =
+                            state.map_focus.get_untracked().and_then(|p| marker_places.iter().position(|&m| m == p));
                         let next = match (cur, back) {
                             (None, false) => 0,
                             (None, true) => n - 1,
@@ -448,12 +387,12 @@ pub fn Map() -> impl IntoView {
                             (Some(k), true) => (k + n - 1) % n,
                         };
                         let p = marker_places[next];
-                        focus_place.set(Some(p));
+                        state.map_focus.set(Some(p));
                         let pl = &atlas.places[p];
                         set_view(&|v| {
                             v.ensure_visible(&[(pl.lon, pl.lat)], 40.0);
                         });
-                        if let Some(v) = surface.view.get() {
+                        if let Some(v) = current_view(state, &surface) {
                             let (x, y) = v.to_screen(pl.lon, pl.lat);
                             tip.set(Some((x, y, Tip::Place(p))));
                         }
@@ -461,14 +400,14 @@ pub fn Map() -> impl IntoView {
                     true
                 }
                 "Enter" | " " => {
-                    if let Some(p) = focus_place.get_untracked() {
+                    if let Some(p) = state.map_focus.get_untracked() {
                         state.place.set(Some(p));
                     }
                     true
                 }
                 "Escape" => {
                     state.place.set(None);
-                    focus_place.set(None);
+                    state.map_focus.set(None);
                     tip.set(None);
                     true
                 }
@@ -539,9 +478,9 @@ pub fn Map() -> impl IntoView {
     view! {
         <div class="map-wrap">
             <div class="map-tools">
-                <button type="button" id="map-zoom-in" on:click={ let s = set_view.clone(); move |_| s(&|v| { let (w, h) = (v.width, v.height); v.zoom_about(w / 2.0, h / 2.0, 1.4) }) }>"Zoom in"</button>
-                <button type="button" id="map-zoom-out" on:click={ let s = set_view.clone(); move |_| s(&|v| { let (w, h) = (v.width, v.height); v.zoom_about(w / 2.0, h / 2.0, 1.0 / 1.4) }) }>"Zoom out"</button>
-                <button type="button" id="map-reset" on:click={ let s = set_view.clone(); move |_| s(&|v| { let (w, h) = (v.width, v.height); *v = home_view(atlas, w, h) }) }>"Reset map"</button>
+                <button type="button" id="map-zoom-in" on:click={ let s = set_view.clone(); move |_| s(&zoom_centre(1.4)) }>"Zoom in"</button>
+                <button type="button" id="map-zoom-out" on:click={ let s = set_view.clone(); move |_| s(&zoom_centre(1.0 / 1.4)) }>"Zoom out"</button>
+                <button type="button" id="map-reset" on:click=move |_| state.map_view.set(None)>"Reset map"</button>
                 <Player />
             </div>
             {selected_place_bar}
@@ -551,7 +490,7 @@ pub fn Map() -> impl IntoView {
                     aria-label="Map of the places of Pakistan–Russia relations, with Table 2 student numbers"
                     aria-describedby="map-help"
                     on:pointermove=on_move on:pointerdown=on_down on:pointerup=on_up.clone() on:pointercancel=on_up
-                    on:pointerleave=move |_| { tip.set(None); hover_unit.set(None); }
+                    on:pointerleave=move |_| { tip.set(None); state.hover_unit.set(None); }
                     on:wheel=on_wheel on:keydown=on_key on:blur=move |_| tip.set(None)></canvas>
                 {tip_view}
             </div>
@@ -581,110 +520,37 @@ pub fn Map() -> impl IntoView {
     }
 }
 
-/// Play: moves the timeline's window through the years. Honours prefers-reduced-motion by
-/// stepping more slowly.
-#[component]
-fn Player() -> impl IntoView {
-    let state = use_state();
-    let playing = RwSignal::new(false);
-    let speed = RwSignal::new(1.0f64);
-    let reduced = web_sys::window()
-        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
-        .map(|m| m.matches())
-        .unwrap_or(false);
-    let tick = Rc::new(Cell::new(0u32));
-    let step = {
-        let tick = tick.clone();
-        move || {
-            let generation = tick.get();
-            fn go(
-                state: AppState,
-                playing: RwSignal<bool>,
-                speed: RwSignal<f64>,
-                reduced: bool,
-                tick: Rc<Cell<u32>>,
-                generation: u32,
-            ) {
-                let ms = (if reduced { 2000.0 } else { 800.0 }) / speed.get_untracked();
-                set_timeout(
-                    move || {
-                        if !playing.get_untracked() || tick.get() != generation {
-                            return;
-                        }
-                        let mut v = state.view.get_untracked();
-                        let span = v.span();
-                        let before = v.start;
-                        v.set_range(v.start + 1.0, v.start + 1.0 + span);
-                        if (v.start - before).abs() < 1e-9 {
-                            playing.set(false);
-                            return;
-                        }
-                        state.view.set(v);
-                        go(state, playing, speed, reduced, tick, generation);
-                    },
-                    Duration::from_millis(ms as u64),
-                );
-            }
-            go(state, playing, speed, reduced, tick.clone(), generation);
-        }
-    };
-    let toggle = move |_| {
-        if playing.get_untracked() {
-            playing.set(false);
-            tick.set(tick.get() + 1);
-        } else {
-            // Start from a ten-year window at the start of the visible range.
-            let mut v = state.view.get_untracked();
-            if v.span() > 15.0 {
-                let s = v.start.max(1947.0);
-                v.set_range(s, s + 10.0);
-                state.view.set(v);
-            }
-            playing.set(true);
-            tick.set(tick.get() + 1);
-            step();
-        }
-    };
-    view! {
-        <span class="player">
-            <button type="button" id="play" aria-pressed=move || playing.get().to_string() on:click=toggle>
-                {move || if playing.get() { "Pause" } else { "Play" }}
-            </button>
-            <label>"Speed "
-                <select id="play-speed" on:change=move |ev| speed.set(crate::urlstate::decimal(&event_target_value(&ev)).unwrap_or(1.0))>
-                    <option value="0.5">"½×"</option>
-                    <option value="1" selected>"1×"</option>
-                    <option value="2">"2×"</option>
-                    <option value="4">"4×"</option>
-                </select>
-            </label>
-            <span class="play-year" id="play-year" aria-live="off">{move || format!("Years {}–{}", state.view.get().start.max(1900.0).floor() as i64, state.view.get().end.min(2100.0).floor() as i64)}</span>
-        </span>
-    }
-}
-
 /// `window.__atlasBench.map(frames, pan)`: redraws the map `frames` times (panning between
-/// frames when `pan` is true) and returns each frame's time in ms.
-fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>) {
+/// frames when `pan` is true) and returns each frame's time in ms; then draws the app's own
+/// scene again. Also the test hooks `mapPoint(id)` and `mapHighlighted()`.
+fn install_bench(
+    state: AppState,
+    scene: Memo<MapScene>,
+    canvas_ref: NodeRef<leptos::html::Canvas>,
+    surface: Rc<Surface>,
+) {
+    let atlas = state.atlas;
     let bench = super::bench_hooks();
     let surface1 = surface.clone();
     let f = Closure::<dyn Fn(u32, bool) -> js_sys::Array>::new(move |frames: u32, pan: bool| {
         let surface = &surface1;
         let out = js_sys::Array::new();
         let Some(c) = canvas_ref.get_untracked() else { return out };
-        let original = surface.view.get();
+        let real = scene.get_untracked();
+        let mut frame = real.clone();
         for k in 0..frames {
             if pan {
-                if let Some(mut v) = surface.view.get() {
+                let size = surface.frame.borrow().as_ref().map(|f| (f.view.width, f.view.height));
+                if let Some((w, h)) = size {
+                    let mut v = frame_view(atlas, frame.view, w, h);
                     let d = if (k / 20) % 2 == 0 { 6.0 } else { -6.0 };
                     v.pan(d, d / 2.0);
-                    surface.view.set(Some(v));
+                    frame.view = Some(v.geo_view());
                 }
             }
-            out.push(&JsValue::from_f64(redraw(&c, surface, None, None)));
+            out.push(&JsValue::from_f64(redraw(&c, surface, atlas, &frame)));
         }
-        surface.view.set(original);
-        redraw(&c, surface, None, None);
+        redraw(&c, surface, atlas, &real);
         out
     });
     let _ = js_sys::Reflect::set(&bench, &"map".into(), f.as_ref());
@@ -692,11 +558,11 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
     // Test hook: where a place is drawn now (CSS px in the canvas).
     let s2 = surface.clone();
     let pos = Closure::<dyn Fn(String) -> JsValue>::new(move |id: String| {
-        let Some(state) = STATE.with(|s| s.get()) else { return JsValue::NULL };
-        let (Some(v), Some(p)) = (s2.view.get(), state.atlas.places.iter().find(|p| p.id == id)) else {
+        let frame = s2.frame.borrow();
+        let (Some(f), Some(p)) = (frame.as_ref(), atlas.places.iter().find(|p| p.id == id)) else {
             return JsValue::NULL;
         };
-        let (x, y) = v.to_screen(p.lon, p.lat);
+        let (x, y) = f.view.to_screen(p.lon, p.lat);
         let o = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&o, &"x".into(), &x.into());
         let _ = js_sys::Reflect::set(&o, &"y".into(), &y.into());
@@ -704,11 +570,11 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
     });
     let _ = js_sys::Reflect::set(&test_hooks(), &"mapPoint".into(), pos.as_ref());
     pos.forget();
-    // Test hook: ids of the markers drawn highlighted.
+    // Test hook: ids of the markers drawn highlighted (for the selection, not the pointer).
     let hl = Closure::<dyn Fn() -> js_sys::Array>::new(move || {
         let out = js_sys::Array::new();
-        let Some(state) = STATE.with(|s| s.get()) else { return out };
-        let (layers, _) = layers_for(&state, None, &state.theme_untracked());
+        let s = MapScene { focus: None, ..scene.get_untracked() };
+        let (layers, _) = layers_for(atlas, &s, &theme_of(s.dark));
         for p in layers.places.iter().filter(|p| p.highlighted) {
             out.push(&JsValue::from_str(&p.id));
         }
@@ -718,21 +584,14 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
     hl.forget();
 }
 
-/// The map as SVG, drawn by the same function as the canvas.
+/// The map as SVG, drawn by the same function and from the same scene as the canvas.
 pub fn map_svg(state: &AppState) -> Option<String> {
     let doc = web_sys::window()?.document()?;
     let el = doc.get_element_by_id("map")?;
     let (w, h) = (el.client_width().max(320) as u32, el.client_height().max(240) as u32);
-    let atlas = state.atlas;
-    let view = match state.map_view.get_untracked() {
-        Some((lon, lat, z)) => {
-            let mut mv = MapView::new(w as f64, h as f64);
-            mv.centered_on(lon, lat, z);
-            mv
-        }
-        None => home_view(atlas, w as f64, h as f64),
-    };
-    let theme = state.theme_untracked();
-    let (layers, _) = layers_for(state, None, &theme);
+    let scene = untrack(|| state.map_scene());
+    let view = frame_view(state.atlas, scene.view, w as f64, h as f64);
+    let theme = theme_of(scene.dark);
+    let (layers, _) = layers_for(state.atlas, &scene, &theme);
     svg_of((w, h), |root| draw_map(root, GeoData::get(), &view, &layers, &theme))
 }

@@ -5,6 +5,7 @@ pub mod canvas;
 pub mod charts;
 pub mod detail;
 pub mod map;
+pub mod player;
 pub mod share;
 pub mod state;
 pub mod table;
@@ -149,14 +150,6 @@ fn watch_dpr(state: AppState) {
         let opts = web_sys::AddEventListenerOptions::new();
         opts.set_once(true);
         let _ = mq.add_event_listener_with_callback_and_add_event_listener_options("change", cb.unchecked_ref(), &opts);
-    }
-}
-
-/// SVG of a view that is not one of the charts (the map), when it exists.
-pub fn extra_svg(state: &AppState, which: &str) -> Option<String> {
-    match which {
-        "map" => map::map_svg(state),
-        _ => None,
     }
 }
 

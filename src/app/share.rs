@@ -2,11 +2,12 @@
 //! height messages an embedding page listens for.
 
 use super::canvas::svg_of;
-use super::state::{use_state, AppState};
+use super::state::{theme_of, use_state, AppState};
 use crate::export;
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
 use crate::timeline::layout;
+use crate::urlstate::Panel;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -49,22 +50,69 @@ fn canvas_size(canvas_id: &str) -> (u32, u32) {
         .unwrap_or((1200, 400))
 }
 
-/// Renders one view to an SVG document with the same drawing function as its canvas.
-pub fn view_svg(state: &AppState, which: &str) -> String {
-    let theme = state.theme_untracked();
-    let atlas = state.atlas;
-    let svg = match which {
-        "timeline" => {
-            let (w, h) = canvas_size("timeline");
-            let lay = layout(atlas, &state.view.get_untracked(), w as f64, h as f64, &state.filter_mask_untracked());
-            let ds = TimelineDrawState { selected: state.selected.get_untracked(), hovered: None };
-            svg_of((w, h), |root| draw_timeline(root, &lay, &ds, &theme))
+/// A view that is drawn on a canvas and can be downloaded as PNG or SVG.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Figure {
+    Timeline,
+    Map,
+    Trade,
+    Students,
+}
+
+impl Figure {
+    pub const ALL: [Figure; 4] = [Figure::Timeline, Figure::Map, Figure::Trade, Figure::Students];
+
+    /// The id of its canvas.
+    pub fn canvas_id(self) -> &'static str {
+        match self {
+            Figure::Timeline => "timeline",
+            Figure::Map => "map",
+            Figure::Trade => "trade-chart",
+            Figure::Students => "students-chart",
         }
-        "trade" => svg_of(canvas_size("trade-chart"), |root| {
-            draw_trade_chart(root, &time_series(&atlas.series, "USD million"), &theme)
-        }),
-        "students" => svg_of(canvas_size("students-chart"), |root| draw_students_chart(root, &atlas.students, &theme)),
-        other => super::extra_svg(state, other),
+    }
+
+    /// The name of a download, without extension, and the label in the downloads row.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            Figure::Timeline => "timeline",
+            Figure::Map => "map",
+            Figure::Trade => "trade",
+            Figure::Students => "students",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Figure::Timeline => "Timeline",
+            Figure::Map => "Map",
+            Figure::Trade => "Trade",
+            Figure::Students => "Students",
+        }
+    }
+}
+
+/// Renders one view to an SVG document with the same drawing function, and from the same
+/// scene, as its canvas.
+pub fn view_svg(state: &AppState, which: Figure) -> String {
+    let atlas = state.atlas;
+    let size = canvas_size(which.canvas_id());
+    let svg = match which {
+        Figure::Timeline => {
+            let scene = untrack(|| state.timeline_scene());
+            let lay = layout(atlas, &scene.range, size.0 as f64, size.1 as f64, &scene.mask);
+            let ds = TimelineDrawState { selected: scene.selected, hovered: None };
+            svg_of(size, |root| draw_timeline(root, &lay, &ds, &theme_of(scene.dark)))
+        }
+        Figure::Trade => {
+            let theme = theme_of(untrack(|| state.chart_scene()).dark);
+            svg_of(size, |root| draw_trade_chart(root, &time_series(&atlas.series, "USD million"), &theme))
+        }
+        Figure::Students => {
+            let theme = theme_of(untrack(|| state.chart_scene()).dark);
+            svg_of(size, |root| draw_students_chart(root, &atlas.students, &theme))
+        }
+        Figure::Map => super::map::map_svg(state),
     };
     svg.unwrap_or_default()
 }
@@ -119,10 +167,7 @@ pub fn ShareBar() -> impl IntoView {
     let (origin, base) = app_base();
     let snippet = embed_snippet(&origin, &base);
     let snippet2 = snippet.clone();
-    let embed_open = move || state.panel.get().as_deref() == Some("embed");
-    let svg = move |which: &'static str, name: &'static str| {
-        move |_| download_text(name, "image/svg+xml", &view_svg(&state, which))
-    };
+    let embed_open = move || state.panel.get() == Some(Panel::Embed);
     let cite = move |bib: bool| {
         move |_| {
             if let Some(e) = state.selected.get_untracked().and_then(|i| atlas.events.get(i)) {
@@ -141,7 +186,7 @@ pub fn ShareBar() -> impl IntoView {
             <div class="share-row">
                 <button type="button" id="copy-link" on:click=move |_| copy_to_clipboard(&current_url(), status, "Link")>"Copy link"</button>
                 <button type="button" id="embed-button" aria-expanded=move || embed_open().to_string() aria-controls="embed-dialog"
-                    on:click=move |_| state.panel.update(|p| *p = if p.as_deref() == Some("embed") { None } else { Some("embed".into()) })>"Embed"</button>
+                    on:click=move |_| state.panel.update(|p| *p = if *p == Some(Panel::Embed) { None } else { Some(Panel::Embed) })>"Embed"</button>
                 <span class="status" role="status">{move || status.get()}</span>
             </div>
             <div class="embed-dialog" id="embed-dialog" role="region" aria-label="Embed code" hidden=move || !embed_open()>
@@ -150,18 +195,14 @@ pub fn ShareBar() -> impl IntoView {
                 <button type="button" id="copy-embed" on:click=move |_| copy_to_clipboard(&snippet2, status, "Embed code")>"Copy embed code"</button>
             </div>
             <div class="share-row downloads" role="group" aria-label="Downloads">
-                <span>"Timeline: "</span>
-                <button type="button" on:click=move |_| download_canvas_png("timeline", "timeline.png")>"PNG"</button>
-                <button type="button" id="dl-timeline-svg" on:click=svg("timeline", "timeline.svg")>"SVG"</button>
-                <span>"Map: "</span>
-                <button type="button" on:click=move |_| download_canvas_png("map", "map.png")>"PNG"</button>
-                <button type="button" on:click=svg("map", "map.svg")>"SVG"</button>
-                <span>"Trade: "</span>
-                <button type="button" on:click=move |_| download_canvas_png("trade-chart", "trade.png")>"PNG"</button>
-                <button type="button" on:click=svg("trade", "trade.svg")>"SVG"</button>
-                <span>"Students: "</span>
-                <button type="button" on:click=move |_| download_canvas_png("students-chart", "students.png")>"PNG"</button>
-                <button type="button" on:click=svg("students", "students.svg")>"SVG"</button>
+                {Figure::ALL.into_iter().map(|f| {
+                    let (id, stem) = (f.canvas_id(), f.file_stem());
+                    view! {
+                        <span>{format!("{}: ", f.label())}</span>
+                        <button type="button" on:click=move |_| download_canvas_png(id, &format!("{stem}.png"))>"PNG"</button>
+                        <button type="button" id=format!("dl-{stem}-svg") on:click=move |_| download_text(&format!("{stem}.svg"), "image/svg+xml", &view_svg(&state, f))>"SVG"</button>
+                    }
+                }).collect_view()}
                 <span>"Data: "</span>
                 <button type="button" id="dl-csv" on:click=move |_| download_text("pakistan-russia-events.csv", "text/csv", &export::events_csv(atlas))>"Events CSV"</button>
                 <button type="button" on:click=move |_| download_text("pakistan-russia-data.json", "application/json", &export::data_json(atlas))>"All data JSON"</button>

@@ -1,7 +1,13 @@
-//! App state: one struct of signals, shared through context. The views read it and write it;
-//! nothing else holds state that another view needs.
+//! App state: one struct of signals, shared through context, holding domain values only (years,
+//! a geographic map view, indices into the data, filters). Pixels live in each frame's layout.
+//! Each canvas redraws from one memo of everything it draws ([`TimelineScene`], [`MapScene`],
+//! [`ChartScene`]), so an input that a view draws cannot be left out of its redraw.
 
-use crate::data::{Atlas, Category};
+use crate::data::{Atlas, Category, CategorySet};
+use crate::map::GeoView;
+use crate::render::Theme;
+use crate::timeline::{Limits, TimeRange};
+use crate::urlstate::Panel;
 use leptos::prelude::*;
 
 /// Which column the events table is sorted by.
@@ -19,22 +25,26 @@ pub struct AppState {
     pub selected: RwSignal<Option<usize>>,
     /// Categories shown; a hidden category's events are dimmed on the timeline and left out of
     /// the table.
-    pub categories: RwSignal<[bool; 7]>,
+    pub categories: RwSignal<CategorySet>,
     pub search: RwSignal<String>,
     pub sort: RwSignal<(SortKey, bool)>,
     /// Whether the dark theme is in use (from `prefers-color-scheme`).
     pub dark: RwSignal<bool>,
-    /// The timeline's visible range (pixel fields are set by each layout).
-    pub view: RwSignal<crate::timeline::TimeScale>,
+    /// The years the timeline shows (and the map counts events in).
+    pub range: RwSignal<TimeRange>,
     /// The event under the pointer or the keyboard cursor on the timeline.
     pub hovered: RwSignal<Option<usize>>,
     /// The selected place (index into `atlas.places`): the timeline and table show only its
     /// events while it is set.
     pub place: RwSignal<Option<usize>>,
-    /// The map view as (longitude, latitude, zoom), when moved from the default.
-    pub map_view: RwSignal<Option<(f64, f64, f64)>>,
-    /// An open panel (e.g. "embed").
-    pub panel: RwSignal<Option<String>>,
+    /// The place under the pointer or the keyboard cursor on the map.
+    pub map_focus: RwSignal<Option<usize>>,
+    /// The border unit under the pointer on the map (index into the border file's units).
+    pub hover_unit: RwSignal<Option<usize>>,
+    /// The map view; `None` is the home view (every place, fitted to the canvas).
+    pub map_view: RwSignal<Option<GeoView>>,
+    /// An open panel.
+    pub panel: RwSignal<Option<Panel>>,
     /// The compact layout for embedding in other pages.
     pub embed: RwSignal<bool>,
     /// Bumped when the window is resized or the device pixel ratio changes, so canvases redraw.
@@ -44,9 +54,41 @@ pub struct AppState {
     mask: Memo<Vec<bool>>,
 }
 
+/// Everything the timeline draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineScene {
+    pub range: TimeRange,
+    pub mask: Vec<bool>,
+    pub selected: Option<usize>,
+    pub hovered: Option<usize>,
+    pub dark: bool,
+    pub epoch: u32,
+}
+
+/// Everything the map draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapScene {
+    pub view: Option<GeoView>,
+    pub mask: Vec<bool>,
+    pub range: TimeRange,
+    pub selected: Option<usize>,
+    pub place: Option<usize>,
+    pub focus: Option<usize>,
+    pub hover_unit: Option<usize>,
+    pub dark: bool,
+    pub epoch: u32,
+}
+
+/// Everything a chart draws (its data is fixed).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChartScene {
+    pub dark: bool,
+    pub epoch: u32,
+}
+
 impl AppState {
     pub fn new(atlas: &'static Atlas) -> AppState {
-        let categories = RwSignal::new([true; 7]);
+        let categories = RwSignal::new([true; Category::COUNT]);
         let search = RwSignal::new(String::new());
         let place: RwSignal<Option<usize>> = RwSignal::new(None);
         let mask = mask_memo(atlas, categories, search, place);
@@ -58,9 +100,11 @@ impl AppState {
             sort: RwSignal::new((SortKey::Date, true)),
             dark: RwSignal::new(false),
             layout_epoch: RwSignal::new(0),
-            view: RwSignal::new(full_view(atlas)),
+            range: RwSignal::new(full_range(atlas)),
             hovered: RwSignal::new(None),
             place,
+            map_focus: RwSignal::new(None),
+            hover_unit: RwSignal::new(None),
             map_view: RwSignal::new(None),
             panel: RwSignal::new(None),
             embed: RwSignal::new(false),
@@ -68,17 +112,8 @@ impl AppState {
         }
     }
 
-    pub fn theme(&self) -> crate::render::Theme {
-        if self.dark.get() {
-            crate::render::Theme::dark()
-        } else {
-            crate::render::Theme::light()
-        }
-    }
-
-    /// The same signals over another dataset (the benchmark's generated one), with its mask.
-    pub fn with_atlas(&self, atlas: &'static Atlas) -> AppState {
-        AppState { atlas, mask: mask_memo(atlas, self.categories, self.search, self.place), ..*self }
+    pub fn theme(&self) -> Theme {
+        theme_of(self.dark.get())
     }
 
     /// The filter flags (see `mask`), tracked.
@@ -86,36 +121,59 @@ impl AppState {
         self.mask.get()
     }
 
-    /// The filter flags, for drawing code that runs outside the reactive graph.
-    pub fn filter_mask_untracked(&self) -> Vec<bool> {
-        self.mask.get_untracked()
+    /// The timeline's scene, tracking every signal it reads.
+    pub fn timeline_scene(&self) -> TimelineScene {
+        TimelineScene {
+            range: self.range.get(),
+            mask: self.mask.get(),
+            selected: self.selected.get(),
+            hovered: self.hovered.get(),
+            dark: self.dark.get(),
+            epoch: self.layout_epoch.get(),
+        }
     }
 
-    pub fn theme_untracked(&self) -> crate::render::Theme {
-        if self.dark.get_untracked() {
-            crate::render::Theme::dark()
-        } else {
-            crate::render::Theme::light()
+    /// The map's scene, tracking every signal it reads.
+    pub fn map_scene(&self) -> MapScene {
+        MapScene {
+            view: self.map_view.get(),
+            mask: self.mask.get(),
+            range: self.range.get(),
+            selected: self.selected.get(),
+            place: self.place.get(),
+            focus: self.map_focus.get(),
+            hover_unit: self.hover_unit.get(),
+            dark: self.dark.get(),
+            epoch: self.layout_epoch.get(),
         }
+    }
+
+    /// A chart's scene, tracking every signal it reads.
+    pub fn chart_scene(&self) -> ChartScene {
+        ChartScene { dark: self.dark.get(), epoch: self.layout_epoch.get() }
+    }
+}
+
+/// The theme for the dark flag.
+pub fn theme_of(dark: bool) -> Theme {
+    if dark {
+        Theme::dark()
+    } else {
+        Theme::light()
     }
 }
 
 /// The filter flags of `atlas`'s events, recomputed when the toggles, search or place change.
 fn mask_memo(
     atlas: &'static Atlas,
-    categories: RwSignal<[bool; 7]>,
+    categories: RwSignal<CategorySet>,
     search: RwSignal<String>,
     place: RwSignal<Option<usize>>,
 ) -> Memo<Vec<bool>> {
     Memo::new(move |_| {
         let cats = categories.get();
-        let mut m = search.with(|q| crate::filter::mask(atlas, &cats, q));
-        if let Some(p) = place.get().and_then(|i| atlas.places.get(i)) {
-            for (m, e) in m.iter_mut().zip(&atlas.events) {
-                *m = *m && crate::filter::event_at_place(atlas, e, &p.id);
-            }
-        }
-        m
+        let place = place.get();
+        search.with(|q| crate::filter::full_mask(atlas, &cats, q, place))
     })
 }
 
@@ -123,12 +181,8 @@ pub fn use_state() -> AppState {
     expect_context::<AppState>()
 }
 
-pub fn category_on(cats: &[bool; 7], c: Category) -> bool {
-    cats[c.index()]
-}
-
 /// The whole relationship: 1947 (or the earliest event) to today.
-pub fn full_view(atlas: &Atlas) -> crate::timeline::TimeScale {
+pub fn full_range(atlas: &Atlas) -> TimeRange {
     let (lo, hi) = atlas.year_range();
-    crate::timeline::TimeScale::full(crate::timeline::Limits::covering(lo, hi))
+    TimeRange::full(Limits::covering(lo, hi))
 }

@@ -1,12 +1,15 @@
 //! The timeline component: a focusable canvas with pointer, wheel, touch and keyboard control.
-//! Geometry lives in [`crate::timeline_layout`]; this file wires events to state and schedules
-//! redraws (at most one per animation frame, only when something changed).
+//! Geometry lives in [`crate::timeline`]; this file wires events to state and schedules
+//! redraws from one memo of everything drawn (at most one per animation frame).
 
 use super::canvas::draw_on;
-use super::state::{full_view, use_state};
+use super::state::{full_range, theme_of, use_state, AppState, TimelineScene};
 use super::test_hooks;
+use crate::data::Atlas;
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
-use crate::timeline::{ensure_event_visible, first_event, last_event, layout, next_event, Dir, Hit, TimelineLayout};
+use crate::timeline::{
+    ensure_event_visible, first_event, last_event, layout, next_event, Dir, Hit, TimeRange, TimeScale, TimelineLayout,
+};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -22,62 +25,64 @@ struct Gesture {
     pinch_dist: Option<f64>,
 }
 
-/// Canvas-side state that is not app state: the last layout and the pending frame.
+/// Canvas-side state that is not app state: the last frame's layout (the one place where the
+/// timeline's pixels live), the scene waiting for the next animation frame, and the gesture.
 #[derive(Default)]
 struct Surface {
     layout: RefCell<Option<TimelineLayout>>,
+    pending: RefCell<Option<TimelineScene>>,
     frame_pending: Cell<bool>,
     gesture: RefCell<Gesture>,
 }
 
-/// Draws the timeline now. Returns the time spent in milliseconds (for the benchmark).
-fn redraw(canvas: &HtmlCanvasElement, surface: &Surface) -> f64 {
-    let state = use_state_untracked();
+/// Draws `scene` now, from nothing but `atlas` and the scene. Returns the time spent in
+/// milliseconds (for the benchmark).
+fn redraw(canvas: &HtmlCanvasElement, surface: &Surface, atlas: &Atlas, scene: &TimelineScene) -> f64 {
     let t0 = now();
     let w = canvas.client_width() as f64;
     let h = canvas.client_height() as f64;
     if w <= 0.0 || h <= 0.0 {
         return 0.0;
     }
-    let mask = state.filter_mask_untracked();
-    let lay = layout(state.atlas, &state.view.get_untracked(), w, h, &mask);
-    let ds = TimelineDrawState { selected: state.selected.get_untracked(), hovered: state.hovered.get_untracked() };
-    let theme = state.theme_untracked();
+    let lay = layout(atlas, &scene.range, w, h, &scene.mask);
+    let ds = TimelineDrawState { selected: scene.selected, hovered: scene.hovered };
+    let theme = theme_of(scene.dark);
     draw_on(canvas, |root| draw_timeline(root, &lay, &ds, &theme));
     *surface.layout.borrow_mut() = Some(lay);
     now() - t0
 }
 
-thread_local! {
-    static STATE: Cell<Option<super::state::AppState>> = const { Cell::new(None) };
-}
-
-/// `v` mapped onto the pixels of the plot last drawn, so that pointer positions (canvas CSS
-/// px) mean the years drawn under them. The view in the app state does not know the plot's
-/// pixels (the layout sets them per frame); panning or zooming it unmapped would move the
-/// wrong years under the pointer.
-fn on_plot(surface: &Surface, v: crate::timeline::TimeScale) -> crate::timeline::TimeScale {
+/// `range` on the pixels of the plot last drawn, so that pointer positions (canvas CSS px)
+/// mean the years drawn under them.
+fn on_plot(surface: &Surface, range: TimeRange) -> TimeScale {
     match surface.layout.borrow().as_ref() {
-        Some(l) => v.with_pixels(l.view.left, l.view.width),
-        None => v,
+        Some(l) => range.on(l.view.left, l.view.width),
+        None => range.on(0.0, 800.0),
     }
 }
 
-fn use_state_untracked() -> super::state::AppState {
-    STATE.with(|s| s.get()).expect("timeline state")
+/// Applies a pointer or keyboard move `f` (in the last frame's pixels) to the state's range.
+fn move_range(surface: &Surface, state: AppState, f: impl FnOnce(&mut TimeScale)) {
+    let mut s = on_plot(surface, state.range.get_untracked());
+    f(&mut s);
+    state.range.set(s.range());
 }
 
 fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
-fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>) {
+/// Draws `scene` at the next animation frame (one frame for any number of changes).
+fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atlas, scene: TimelineScene) {
+    *surface.pending.borrow_mut() = Some(scene);
     if surface.frame_pending.replace(true) {
         return;
     }
     let cb = Closure::once_into_js(move || {
         surface.frame_pending.set(false);
-        redraw(&canvas, &surface);
+        if let Some(scene) = surface.pending.borrow_mut().take() {
+            redraw(&canvas, &surface, atlas, &scene);
+        }
     });
     if let Some(w) = web_sys::window() {
         let _ = w.request_animation_frame(cb.unchecked_ref());
@@ -87,25 +92,19 @@ fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>) {
 #[component]
 pub fn Timeline() -> impl IntoView {
     let state = use_state();
-    STATE.with(|s| s.set(Some(state)));
     let atlas = state.atlas;
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
     let surface = Rc::new(Surface::default());
     let tooltip = RwSignal::new(None::<(f64, f64, usize, usize)>); // x, y, event, cluster size
 
-    // Redraw whenever anything drawn changes; coalesced to one frame.
+    // Redraw whenever anything drawn changes (one memo of all of it); coalesced to one frame.
+    let scene = Memo::new(move |_| state.timeline_scene());
     {
         let surface = surface.clone();
         Effect::new(move |_| {
-            state.view.track();
-            state.selected.track();
-            state.hovered.track();
-            state.categories.track();
-            state.search.track();
-            state.dark.track();
-            state.layout_epoch.track();
+            let scene = scene.get();
             if let Some(c) = canvas_ref.get() {
-                schedule(c, surface.clone());
+                schedule(c, surface.clone(), atlas, scene);
             }
         });
     }
@@ -113,13 +112,13 @@ pub fn Timeline() -> impl IntoView {
     let surface_sel = surface.clone();
     Effect::new(move |_| {
         if let Some(i) = state.selected.get() {
-            let mut v = on_plot(&surface_sel, state.view.get_untracked());
+            let mut v = on_plot(&surface_sel, state.range.get_untracked());
             if ensure_event_visible(&mut v, atlas, i) {
-                state.view.set(v);
+                state.range.set(v.range());
             }
         }
     });
-    install_bench(canvas_ref, surface.clone());
+    install_bench(state, scene, canvas_ref, surface.clone());
 
     let hit_at = {
         let surface = surface.clone();
@@ -139,10 +138,7 @@ pub fn Timeline() -> impl IntoView {
                 if g.pointers.len() == 1 {
                     g.moved += dx.abs();
                     if g.moved > 3.0 {
-                        state.view.update(|v| {
-                            *v = on_plot(&surface, *v);
-                            v.pan_px(dx)
-                        });
+                        move_range(&surface, state, |v| v.pan_px(dx));
                         tooltip.set(None);
                     }
                     return;
@@ -152,10 +148,7 @@ pub fn Timeline() -> impl IntoView {
                     let dist = (a.1 - b.1).hypot(a.2 - b.2).max(1.0);
                     if let Some(prev) = g.pinch_dist {
                         let mid = (a.1 + b.1) / 2.0;
-                        state.view.update(|v| {
-                            *v = on_plot(&surface, *v);
-                            v.zoom_about(mid, dist / prev)
-                        });
+                        move_range(&surface, state, |v| v.zoom_about(mid, dist / prev));
                     }
                     g.pinch_dist = Some(dist);
                     g.moved += 10.0;
@@ -210,9 +203,9 @@ pub fn Timeline() -> impl IntoView {
             match hit_at(ev.offset_x() as f64, ev.offset_y() as f64) {
                 Some(Hit::Event(i)) => state.selected.set(Some(i)),
                 Some(Hit::Cluster { events, years }) => {
-                    let mut v = on_plot(&surface, state.view.get_untracked());
-                    if v.zoom_to(years.0, years.1) {
-                        state.view.set(v);
+                    let mut r = state.range.get_untracked();
+                    if r.zoom_to(years.0, years.1) {
+                        state.range.set(r);
                     } else if let Some(&i) = events.first() {
                         state.selected.set(Some(i));
                     }
@@ -232,17 +225,14 @@ pub fn Timeline() -> impl IntoView {
             };
             let factor = crate::fmath::exp((-delta * 0.002).clamp(-1.0, 1.0));
             let x = ev.offset_x() as f64;
-            state.view.update(|v| {
-                *v = on_plot(&surface, *v);
-                v.zoom_about(x, factor)
-            });
+            move_range(&surface, state, |v| v.zoom_about(x, factor));
             tooltip.set(None);
         }
     };
     let on_key = {
         let surface = surface.clone();
         move |ev: KeyboardEvent| {
-            let mask = state.filter_mask_untracked();
+            let mask = scene.with_untracked(|s| s.mask.clone());
             let cur = state.selected.get_untracked();
             let pick = |i: Option<usize>| {
                 if let Some(i) = i {
@@ -253,17 +243,11 @@ pub fn Timeline() -> impl IntoView {
             let center = surface.layout.borrow().as_ref().map(|l| l.plot.x0 + l.plot.width() / 2.0).unwrap_or(0.0);
             let handled = match ev.key().as_str() {
                 "ArrowRight" if ev.shift_key() => {
-                    state.view.update(|v| {
-                        *v = on_plot(&surface, *v);
-                        v.pan_px(-80.0)
-                    });
+                    move_range(&surface, state, |v| v.pan_px(-80.0));
                     true
                 }
                 "ArrowLeft" if ev.shift_key() => {
-                    state.view.update(|v| {
-                        *v = on_plot(&surface, *v);
-                        v.pan_px(80.0)
-                    });
+                    move_range(&surface, state, |v| v.pan_px(80.0));
                     true
                 }
                 "ArrowRight" | "ArrowDown" => {
@@ -283,21 +267,15 @@ pub fn Timeline() -> impl IntoView {
                     true
                 }
                 "+" | "=" => {
-                    state.view.update(|v| {
-                        *v = on_plot(&surface, *v);
-                        v.zoom_about(center, 1.5)
-                    });
+                    move_range(&surface, state, |v| v.zoom_about(center, 1.5));
                     true
                 }
                 "-" | "_" => {
-                    state.view.update(|v| {
-                        *v = on_plot(&surface, *v);
-                        v.zoom_about(center, 1.0 / 1.5)
-                    });
+                    move_range(&surface, state, |v| v.zoom_about(center, 1.0 / 1.5));
                     true
                 }
                 "0" => {
-                    state.view.set(full_view(atlas));
+                    state.range.set(full_range(atlas));
                     true
                 }
                 "Enter" | " " => {
@@ -319,15 +297,15 @@ pub fn Timeline() -> impl IntoView {
     };
 
     let range_text = move || {
-        let v = state.view.get();
+        let v = state.range.get();
         format!("Showing {} to {}", v.start.max(1900.0).floor() as i64, v.end.min(2100.0).floor() as i64)
     };
     view! {
         <div class="timeline-wrap">
             <div class="timeline-tools">
-                <button type="button" id="timeline-zoom-in" on:click=move |_| state.view.update(|v| { let c = v.x_of((v.start + v.end) / 2.0); v.zoom_about(c, 1.5) })>"Zoom in"</button>
-                <button type="button" id="timeline-zoom-out" on:click=move |_| state.view.update(|v| { let c = v.x_of((v.start + v.end) / 2.0); v.zoom_about(c, 1.0 / 1.5) })>"Zoom out"</button>
-                <button type="button" id="timeline-reset" on:click=move |_| state.view.set(full_view(atlas))>"Reset view"</button>
+                <button type="button" id="timeline-zoom-in" on:click=move |_| state.range.update(|r| r.zoom_centre(1.5))>"Zoom in"</button>
+                <button type="button" id="timeline-zoom-out" on:click=move |_| state.range.update(|r| r.zoom_centre(1.0 / 1.5))>"Zoom out"</button>
+                <button type="button" id="timeline-reset" on:click=move |_| state.range.set(full_range(atlas))>"Reset view"</button>
                 <span class="range" id="timeline-range">{range_text}</span>
             </div>
             <div class="canvas-box">
@@ -375,35 +353,41 @@ pub fn tooltip_x(x: f64, width: f64) -> (Option<String>, Option<String>) {
 }
 
 /// `window.__atlasBench.timeline(frames, n)`: redraws the timeline `frames` times (with a
-/// generated dataset of `n` events when `n` > 0) and returns each frame's time in ms.
-fn surface_for_hook(surface: &Surface) -> std::cell::Ref<'_, Option<TimelineLayout>> {
-    surface.layout.borrow()
-}
-
-fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>) {
+/// generated dataset of `n` events when `n` > 0) and returns each frame's time in ms; then
+/// draws the app's own scene again. Also the test hook `window.__atlasTest.timelineMark(id)`.
+fn install_bench(
+    state: AppState,
+    scene: Memo<TimelineScene>,
+    canvas_ref: NodeRef<leptos::html::Canvas>,
+    surface: Rc<Surface>,
+) {
     let bench = super::bench_hooks();
     let surface2 = surface.clone();
     let f = Closure::<dyn Fn(u32, u32) -> js_sys::Array>::new(move |frames: u32, n: u32| {
         let surface = &surface2;
         let out = js_sys::Array::new();
         let Some(c) = canvas_ref.get_untracked() else { return out };
-        let state = use_state_untracked();
-        if n > 0 {
-            let big: &'static crate::data::Atlas =
-                Box::leak(Box::new(crate::bench::synthetic_atlas(state.atlas, n as usize)));
-            STATE.with(|s| s.set(Some(state.with_atlas(big))));
-        }
-        let original = state.view.get_untracked();
+        let real = scene.get_untracked();
+        let mut base = real.clone();
+        let atlas: &'static Atlas = if n > 0 {
+            let big: &'static Atlas = Box::leak(Box::new(crate::bench::synthetic_atlas(state.atlas, n as usize)));
+            let cats = state.categories.get_untracked();
+            base.mask =
+                state.search.with_untracked(|q| crate::filter::full_mask(big, &cats, q, state.place.get_untracked()));
+            base.selected = None;
+            base.hovered = None;
+            big
+        } else {
+            state.atlas
+        };
         for k in 0..frames {
-            // Vary the view as a user would while panning and zooming.
-            let mut v = original;
-            v.pan_px(((k % 40) as f64 - 20.0) * 3.0);
-            state.view.update_untracked(|x| *x = v);
-            out.push(&JsValue::from_f64(redraw(&c, surface)));
+            // Vary the range as a user would while panning and zooming.
+            let mut s = on_plot(surface, real.range);
+            s.pan_px(((k % 40) as f64 - 20.0) * 3.0);
+            let frame = TimelineScene { range: s.range(), ..base.clone() };
+            out.push(&JsValue::from_f64(redraw(&c, surface, atlas, &frame)));
         }
-        state.view.update_untracked(|x| *x = original);
-        STATE.with(|s| s.set(Some(state)));
-        redraw(&c, surface);
+        redraw(&c, surface, state.atlas, &real);
         out
     });
     let _ = js_sys::Reflect::set(&bench, &"timeline".into(), f.as_ref());
@@ -411,9 +395,8 @@ fn install_bench(canvas_ref: NodeRef<leptos::html::Canvas>, surface: Rc<Surface>
     // Test hook: where an event's mark is drawn now (CSS px in the canvas), and whether it is
     // part of a cluster; null when off-screen.
     let pos = Closure::<dyn Fn(String) -> JsValue>::new(move |id: String| {
-        let state = use_state_untracked();
         let Some(i) = state.atlas.event_index(&id) else { return JsValue::NULL };
-        let lay = surface_for_hook(&surface);
+        let lay = surface.layout.borrow();
         let Some(m) = lay.as_ref().and_then(|l| l.mark_of(i).cloned()) else { return JsValue::NULL };
         let o = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&o, &"x".into(), &m.x.into());

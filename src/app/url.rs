@@ -2,7 +2,8 @@
 //! (debounced) whenever it changes. Selections push a history entry so back/forward move
 //! between them; view changes replace the current entry.
 
-use super::state::{full_view, AppState};
+use super::state::{full_range, AppState};
+use crate::data::Category;
 use crate::urlstate::UrlState;
 use leptos::prelude::*;
 use std::cell::Cell;
@@ -18,15 +19,15 @@ fn location_search() -> String {
 /// Reads the state out of the app.
 pub fn capture(state: &AppState) -> UrlState {
     let atlas = state.atlas;
-    let view = state.view.get();
-    let full = full_view(atlas);
+    let view = state.range.get();
+    let full = full_range(atlas);
     let cats = state.categories.get();
     UrlState {
         event: state.selected.get().and_then(|i| atlas.events.get(i)).map(|e| e.id.clone()),
         place: state.place.get().and_then(|i| atlas.places.get(i)).map(|p| p.id.clone()),
         range: ((view.start - full.start).abs() > 1e-6 || (view.end - full.end).abs() > 1e-6)
             .then_some((view.start, view.end)),
-        categories: (cats != [true; 7]).then_some(cats),
+        categories: (cats != [true; Category::COUNT]).then_some(cats),
         search: state.search.get(),
         map: state.map_view.get(),
         panel: state.panel.get(),
@@ -39,15 +40,15 @@ pub fn apply(state: &AppState, url: &UrlState) {
     let atlas = state.atlas;
     state.selected.set(url.event.as_deref().and_then(|id| atlas.event_index(id)));
     state.place.set(url.place.as_deref().and_then(|id| atlas.places.iter().position(|p| p.id == id)));
-    let mut view = full_view(atlas);
+    let mut range = full_range(atlas);
     if let Some((a, b)) = url.range {
-        view.set_range(a, b);
+        range.set_range(a, b);
     }
-    state.view.set(view);
-    state.categories.set(url.categories.unwrap_or([true; 7]));
+    state.range.set(range);
+    state.categories.set(url.categories.unwrap_or([true; Category::COUNT]));
     state.search.set(url.search.clone());
     state.map_view.set(url.map);
-    state.panel.set(url.panel.clone());
+    state.panel.set(url.panel);
     state.embed.set(url.embed);
 }
 

@@ -278,27 +278,6 @@ impl GeoData {
         self.unit_at_plane(x, y)
     }
 
-    /// The disputed line (index into [`GeoData::disputed`]) within `tolerance` pixels of a
-    /// screen point, for a tooltip on the dashed lines.
-    pub fn disputed_line_at(&self, view: &MapView, px: f64, py: f64, tolerance: f64) -> Option<usize> {
-        let (x, y) = view.screen_to_plane(px, py);
-        let tol = tolerance / view.scale();
-        let mut best: Option<(f64, usize)> = None;
-        for arc in &self.arcs {
-            let ArcKind::Disputed(d) = arc.kind else { continue };
-            if !arc.bounds.expand(tol).contains(x, y) {
-                continue;
-            }
-            for w in arc.xy.windows(2) {
-                let dist = segment_distance((x, y), w[0], w[1]);
-                if dist <= tol && best.is_none_or(|(b, _)| dist < b) {
-                    best = Some((dist, d));
-                }
-            }
-        }
-        best.map(|b| b.1)
-    }
-
     /// Plane bounds of the core countries (should equal [`CORE_BOUNDS`]).
     pub fn core_bounds(&self) -> Rect {
         self.units
@@ -306,14 +285,6 @@ impl GeoData {
             .filter(|u| u.iso_n3.is_some_and(|id| CORE_IDS.contains(&id)))
             .fold(Rect::EMPTY, |b, u| b.union(&u.bounds))
     }
-}
-
-/// Distance from `p` to the segment `a`–`b`.
-pub fn segment_distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let l2 = dx * dx + dy * dy;
-    let t = if l2 > 0.0 { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / l2).clamp(0.0, 1.0) } else { 0.0 };
-    (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy)
 }
 
 /// Shoelace area (signed; counter-clockwise positive).

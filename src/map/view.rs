@@ -5,8 +5,44 @@
 use super::*;
 use crate::geom::Rect;
 
-/// What part of the map a canvas shows: a plain value (compare it, keep it in a signal, put it
-/// in a URL via [`MapView::center_geo`] and `zoom`).
+/// The map view as the app state and the URL hold it: a geographic centre and a zoom, no
+/// pixels. `None` in the state means the home view (every place of the data, see
+/// [`home_view`]), which depends on the canvas's shape.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GeoView {
+    pub lon: f64,
+    pub lat: f64,
+    pub zoom: f64,
+}
+
+impl GeoView {
+    /// This view on a canvas of `width` × `height` CSS px (clamped to the map's limits there).
+    pub fn on(self, width: f64, height: f64) -> MapView {
+        let mut v = MapView::new(width, height);
+        v.centered_on(self.lon, self.lat, self.zoom);
+        v
+    }
+}
+
+/// The home view on a canvas: every non-country place of the data, with room around.
+pub fn home_view(atlas: &crate::data::Atlas, width: f64, height: f64) -> MapView {
+    let mut v = MapView::new(width, height);
+    let pts: Vec<(f64, f64)> =
+        atlas.places.iter().filter(|p| p.kind != crate::data::PlaceKind::Country).map(|p| (p.lon, p.lat)).collect();
+    v.fit_geo(&pts, 40.0);
+    v
+}
+
+/// The map view of a frame: the state's view (or the home view) on a canvas of that size.
+pub fn frame_view(atlas: &crate::data::Atlas, view: Option<GeoView>, width: f64, height: f64) -> MapView {
+    match view {
+        Some(g) => g.on(width, height),
+        None => home_view(atlas, width, height),
+    }
+}
+
+/// What part of the map a canvas of a given size shows, for one frame: the state keeps only
+/// its [`GeoView`] ([`MapView::geo_view`]).
 ///
 /// `zoom` is relative to the widest view: 1 shows all of [`REGION`] whatever the canvas size,
 /// so a zoom level survives a resize. `width`/`height` are the canvas size in CSS pixels; keep
@@ -127,15 +163,14 @@ impl MapView {
         unproject(self.center.0, self.center.1)
     }
 
-    /// Centres the view on a geographic point (clamped).
-    pub fn set_center_geo(&mut self, lon: f64, lat: f64) {
-        self.center = project(lon, lat);
-        self.clamp();
+    /// The domain part of this view, for the app state and the URL.
+    pub fn geo_view(&self) -> GeoView {
+        let (lon, lat) = self.center_geo();
+        GeoView { lon, lat, zoom: self.zoom }
     }
 
-    /// Centres the view on a geographic point at a zoom (both clamped). Unlike
-    /// [`MapView::set_center_geo`] followed by a zoom, the point ends up at the centre whenever
-    /// the limits allow it at that zoom.
+    /// Centres the view on a geographic point at a zoom (both clamped): the point ends up at
+    /// the centre whenever the limits allow it at that zoom.
     pub fn centered_on(&mut self, lon: f64, lat: f64, zoom: f64) {
         self.zoom = zoom;
         self.center = project(lon, lat);

@@ -2,6 +2,7 @@
 
 pub mod charts;
 pub mod map;
+pub mod recording;
 pub mod theme;
 pub mod timeline;
 pub use theme::{mix, Shape, Theme};

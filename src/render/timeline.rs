@@ -6,7 +6,7 @@
 //! already fitted every label with estimated widths. The loop over marks formats no strings:
 //! cluster counts are written into a stack buffer.
 
-use super::{Shape, Theme};
+use super::{mix, Shape, Theme};
 use crate::timeline::{count_label, Mark, TimelineLayout, COUNT_FONT_PX, FONT_PX};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -70,12 +70,6 @@ fn unit_vertices(shape: Shape) -> &'static [(f64, f64)] {
 
 fn px(v: f64) -> i32 {
     v.round() as i32
-}
-
-/// `c` blended over `bg`, opaque: a tint without relying on alpha over whatever lies below.
-fn blend(c: RGBColor, bg: RGBColor, t: f64) -> RGBColor {
-    let mix = |a: u8, b: u8| (a as f64 * t + b as f64 * (1.0 - t)).round() as u8;
-    RGBColor(mix(c.0, bg.0), mix(c.1, bg.1), mix(c.2, bg.2))
 }
 
 fn text_style<'a>(size: f64, color: RGBAColor, h: HPos, v: VPos) -> TextStyle<'a> {
@@ -208,7 +202,7 @@ fn draw_mark<DB: DrawingBackend>(
     }
     if m.is_cluster() {
         // A tinted disc with a coloured rim and the count: legible whatever lies below.
-        let disc = blend(c, theme.background, CLUSTER_TINT).mix(if m.matching { 1.0 } else { 0.5 });
+        let disc = mix(theme.background, c, CLUSTER_TINT).mix(if m.matching { 1.0 } else { 0.5 });
         root.draw(&Circle::new(centre, m.r, disc.filled()))?;
         root.draw(&Circle::new(centre, m.r, c.mix(alpha).stroke_width(2)))?;
         let label = count_label(m.count(), buf);
@@ -253,12 +247,12 @@ mod tests {
     use crate::data::{Atlas, Category};
     use crate::timeline::layout;
     use crate::timeline::tests::{atlas, generated};
-    use crate::timeline::{Limits, TimeScale};
+    use crate::timeline::{Limits, TimeRange};
     use plotters::backend::SVGBackend;
 
     fn svg(
         a: &Atlas,
-        view: &TimeScale,
+        view: &TimeRange,
         size: (u32, u32),
         mask: &[bool],
         state: TimelineDrawState,
@@ -303,7 +297,7 @@ mod tests {
     #[test]
     fn draws_eras_ticks_lanes_and_cluster_counts() {
         let a = sample();
-        let s = svg(&a, &TimeScale::default(), (800, 300), &[], TimelineDrawState::default(), &Theme::light());
+        let s = svg(&a, &TimeRange::default(), (800, 300), &[], TimelineDrawState::default(), &Theme::light());
         let t = texts(&s);
         for want in ["Cold War estrangement", "Rapprochement", "1950", "2020", "Diplomatic", "Crisis", "3"] {
             assert!(t.iter().any(|x| x == want), "{want:?} missing from {t:?}");
@@ -318,7 +312,7 @@ mod tests {
     #[test]
     fn mark_is_drawn_where_the_layout_put_it() {
         let a = sample();
-        let view = TimeScale::new(1947.0, 2027.0, 0.0, 1.0, Limits::DEFAULT);
+        let view = TimeRange::new(1947.0, 2027.0, Limits::DEFAULT);
         let l = layout(&a, &view, 800.0, 300.0, &[]);
         let m = l.mark_of(0).unwrap(); // diplomatic: a circle
         let s = svg(&a, &view, (800, 300), &[], TimelineDrawState::default(), &Theme::light());
@@ -333,7 +327,7 @@ mod tests {
         let a = sample();
         let mut theme = Theme::light();
         theme.highlight = RGBColor(1, 2, 3); // a colour nothing else uses
-        let v = TimeScale::default();
+        let v = TimeRange::default();
         let none = svg(&a, &v, (800, 300), &[], TimelineDrawState::default(), &theme);
         assert!(!none.contains("#010203"));
         let tash = a.event_index("tash").unwrap();
@@ -362,7 +356,7 @@ mod tests {
         let a = sample();
         let mut mask = vec![true; a.events.len()];
         mask[0] = false;
-        let v = TimeScale::default();
+        let v = TimeRange::default();
         let l = layout(&a, &v, 800.0, 300.0, &mask);
         let m = l.mark_of(0).unwrap();
         assert!(!m.matching);
@@ -377,7 +371,7 @@ mod tests {
         for w in [360u32, 1920] {
             let s = svg(
                 &a,
-                &TimeScale::default(),
+                &TimeRange::default(),
                 (w, 420),
                 &[],
                 TimelineDrawState { selected: Some(5), hovered: Some(6) },

@@ -20,7 +20,7 @@
 //! that do not match the filter are laid out (and clustered) separately from those that do, so
 //! a dimmed mark never swallows a matching one and counts stay honest.
 
-use super::scale::{TimeScale, CHAR_W};
+use super::scale::{TimeRange, TimeScale, CHAR_W};
 use crate::data::{Atlas, Category, Event};
 pub use crate::geom::Rect;
 use std::ops::Range;
@@ -138,8 +138,8 @@ pub struct TimelineLayout {
     pub height: f64,
     /// The area of the lanes (the axis row lies below it, the era-name row above).
     pub plot: Rect,
-    /// The view mapped onto the plot's pixels. Pan and zoom this one (pointer x in canvas
-    /// pixels) and store the result as the new view.
+    /// The range mapped onto the plot's pixels. Pan and zoom this one (pointer x in canvas
+    /// pixels) and store its [`TimeScale::range`] in the app state.
     pub view: TimeScale,
     /// Base radius of a single mark.
     pub radius: f64,
@@ -247,10 +247,10 @@ impl Acc {
     }
 }
 
-/// Lays out the timeline on a `width` × `height` canvas (CSS px) for `view` (its pixel mapping
-/// is replaced by the plot's), dimming the events whose `mask` entry is false (a short or empty
+/// Lays out the timeline on a `width` × `height` canvas (CSS px) for `range` (mapped onto the
+/// plot's pixels here, the one place they are decided), dimming the events whose `mask` entry is false (a short or empty
 /// mask counts as all-matching).
-pub fn layout(atlas: &Atlas, view: &TimeScale, width: f64, height: f64, mask: &[bool]) -> TimelineLayout {
+pub fn layout(atlas: &Atlas, range: &TimeRange, width: f64, height: f64, mask: &[bool]) -> TimelineLayout {
     let width = if width.is_finite() { width.max(1.0) } else { 1.0 };
     let height = if height.is_finite() { height.max(1.0) } else { 1.0 };
     let wide = width >= WIDE_FROM;
@@ -261,7 +261,7 @@ pub fn layout(atlas: &Atlas, view: &TimeScale, width: f64, height: f64, mask: &[
         x1: (width - RIGHT_PAD).max(gutter + 1.0),
         y1: (height - AXIS_ROW).max(ERA_ROW + 7.0),
     };
-    let view = view.with_pixels(plot.x0, plot.width());
+    let view = range.on(plot.x0, plot.width());
     let lane_h = (plot.y1 - plot.y0) / Category::ALL.len() as f64;
     let radius = (lane_h * 0.28).clamp(3.0, 6.0);
     // A cluster's radius grows with its count label but stays inside the lane.

@@ -1,15 +1,16 @@
 //! The timeline's time scale: which years are visible and where they land in pixels, pan and zoom
 //! with limits, and axis ticks that adapt to the zoom.
 //!
-//! [`TimeScale`] is a plain `Copy` value (egui's pan/zoom demo keeps its view the same way), so it
-//! can live in a signal, be compared cheaply and round-trip through the URL
-//! ([`TimeScale::to_param`] / [`TimeScale::with_param`]).
+//! Two plain `Copy` values (egui's pan/zoom demo keeps its view the same way): [`TimeRange`],
+//! the years shown, is what the app state and the URL hold; [`TimeScale`] is that range mapped
+//! onto a frame's pixels, made inside each layout and never stored. A pan or zoom made with
+//! the pointer goes through the last frame's scale and comes back as a range.
 //!
 //! Years are fractional (`1948.33` is about 1 May 1948), as produced by
 //! [`crate::data::Date::start_year`] and friends. Pixels are CSS pixels of whatever surface the
 //! scale is mapped to: `x_of(start) == left`, `x_of(end) == left + width`.
 
-/// Rect for panning and zooming, in fractional years.
+/// Bounds for panning and zooming, in fractional years.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Limits {
     /// Earliest visible year.
@@ -44,6 +45,95 @@ impl Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits::DEFAULT
+    }
+}
+
+/// The visible years `[start, end]`, within `limits`: a domain value (no pixels).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimeRange {
+    pub start: f64,
+    pub end: f64,
+    pub limits: Limits,
+}
+
+impl TimeRange {
+    /// The widest range the limits allow.
+    pub fn full(limits: Limits) -> TimeRange {
+        TimeRange::new(limits.lo, limits.hi, limits)
+    }
+
+    /// `[start, end]` clamped to `limits` (garbage gives the full range).
+    pub fn new(start: f64, end: f64, limits: Limits) -> TimeRange {
+        let mut r = TimeRange { start, end, limits };
+        r.clamp();
+        r
+    }
+
+    pub fn span(&self) -> f64 {
+        self.end - self.start
+    }
+
+    /// Whether `year` is inside the range.
+    pub fn contains(&self, year: f64) -> bool {
+        year >= self.start && year <= self.end
+    }
+
+    /// This range on the pixels `[left, left + width]` of a frame.
+    pub fn on(self, left: f64, width: f64) -> TimeScale {
+        TimeScale { start: self.start, end: self.end, left, width, limits: self.limits }
+    }
+
+    /// Shows `[start, end]` (clamped); `true` if the range changed.
+    pub fn set_range(&mut self, start: f64, end: f64) -> bool {
+        let before = *self;
+        self.start = start;
+        self.end = end;
+        self.clamp();
+        *self != before
+    }
+
+    /// Zooms by `factor` (> 1 zooms in) about the middle of the range.
+    pub fn zoom_centre(&mut self, factor: f64) {
+        if !(factor.is_finite() && factor > 0.0) {
+            return;
+        }
+        let mid = (self.start + self.end) / 2.0;
+        let half = self.span() / factor / 2.0;
+        self.set_range(mid - half, mid + half);
+    }
+
+    /// Shows the years `lo..hi` with a margin of a tenth either side (at least the minimum
+    /// span); `false` if nothing changed (already there, or at the zoom limit).
+    pub fn zoom_to(&mut self, lo: f64, hi: f64) -> bool {
+        let pad = (hi - lo).abs() * 0.1;
+        self.set_range(lo.min(hi) - pad, lo.max(hi) + pad)
+    }
+
+    /// Puts the range back within its limits: span between `min_span` and the widest allowed,
+    /// inside `[lo, hi]`; a non-finite or reversed range becomes the full range.
+    pub fn clamp(&mut self) {
+        let lim = self.limits;
+        if !(self.start.is_finite() && self.end.is_finite()) || self.end < self.start {
+            self.start = lim.lo;
+            self.end = lim.hi;
+        }
+        let span = (self.end - self.start).clamp(lim.min_span, lim.widest());
+        let centre = (self.start + self.end) / 2.0;
+        let mut start = centre - span / 2.0;
+        if start + span > lim.hi {
+            start = lim.hi - span;
+        }
+        if start < lim.lo {
+            start = lim.lo;
+        }
+        self.start = start;
+        self.end = start + span;
+    }
+}
+
+impl Default for TimeRange {
+    fn default() -> Self {
+        TimeRange::full(Limits::DEFAULT)
     }
 }
 
@@ -171,13 +261,17 @@ impl TimeScale {
         year >= self.start && year <= self.end
     }
 
-    /// Sets the visible range (clamped). Returns whether the view changed.
+    /// The range shown, without pixels (what the app state keeps).
+    pub fn range(&self) -> TimeRange {
+        TimeRange { start: self.start, end: self.end, limits: self.limits }
+    }
+
+    /// Shows `[start, end]` (clamped); `true` if the range changed.
     pub fn set_range(&mut self, start: f64, end: f64) -> bool {
-        let before = *self;
-        self.start = start;
-        self.end = end;
-        self.clamp();
-        *self != before
+        let mut r = self.range();
+        let changed = r.set_range(start, end);
+        (self.start, self.end) = (r.start, r.end);
+        changed
     }
 
     /// Zooms about the pixel `x` (the pointer): the year under `x` stays under `x`. `factor > 1`
@@ -210,12 +304,12 @@ impl TimeScale {
         self.clamp();
     }
 
-    /// Shows `[lo, hi]` with 10% padding either side (used to open a cluster). The span cannot
-    /// go below `min_span`, so a cluster of events on one day stays a cluster. Returns whether
-    /// the view changed: when it did not, the caller should list the cluster's events instead.
+    /// See [`TimeRange::zoom_to`].
     pub fn zoom_to(&mut self, lo: f64, hi: f64) -> bool {
-        let pad = (hi - lo).abs() * 0.1;
-        self.set_range(lo.min(hi) - pad, lo.max(hi) + pad)
+        let mut r = self.range();
+        let changed = r.zoom_to(lo, hi);
+        (self.start, self.end) = (r.start, r.end);
+        changed
     }
 
     /// Pans (keeping the zoom) so that `year` is on screen with `margin_px` to spare, centring
@@ -229,42 +323,11 @@ impl TimeScale {
         self.set_range(year - half, year + half)
     }
 
-    /// Restores the invariants: a finite range, the span within limits, the range within
-    /// `[lo, hi]` (shifted, not squeezed, so zoom and pan never distort each other).
+    /// See [`TimeRange::clamp`].
     pub fn clamp(&mut self) {
-        let lim = self.limits;
-        if !(self.start.is_finite() && self.end.is_finite()) || self.end < self.start {
-            self.start = lim.lo;
-            self.end = lim.hi;
-        }
-        let span = (self.end - self.start).clamp(lim.min_span, lim.widest());
-        let centre = (self.start + self.end) / 2.0;
-        let mut start = centre - span / 2.0;
-        if start + span > lim.hi {
-            start = lim.hi - span;
-        }
-        if start < lim.lo {
-            start = lim.lo;
-        }
-        self.start = start;
-        self.end = start + span;
-    }
-
-    /// The range as a short URL value: `"1960.5~1970.25"`.
-    pub fn to_param(&self) -> String {
-        use crate::urlstate::short;
-        format!("{}~{}", short(self.start), short(self.end))
-    }
-
-    /// This scale showing the range given by [`TimeScale::to_param`]; `None` if malformed.
-    pub fn with_param(mut self, param: &str) -> Option<TimeScale> {
-        let (a, b) = param.split_once('~')?;
-        let (a, b) = (crate::urlstate::decimal(a.trim())?, crate::urlstate::decimal(b.trim())?);
-        if !(a.is_finite() && b.is_finite() && a < b) {
-            return None;
-        }
-        self.set_range(a, b);
-        Some(self)
+        let mut r = self.range();
+        r.clamp();
+        (self.start, self.end) = (r.start, r.end);
     }
 
     /// The finest tick step whose labels fit side by side at this width.
@@ -400,18 +463,6 @@ mod tests {
         assert!(s.zoom_to(day, day));
         assert!(close(s.span(), Limits::DEFAULT.min_span));
         assert!(!s.zoom_to(day, day));
-    }
-
-    #[test]
-    fn url_round_trip() {
-        let s = TimeScale::new(1960.5, 1970.25, 0.0, 640.0, Limits::DEFAULT);
-        assert_eq!(s.to_param(), "1960.5~1970.25");
-        assert_eq!(TimeScale::default().with_param(&s.to_param()).map(|t| (t.start, t.end)), Some((1960.5, 1970.25)));
-        assert_eq!(TimeScale::default().with_param("1970~1960"), None);
-        assert_eq!(TimeScale::default().with_param("x~1960"), None);
-        // Out-of-range values are clamped, not trusted.
-        let t = TimeScale::default().with_param("1000~3000").unwrap();
-        assert_eq!((t.start, t.end), (1946.0, 2028.0));
     }
 
     /// Labels estimated at CHAR_W per character, centred on their tick, must not overlap.

@@ -69,8 +69,8 @@ pub(crate) fn generated(n: usize) -> Atlas {
     atlas(&evs, &[("cold", "Cold War", "1947", Some("1991")), ("now", "Rapprochement", "1992", None)])
 }
 
-fn view(start: f64, end: f64) -> TimeScale {
-    TimeScale::new(start, end, 0.0, 1.0, Limits::DEFAULT)
+fn view(start: f64, end: f64) -> TimeRange {
+    TimeRange::new(start, end, Limits::DEFAULT)
 }
 
 #[test]
@@ -159,7 +159,7 @@ fn marks_in_a_lane_never_overlap() {
 fn ten_thousand_events_stay_bounded() {
     let a = generated(10_000);
     for w in [360.0, 1920.0] {
-        let l = layout(&a, &TimeScale::default(), w, 420.0, &[]);
+        let l = layout(&a, &TimeRange::default(), w, 420.0, &[]);
         let plot_w = l.plot.width();
         for lane in 0..7 {
             let k = l.lane_marks(lane, true).len();
@@ -210,7 +210,7 @@ fn hit_test_finds_the_mark_under_the_pointer() {
         ],
         &[],
     );
-    let l = layout(&a, &TimeScale::default(), 800.0, 300.0, &[]);
+    let l = layout(&a, &TimeRange::default(), 800.0, 300.0, &[]);
     let b = l.mark_of(1).unwrap();
     assert_eq!(l.hit(b.x, b.y), Some(Hit::Event(1)));
     assert_eq!(l.hit(b.x + b.r, b.y - 1.0), Some(Hit::Event(1)));
@@ -267,7 +267,7 @@ fn era_labels_fit_or_are_cut_or_dropped() {
             ("e4", "Today", "2000", None),
         ],
     );
-    let l = layout(&a, &TimeScale::default(), 800.0, 300.0, &[]);
+    let l = layout(&a, &TimeRange::default(), 800.0, 300.0, &[]);
     let names: Vec<Option<&str>> = l.eras.iter().map(|e| e.label.as_ref().map(|l| l.text.as_str())).collect();
     assert_eq!(names[0], Some("Early years"));
     assert!(names[1].unwrap().ends_with('…'));
@@ -289,7 +289,7 @@ fn tick_labels_stay_apart_and_on_the_canvas() {
     for w in [360.0, 1920.0] {
         let mut v = TimeScale::default();
         for _ in 0..40 {
-            let l = layout(&a, &v, w, 300.0, &[]);
+            let l = layout(&a, &v.range(), w, 300.0, &[]);
             let labels: Vec<&Label> = l.ticks.iter().filter_map(|t| t.label.as_ref()).collect();
             assert!(labels.len() >= 2);
             for lb in &labels {
@@ -310,10 +310,10 @@ fn tick_labels_stay_apart_and_on_the_canvas() {
 #[test]
 fn narrow_screens_get_an_icon_gutter() {
     let a = atlas(&[], &[]);
-    let l = layout(&a, &TimeScale::default(), 360.0, 300.0, &[]);
+    let l = layout(&a, &TimeRange::default(), 360.0, 300.0, &[]);
     assert_eq!(l.plot.x0, NARROW_GUTTER);
     assert!(l.lanes.iter().all(|lane| lane.label.is_none()));
-    let l = layout(&a, &TimeScale::default(), 800.0, 300.0, &[]);
+    let l = layout(&a, &TimeRange::default(), 800.0, 300.0, &[]);
     assert!(l.lanes.iter().all(|lane| lane.label.is_some()));
 }
 
@@ -341,7 +341,7 @@ mod real_data_tests {
     fn every_era_is_named_at_desktop_width() {
         let atlas = crate::data::load_embedded().unwrap();
         let (lo, hi) = atlas.year_range();
-        let view = TimeScale::full(Limits::covering(lo, hi));
+        let view = TimeRange::full(Limits::covering(lo, hi));
         let l = layout(&atlas, &view, 1180.0, 380.0, &vec![true; atlas.events.len()]);
         let named = l.eras.iter().filter(|e| e.label.is_some()).count();
         assert_eq!(

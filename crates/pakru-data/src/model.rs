@@ -63,8 +63,13 @@ pub enum Category {
     Crisis,
 }
 
+/// Which categories are shown, one flag per category in [`Category::ALL`] order.
+pub type CategorySet = [bool; Category::COUNT];
+
 impl Category {
-    pub const ALL: [Category; 7] = [
+    /// How many categories there are.
+    pub const COUNT: usize = 7;
+    pub const ALL: [Category; Category::COUNT] = [
         Category::Diplomatic,
         Category::Alignment,
         Category::Military,
@@ -289,9 +294,6 @@ impl Event {
     }
     pub fn is_agreement(&self) -> bool {
         self.agreement.is_some()
-    }
-    pub fn is_span(&self) -> bool {
-        self.end.is_some()
     }
     /// The period shown, at the date's real precision.
     pub fn date_label(&self) -> String {
