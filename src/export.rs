@@ -17,14 +17,7 @@ fn csv_field(s: &str) -> String {
 pub fn events_csv(atlas: &Atlas) -> String {
     let mut out = String::from("id,date,end,date_label,title,category,places,summary,sources,agreement_row,note\r\n");
     for e in &atlas.events {
-        let cites: Vec<String> = e
-            .sources
-            .iter()
-            .map(|c| match &c.cited_in {
-                Some(x) => format!("{} {} (citing {x})", c.source, c.locator),
-                None => format!("{} {}", c.source, c.locator),
-            })
-            .collect();
+        let cites: Vec<String> = e.sources.iter().map(|c| c.format(&c.source, " ")).collect();
         let row = [
             e.id.clone(),
             e.date.raw.clone(),
@@ -187,16 +180,19 @@ macro_rules! json_record {
 
 crate::data::model::with_records!(json_record);
 
+/// "Ahmed, Baloch & Abbas 2023, §4.3 (citing Chia & Haiqi, 2021)": a citation with its
+/// source's short name, as the detail panel and the charts' source lines show it.
+pub fn cite_text(atlas: &Atlas, c: &crate::data::Citation) -> String {
+    let who = atlas.source(&c.source).map(|s| s.short()).unwrap_or_else(|| c.source.clone());
+    c.format(&who, ", ")
+}
+
 /// Plain-text citation of an event: its title and date, then each source with its locator.
 pub fn citation_text(atlas: &Atlas, e: &Event) -> String {
     let mut out = format!("{} ({})\n", e.title, e.date_label());
     for c in &e.sources {
         let reference = atlas.source(&c.source).map(Source::reference).unwrap_or_else(|| c.source.clone());
-        out.push_str(&format!("- {reference} {}", c.locator));
-        if let Some(x) = &c.cited_in {
-            out.push_str(&format!(" (citing {x})"));
-        }
-        out.push('\n');
+        out.push_str(&format!("- {}\n", c.format(&reference, " ")));
     }
     out
 }

@@ -69,17 +69,7 @@ pub fn full_mask(atlas: &Atlas, categories: &CategorySet, query: &str, place: Op
 /// Whether an event happened at a place: the place itself, or a place inside it (a university
 /// in a city, a city in a country).
 pub fn event_at_place(atlas: &Atlas, e: &crate::data::Event, place: &str) -> bool {
-    e.places.iter().any(|p| {
-        let mut cur = Some(p.as_str());
-        for _ in 0..4 {
-            match cur {
-                Some(id) if id == place => return true,
-                Some(id) => cur = atlas.place(id).and_then(|pl| pl.parent.as_deref()),
-                None => break,
-            }
-        }
-        false
-    })
+    e.places.iter().any(|p| atlas.ancestors(p).any(|i| atlas.places[i].id == place))
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod map;
 pub mod render;
 pub mod text;
 pub mod timeline;
+pub mod ui;
 pub mod urlstate;
 
 #[cfg(target_arch = "wasm32")]

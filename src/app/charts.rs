@@ -2,29 +2,10 @@
 
 use super::canvas::draw_on;
 use super::state::{theme_of, use_state};
-use crate::data::{Atlas, Citation};
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use leptos::prelude::*;
 
-/// "Ahmed, Baloch & Abbas 2023, §4.3 (citing Chia & Haiqi, 2021)".
-pub fn cite_text(atlas: &Atlas, c: &Citation) -> String {
-    let who = atlas.source(&c.source).map(|s| s.short()).unwrap_or_else(|| c.source.clone());
-    match &c.cited_in {
-        Some(x) => format!("{who}, {} (citing {x})", c.locator),
-        None => format!("{who}, {}", c.locator),
-    }
-}
-
-fn unique_cites<'a>(atlas: &Atlas, cites: impl Iterator<Item = &'a Citation>) -> String {
-    let mut out: Vec<String> = Vec::new();
-    for c in cites {
-        let t = cite_text(atlas, c);
-        if !out.contains(&t) {
-            out.push(t);
-        }
-    }
-    out.join("; ")
-}
+use crate::ui::unique_cites;
 
 #[component]
 pub fn TradeChart() -> impl IntoView {

@@ -1,9 +1,9 @@
 //! The detail panel of the selected event, the filter bar, and the live region that announces
 //! a selection.
 
-use super::charts::cite_text;
 use super::state::use_state;
 use crate::data::Category;
+use crate::export::cite_text;
 use crate::render::Theme;
 use leptos::prelude::*;
 

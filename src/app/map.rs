@@ -455,7 +455,7 @@ pub fn Map() -> impl IntoView {
                 }
             };
             let width = canvas_ref.get_untracked().map(|c| c.client_width() as f64).unwrap_or(0.0);
-            let (left, right) = super::timeline::tooltip_x(x, width);
+            let (left, right) = crate::ui::tooltip_x(x, width);
             view! {
                 <div class="tooltip" role="tooltip" id="map-tooltip" style:left=left style:right=right style:top=format!("{}px", y + 12.0)>
                     <div class="tt-title">{title}</div>

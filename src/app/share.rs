@@ -7,6 +7,7 @@ use crate::export;
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
 use crate::timeline::layout;
+use crate::ui::{embed_snippet, Figure};
 use crate::urlstate::Panel;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -50,48 +51,6 @@ fn canvas_size(canvas_id: &str) -> (u32, u32) {
         .unwrap_or((1200, 400))
 }
 
-/// A view that is drawn on a canvas and can be downloaded as PNG or SVG.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Figure {
-    Timeline,
-    Map,
-    Trade,
-    Students,
-}
-
-impl Figure {
-    pub const ALL: [Figure; 4] = [Figure::Timeline, Figure::Map, Figure::Trade, Figure::Students];
-
-    /// The id of its canvas.
-    pub fn canvas_id(self) -> &'static str {
-        match self {
-            Figure::Timeline => "timeline",
-            Figure::Map => "map",
-            Figure::Trade => "trade-chart",
-            Figure::Students => "students-chart",
-        }
-    }
-
-    /// The name of a download, without extension, and the label in the downloads row.
-    pub fn file_stem(self) -> &'static str {
-        match self {
-            Figure::Timeline => "timeline",
-            Figure::Map => "map",
-            Figure::Trade => "trade",
-            Figure::Students => "students",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Figure::Timeline => "Timeline",
-            Figure::Map => "Map",
-            Figure::Trade => "Trade",
-            Figure::Students => "Students",
-        }
-    }
-}
-
 /// Renders one view to an SVG document with the same drawing function, and from the same
 /// scene, as its canvas.
 pub fn view_svg(state: &AppState, which: Figure) -> String {
@@ -129,22 +88,6 @@ fn app_base() -> (String, String) {
     let origin = loc.origin().unwrap_or_default();
     let path = loc.pathname().unwrap_or_default();
     (origin.clone(), format!("{origin}{path}"))
-}
-
-/// The copy-paste snippet for embedding: an iframe with a title, and a listener that accepts
-/// only a number, only from the app's origin and only from that iframe.
-pub fn embed_snippet(origin: &str, base: &str) -> String {
-    format!(
-        r#"<iframe id="pakru-atlas" src="{base}?embed=1" title="Pakistan–Russia Relations Atlas" style="width:100%;height:900px;border:0" loading="lazy"></iframe>
-<script>
-window.addEventListener("message", function (e) {{
-  var frame = document.getElementById("pakru-atlas");
-  if (e.origin !== "{origin}" || e.source !== frame.contentWindow) return;
-  if (typeof e.data !== "number" || !isFinite(e.data) || e.data <= 0) return;
-  frame.style.height = Math.ceil(Math.min(e.data, 20000)) + "px";
-}});
-</script>"#
-    )
 }
 
 fn copy_to_clipboard(text: &str, status: RwSignal<String>, what: &'static str) {

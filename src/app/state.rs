@@ -7,15 +7,9 @@ use crate::data::{Atlas, Category, CategorySet};
 use crate::map::GeoView;
 use crate::render::Theme;
 use crate::timeline::{Limits, TimeRange};
+use crate::ui::SortKey;
 use crate::urlstate::Panel;
 use leptos::prelude::*;
-
-/// Which column the events table is sorted by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SortKey {
-    Date,
-    Category,
-}
 
 #[derive(Clone, Copy)]
 pub struct AppState {

@@ -1,23 +1,9 @@
 //! The "All events" table: HTML, sortable by date and by category, filtered like the timeline.
 
-use super::charts::cite_text;
-use super::state::{use_state, SortKey};
-use crate::data::Atlas;
+use super::state::use_state;
+use crate::export::cite_text;
+use crate::ui::{sorted_rows, SortKey};
 use leptos::prelude::*;
-
-/// Row order for a sort key and direction. Category sorts keep date order within a category.
-pub fn sorted_rows(atlas: &Atlas, visible: &[bool], key: SortKey, ascending: bool) -> Vec<usize> {
-    let mut rows: Vec<usize> = (0..atlas.events.len()).filter(|&i| visible.get(i).copied().unwrap_or(true)).collect();
-    match key {
-        // Events are already in date order.
-        SortKey::Date => {}
-        SortKey::Category => crate::order::sort_by_key(&mut rows, |&i| atlas.events[i].category.get().index() as i64),
-    }
-    if !ascending {
-        rows.reverse();
-    }
-    rows
-}
 
 #[component]
 pub fn EventsTable() -> impl IntoView {

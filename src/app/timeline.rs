@@ -326,7 +326,7 @@ pub fn Timeline() -> impl IntoView {
                     let cat = e.category.get();
                     let more = if n > 1 { format!(" (+{} more here; click to zoom in)", n - 1) } else { String::new() };
                     let width = canvas_ref.get_untracked().map(|c| c.client_width() as f64).unwrap_or(0.0);
-                    let (left, right) = tooltip_x(x, width);
+                    let (left, right) = crate::ui::tooltip_x(x, width);
                     view! {
                         <div class="tooltip" role="tooltip" id="timeline-tooltip" style:left=left style:right=right style:top=format!("{}px", y + 12.0)>
                             <div class="tt-date">{e.date_label()}</div>
@@ -338,17 +338,6 @@ pub fn Timeline() -> impl IntoView {
             </div>
             <p class="help" id="timeline-help">"Drag or Shift+←/→ to pan, wheel or +/− to zoom, 0 to reset. ←/→ walk the events in date order, Home/End jump to the first/last, Enter selects, Esc clears."</p>
         </div>
-    }
-}
-
-/// Where a tooltip goes for a pointer at `x` in a box `width` px wide: (CSS `left`, CSS
-/// `right`). Right of the pointer in the left half, left of it in the right half, so that it
-/// is never squeezed against the right edge nor pushes the page wider.
-pub fn tooltip_x(x: f64, width: f64) -> (Option<String>, Option<String>) {
-    if width > 0.0 && x > width / 2.0 {
-        (None, Some(format!("{}px", (width - x + 12.0).max(0.0))))
-    } else {
-        (Some(format!("{}px", x + 12.0)), None)
     }
 }
 

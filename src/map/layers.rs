@@ -100,29 +100,15 @@ pub fn student_radius(count: u32, scale: f64) -> f64 {
 /// The marker a place belongs to: itself if it is a city or site, else the nearest such
 /// ancestor (a university's city). Countries have no marker.
 pub fn marker_place(atlas: &Atlas, id: &str) -> Option<usize> {
-    let mut cur = Some(id);
-    for _ in 0..4 {
-        let i = atlas.places.iter().position(|p| Some(p.id.as_str()) == cur)?;
-        match atlas.places[i].kind {
-            PlaceKind::City | PlaceKind::Site => return Some(i),
-            PlaceKind::Country => return None,
-            _ => cur = atlas.places[i].parent.as_deref(),
-        }
-    }
-    None
+    let i = atlas
+        .ancestors(id)
+        .find(|&i| matches!(atlas.places[i].kind, PlaceKind::City | PlaceKind::Site | PlaceKind::Country))?;
+    (atlas.places[i].kind != PlaceKind::Country).then_some(i)
 }
 
 /// The country a place lies in (itself for a country), as a place index.
 pub fn country_of(atlas: &Atlas, id: &str) -> Option<usize> {
-    let mut cur = Some(id);
-    for _ in 0..5 {
-        let i = atlas.places.iter().position(|p| Some(p.id.as_str()) == cur)?;
-        if atlas.places[i].kind == PlaceKind::Country {
-            return Some(i);
-        }
-        cur = atlas.places[i].parent.as_deref();
-    }
-    None
+    atlas.ancestors(id).find(|&i| atlas.places[i].kind == PlaceKind::Country)
 }
 
 /// Whether an event overlaps the years `[lo, hi]`.

@@ -104,6 +104,19 @@ impl Atlas {
         self
     }
 
+    /// The place `id` and the places it lies in, innermost first, as indices into `places`
+    /// (a university, its city, its country). Stops at a missing parent, and after a few steps
+    /// (the validator rejects cycles; this never loops on bad data either).
+    pub fn ancestors<'a>(&'a self, id: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let mut cur = Some(id);
+        std::iter::from_fn(move || {
+            let i = self.places.iter().position(|p| Some(p.id.as_str()) == cur)?;
+            cur = self.places[i].parent.as_deref();
+            Some(i)
+        })
+        .take(6)
+    }
+
     pub fn place(&self, id: &str) -> Option<&Place> {
         self.place_index.get(id).map(|&i| &self.places[i])
     }

@@ -202,6 +202,17 @@ pub struct Citation {
     pub cited_in: Option<String>,
 }
 
+impl Citation {
+    /// The citation as text: `who`, `sep`, the locator, and "(citing …)" when the source cites
+    /// another work for the fact. The one format every view and download uses.
+    pub fn format(&self, who: &str, sep: &str) -> String {
+        match &self.cited_in {
+            Some(x) => format!("{who}{sep}{} (citing {x})", self.locator),
+            None => format!("{who}{sep}{}", self.locator),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum PlaceKind {
