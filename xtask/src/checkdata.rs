@@ -7,7 +7,7 @@ use std::path::PathBuf;
 pub fn check(dir: &std::path::Path) -> Result<String, Vec<String>> {
     let mut files = Vec::new();
     let mut read_errors = Vec::new();
-    for name in pakru_atlas::data::FILES {
+    for name in pakru_data::FILES {
         match std::fs::read_to_string(dir.join(name)) {
             Ok(text) => files.push((name, text)),
             // Missing files are reported by `load` itself.
@@ -19,7 +19,7 @@ pub fn check(dir: &std::path::Path) -> Result<String, Vec<String>> {
         return Err(read_errors);
     }
     let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
-    match pakru_atlas::data::load(&refs) {
+    match pakru_data::load(&refs) {
         Ok(a) => Ok(format!(
             "data OK: {} events, {} places, {} sources, {} eras, {} series, {} student rows",
             a.events.len(),
@@ -62,7 +62,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("xtask-empty-data-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let errors = super::check(&dir).unwrap_err();
-        for name in pakru_atlas::data::FILES {
+        for name in pakru_data::FILES {
             assert!(errors.iter().any(|e| e.contains(name) && e.contains("missing")), "{name}: {errors:#?}");
         }
         std::fs::remove_dir_all(&dir).unwrap();

@@ -8,15 +8,14 @@
 //! - zips dist/ into `pakru-atlas-<version>.zip` beside it: [`crate::zipfile`].
 
 use crate::tools::Toolchain;
-use crate::util::{human_bytes, root, run, Res};
-use flate2::{write::GzEncoder, Compression};
-use std::io::Write;
+use crate::util::{gzip_len, human_bytes, root, run, Res};
 use std::path::{Path, PathBuf};
 
 pub struct FileSize {
     /// Path relative to dist/, with `/` separators.
     pub name: String,
     pub raw: u64,
+    /// [`crate::util::gzip_len`].
     pub gzip: u64,
 }
 
@@ -79,12 +78,6 @@ pub fn bundle(dist: &Path) -> Res<Bundle> {
     Ok(Bundle { processed, zip, zip_bytes, single })
 }
 
-pub fn gzip_len(bytes: &[u8]) -> u64 {
-    let mut e = GzEncoder::new(Vec::new(), Compression::best());
-    e.write_all(bytes).expect("writing to a Vec");
-    e.finish().expect("writing to a Vec").len() as u64
-}
-
 pub fn file_size(dir: &Path, name: &str) -> Res<FileSize> {
     let bytes = std::fs::read(dir.join(name)).map_err(|e| format!("{name}: {e}"))?;
     Ok(FileSize { name: name.to_string(), raw: bytes.len() as u64, gzip: gzip_len(&bytes) })
@@ -93,6 +86,16 @@ pub fn file_size(dir: &Path, name: &str) -> Res<FileSize> {
 /// Every file under `dir` (but hidden ones, such as Trunk's `.stage/`), sorted by name.
 pub fn sizes(dir: &Path) -> Res<Vec<FileSize>> {
     crate::offline::bundle_files(dir)?.iter().map(|n| file_size(dir, n)).collect()
+}
+
+/// Writes `files` as JSON (`{"name": {"raw": n, "gzip": n}, ...}`) for the browser tests.
+pub fn write_sizes(path: &Path, files: &[FileSize]) -> Res {
+    let map: serde_json::Map<String, serde_json::Value> =
+        files.iter().map(|f| (f.name.clone(), serde_json::json!({ "raw": f.raw, "gzip": f.gzip }))).collect();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, serde_json::Value::Object(map).to_string()).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 pub fn print_sizes(title: &str, files: &[FileSize]) {

@@ -14,6 +14,9 @@
 
 use crate::server::{start, Server};
 use crate::util::{root, Res};
+use lol_html::html_content::ContentType;
+use lol_html::{element, rewrite_str, text, RewriteStrSettings};
+use std::cell::{Cell, RefCell};
 use std::fs;
 use std::path::Path;
 
@@ -25,6 +28,45 @@ fn origin(url: &str) -> &str {
     let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
     let end = url[after_scheme..].find('/').map(|i| i + after_scheme).unwrap_or(url.len());
     &url[..end]
+}
+
+/// examples/embed.html with the app at `app_url` instead of [`EXAMPLE_APP_URL`]: the frame's
+/// `src`, and the origin its script trusts.
+pub fn embed_page(example: &str, app_url: &str) -> Res<String> {
+    let (frames, checks) = (Cell::new(0), Cell::new(0));
+    let text_so_far = RefCell::new(String::new());
+    let (old_origin, new_origin) = (format!("\"{}\"", origin(EXAMPLE_APP_URL)), format!("\"{}\"", origin(app_url)));
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("iframe[src]", |el| {
+            let src = el.get_attribute("src").unwrap_or_default();
+            if let Some(rest) = src.strip_prefix(EXAMPLE_APP_URL) {
+                el.set_attribute("src", &format!("{app_url}{rest}"))?;
+                frames.set(frames.get() + 1);
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(text!("script", |t| {
+            // A script's text may come in several chunks: rewritten whole, in place of the last.
+            text_so_far.borrow_mut().push_str(t.as_str());
+            if t.last_in_text_node() {
+                let js = text_so_far.take();
+                if js.contains(&old_origin) {
+                    checks.set(checks.get() + 1);
+                }
+                t.replace(&js.replace(&old_origin, &new_origin), ContentType::Html);
+            } else {
+                t.remove();
+            }
+            Ok(())
+        }));
+    let page = rewrite_str(example, settings).map_err(|e| format!("examples/embed.html: {e}"))?;
+    if frames.get() == 0 {
+        return Err(format!("examples/embed.html has no <iframe> of {EXAMPLE_APP_URL}"));
+    }
+    if checks.get() == 0 {
+        return Err(format!("examples/embed.html has no script that checks the origin {old_origin}"));
+    }
+    Ok(page)
 }
 
 fn fresh_dir(p: &Path) -> Res {
@@ -60,13 +102,7 @@ pub fn start_all(dist: &Path, app: &Server, other: &Server) -> Res<Fixtures> {
     fresh_dir(&site)?;
     let example =
         fs::read_to_string(root().join("examples/embed.html")).map_err(|e| format!("examples/embed.html: {e}"))?;
-    if !example.contains(EXAMPLE_APP_URL) {
-        return Err(format!("examples/embed.html does not embed {EXAMPLE_APP_URL}"));
-    }
-    let page = example
-        .replace(EXAMPLE_APP_URL, &app_url)
-        .replace(&format!("\"{}\"", origin(EXAMPLE_APP_URL)), &format!("\"{}\"", origin(&app_url)));
-    fs::write(site.join("embed.html"), page).map_err(|e| e.to_string())?;
+    fs::write(site.join("embed.html"), embed_page(&example, &app_url)?).map_err(|e| e.to_string())?;
     let site_server = start(&site, "/university/", 0).map_err(|e| e.to_string())?;
     env.push(("EMBED_EXAMPLE_URL".into(), format!("{}embed.html", site_server.url())));
     env.push(("EMBED_APP_URL".into(), app_url.clone()));
@@ -80,12 +116,8 @@ pub fn start_all(dist: &Path, app: &Server, other: &Server) -> Res<Fixtures> {
     copy_bundle(dist, &live)?;
     copy_bundle(dist, &next)?;
     let index = fs::read_to_string(next.join("index.html")).map_err(|e| e.to_string())?;
-    let old_title = "<title>Pakistan–Russia Relations Atlas</title>";
-    if !index.contains(old_title) {
-        return Err(format!("dist/index.html has no {old_title}"));
-    }
-    fs::write(next.join("index.html"), index.replace(old_title, &format!("<title>{NEW_VERSION_TITLE}</title>")))
-        .map_err(|e| e.to_string())?;
+    let index = crate::offline::set_title(&index, NEW_VERSION_TITLE).map_err(|e| format!("dist/index.html: {e}"))?;
+    fs::write(next.join("index.html"), index).map_err(|e| e.to_string())?;
     crate::offline::write_service_worker(&next)?;
     let update_server = start(&live, "/atlas/", 0).map_err(|e| e.to_string())?;
     env.push(("UPDATE_URL".into(), update_server.url()));
@@ -101,9 +133,30 @@ pub fn start_all(dist: &Path, app: &Server, other: &Server) -> Res<Fixtures> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn origins() {
-        assert_eq!(super::origin("http://127.0.0.1:8080/"), "http://127.0.0.1:8080");
-        assert_eq!(super::origin("http://127.0.0.1:5/a/b/"), "http://127.0.0.1:5");
+        assert_eq!(origin("http://127.0.0.1:8080/"), "http://127.0.0.1:8080");
+        assert_eq!(origin("http://127.0.0.1:5/a/b/"), "http://127.0.0.1:5");
+    }
+
+    #[test]
+    fn points_the_example_at_the_test_server() {
+        let app = "http://127.0.0.1:4321/university/pages/atlas/";
+        let example = fs::read_to_string(root().join("examples/embed.html")).unwrap();
+        let page = embed_page(&example, app).unwrap();
+        let frame = crate::offline::tags(&page).unwrap().into_iter().find(|t| t.name == "iframe").unwrap();
+        assert_eq!(frame.attr("src"), Some(format!("{app}?embed=1").as_str()));
+        assert!(page.contains("e.origin !== \"http://127.0.0.1:4321\""), "the script trusts the test server");
+        assert!(!page.contains("\"http://127.0.0.1:8080\""), "nothing trusts the example's address");
+        // Nothing else changes (the comment that names the example's address among it).
+        let back = page.replace(app, EXAMPLE_APP_URL).replace("127.0.0.1:4321", "127.0.0.1:8080");
+        assert_eq!(back, example);
+
+        let bare = "<p>no frame</p><script>if (e.origin !== \"http://127.0.0.1:8080\") return;</script>";
+        assert!(embed_page(bare, app).unwrap_err().contains("no <iframe>"));
+        let no_check = "<iframe src=\"http://127.0.0.1:8080/?embed=1\"></iframe><script>x()</script>";
+        assert!(embed_page(no_check, app).unwrap_err().contains("checks the origin"));
     }
 }

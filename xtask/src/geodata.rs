@@ -39,11 +39,13 @@
 //! Usage: `cargo xtask geodata [--input countries-50m.json] [--out FILE] [--check]`.
 //! `--check` regenerates in memory and fails if the committed file differs.
 
-use geo::{LineString, SimplifyVwIdx};
-use pakru_atlas::geo as g;
+use geo::{LineString, Polygon, SimplifyVwIdx};
+use pakru_atlas::geom::Rect;
+use pakru_atlas::map as g;
+use pakru_data::geo_codec::{to_json, RawDisputed, RawGeo, RawUnit};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 const PACKAGE: &str = "world-atlas@2.0.2";
@@ -74,6 +76,9 @@ const MIN_AREA_FAR: f64 = 8_000.0;
 const MIN_HOLE: f64 = 600.0;
 /// Countries outside the core smaller than this (km²) are left out: microstates and far islands.
 const MIN_UNIT_FAR: f64 = 700.0;
+/// How close to the true pole of inaccessibility a label point is, km (stored labels are
+/// rounded to a hundredth of a degree, about 1 km).
+const LABEL_PRECISION_KM: f64 = 0.1;
 /// Latitude where the Kashmir lines begin.
 const KASHMIR_SOUTH: f64 = 32.5;
 
@@ -154,14 +159,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     std::fs::write(&out, &json).map_err(|e| format!("{}: {e}", out.display()))?;
     println!(
-        "wrote {}: {} units, {} arcs, {} vertices ({} budget), {} bytes{}; tolerance ×{:.2}",
+        "wrote {}: {} units, {} arcs, {} vertices ({} budget), {} bytes, {} gzip; tolerance ×{:.2}",
         out.display(),
         decoded.units.len(),
         decoded.arcs.len(),
         decoded.vertex_count,
         VERTEX_BUDGET,
         json.len(),
-        gzip_size(&out).map(|n| format!(", {n} gzip")).unwrap_or_default(),
+        crate::util::gzip_len(json.as_bytes()),
         stats.factor
     );
     for line in &stats.log {
@@ -199,11 +204,6 @@ fn run_cmd(cmd: &mut Command) -> Result<(), String> {
         return Err(format!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
     Ok(())
-}
-
-fn gzip_size(path: &Path) -> Option<usize> {
-    let out = Command::new("gzip").args(["-9", "-n", "-c"]).arg(path).output().ok()?;
-    out.status.success().then_some(out.stdout.len())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,7 +496,7 @@ fn build(text: &str) -> Result<(String, Stats), String> {
                 wrap_dropped.insert(u.name.clone());
                 continue;
             }
-            if g::Bounds::of_geo(outer.iter().copied()).intersects(&g::OUTER) {
+            if g::geo_bounds(outer.iter().copied()).intersects(&g::OUTER) {
                 kept.push(PolyRef(ui, pi));
             }
         }
@@ -505,7 +505,7 @@ fn build(text: &str) -> Result<(String, Stats), String> {
 
     let core_unit = |u: &SrcUnit| u.disputed || u.id.is_some_and(|id| g::CORE_IDS.contains(&id));
     let in_box = |a: &[Pt], f: (f64, f64, f64, f64)| {
-        g::Bounds::of_points(a.iter().copied()).intersects(&g::Bounds { x0: f.0, y0: f.1, x1: f.2, y1: f.3 })
+        Rect::of_points(a.iter().copied()).intersects(&Rect { x0: f.0, y0: f.1, x1: f.2, y1: f.3 })
     };
     // Tolerance class of each arc: the finest of its users.
     let mut tol: BTreeMap<usize, f64> = BTreeMap::new();
@@ -680,45 +680,13 @@ fn simplify_arc(ll: &[Pt], xy: &[Pt], d_km: f64) -> Vec<(i64, i64)> {
     q
 }
 
-/// Pole of inaccessibility (approximately: a grid search refined twice) of a polygon, in plane
-/// coordinates: the inside point farthest from every edge.
-fn label_point(rings: &[Vec<Pt>]) -> Pt {
-    let b = g::Bounds::of_points(rings[0].iter().copied());
-    let inside = |x: f64, y: f64| rings.iter().filter(|r| g::ring_contains(r, x, y)).count() % 2 == 1;
-    let dist = |x: f64, y: f64| {
-        let mut best = f64::MAX;
-        for r in rings {
-            for i in 0..r.len() {
-                let (a, c) = (r[i], r[(i + 1) % r.len()]);
-                let (dx, dy) = (c.0 - a.0, c.1 - a.1);
-                let l2 = dx * dx + dy * dy;
-                let s = if l2 > 0.0 { (((x - a.0) * dx + (y - a.1) * dy) / l2).clamp(0.0, 1.0) } else { 0.0 };
-                best = best.min((x - a.0 - s * dx).hypot(y - a.1 - s * dy));
-            }
-        }
-        best
-    };
-    let mut best = (f64::MIN, b.center());
-    let (mut cx, mut cy, mut w, mut h) = (b.center().0, b.center().1, b.width(), b.height());
-    for _ in 0..3 {
-        let n = 40;
-        for i in 0..=n {
-            for j in 0..=n {
-                let x = cx - w / 2.0 + w * i as f64 / n as f64;
-                let y = cy - h / 2.0 + h * j as f64 / n as f64;
-                if inside(x, y) {
-                    let d = dist(x, y);
-                    if d > best.0 {
-                        best = (d, (x, y));
-                    }
-                }
-            }
-        }
-        (cx, cy) = best.1;
-        w /= 8.0;
-        h /= 8.0;
-    }
-    best.1
+/// Where a polygon's label goes: its pole of inaccessibility, the inside point farthest from
+/// every edge (holes included), in plane kilometres: `polylabel`, to within [`LABEL_PRECISION_KM`].
+fn label_point(rings: &[Vec<Pt>]) -> Result<Pt, String> {
+    let ring = |r: &Vec<Pt>| LineString::from(r.clone());
+    let polygon = Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect());
+    let p = polylabel::polylabel(&polygon, &LABEL_PRECISION_KM).map_err(|e| format!("label point: {e}"))?;
+    Ok((p.x(), p.y()))
 }
 
 fn write(t: &Topo, s: &Simplified, disputed: &[Disputed], seam: &BTreeSet<usize>) -> Result<String, String> {
@@ -761,18 +729,12 @@ fn write(t: &Topo, s: &Simplified, disputed: &[Disputed], seam: &BTreeSet<usize>
         let outer_area = |p: &Vec<Vec<Pt>>| g::ring_area(&p[0]).abs();
         let area: f64 = src_polys.iter().map(outer_area).sum();
         let biggest = src_polys.iter().max_by(|a, b| outer_area(a).total_cmp(&outer_area(b))).ok_or("no polygon")?;
-        let (lx, ly) = label_point(biggest);
+        let (lx, ly) = label_point(biggest)?;
         let (lon, lat) = g::unproject(lx, ly);
         units.push(OutUnit { src, polys, area, label: quantize((lon, lat)) });
     }
     units.sort_by(|a, b| b.area.total_cmp(&a.area).then_with(|| a.src.name.cmp(&b.src.name)));
 
-    let js = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    let mut o = String::new();
-    o.push_str("{\n");
-    o.push_str(&format!("\"format\": {},\n", js(g::FORMAT)));
-    o.push_str(&format!("\"attribution\": {},\n", js(ATTRIBUTION)));
-    o.push_str(&format!("\"source\": {},\n", js(SOURCE)));
     let notes = [
         "Generated by `cargo xtask geodata` (xtask/src/geodata.rs); do not edit by hand.",
         "Coordinates: longitude and latitude in hundredths of a degree; each arc is its first point followed by deltas; longitudes below -110 are stored +360 (east of the antimeridian).",
@@ -780,64 +742,91 @@ fn write(t: &Topo, s: &Simplified, disputed: &[Disputed], seam: &BTreeSet<usize>
         "Borders are Natural Earth's de facto lines. Lines and units listed under `disputed` (Kashmir, Crimea) are drawn dashed or hatched: the map takes no side.",
         "Simplified with Visvalingam-Whyatt: finer near Pakistan, coarser far away; small islands dropped.",
     ];
-    o.push_str(&format!("\"notes\": [\n{}\n],\n", notes.iter().map(|n| js(n)).collect::<Vec<_>>().join(",\n")));
-    o.push_str(&format!("\"units_per_degree\": {Q},\n"));
-    let hidden: Vec<String> = seam.iter().filter_map(|a| new_index.get(a)).map(|i| i.to_string()).collect();
-    o.push_str(&format!("\"hidden\": [{}],\n", hidden.join(",")));
-    o.push_str("\"disputed\": [\n");
-    let ds: Vec<String> = disputed
-        .iter()
-        .map(|d| {
-            let arcs: Vec<String> = d.arcs.iter().filter_map(|a| new_index.get(a)).map(|i| i.to_string()).collect();
-            format!("{{\"name\": {}, \"note\": {}, \"arcs\": [{}]}}", js(d.name), js(d.note), arcs.join(","))
-        })
-        .collect();
-    o.push_str(&ds.join(",\n"));
-    o.push_str("\n],\n\"units\": [\n");
-    let us: Vec<String> = units
-        .iter()
-        .map(|u| {
-            let id = u.src.id.map(|i| i.to_string()).unwrap_or_else(|| "null".into());
-            let mut s = format!("{{\"id\": {id}, \"name\": {}", js(&u.src.name));
-            if u.src.disputed {
-                s.push_str(", \"disputed\": true");
-            }
-            if let Some(n) = &u.src.note {
-                s.push_str(&format!(", \"note\": {}", js(n)));
-            }
-            s.push_str(&format!(", \"label\": [{},{}]", u.label.0, u.label.1));
-            let polys: Vec<String> = u
-                .polys
-                .iter()
-                .map(|p| {
-                    let rings: Vec<String> = p
-                        .iter()
-                        .map(|r| format!("[{}]", r.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")))
-                        .collect();
-                    format!("[{}]", rings.join(","))
-                })
-                .collect();
-            s.push_str(&format!(", \"polygons\": [{}]}}", polys.join(",")));
-            s
-        })
-        .collect();
-    o.push_str(&us.join(",\n"));
-    o.push_str("\n],\n\"arcs\": [\n");
-    let arcs: Vec<String> = s
+    let arcs = s
         .arcs
         .values()
         .map(|a| {
             let mut prev = (0i64, 0i64);
             let mut nums = Vec::with_capacity(a.len() * 2);
             for &(x, y) in a {
-                nums.push((x - prev.0).to_string());
-                nums.push((y - prev.1).to_string());
+                nums.extend([x - prev.0, y - prev.1]);
                 prev = (x, y);
             }
-            format!("[{}]", nums.join(","))
+            nums
         })
         .collect();
-    o.push_str(&arcs.join(",\n"));
-    o.push_str("\n]\n}\n");
-    Ok(o)
+    // The file's one format is the data crate's type: the app reads what this writes.
+    let file = RawGeo {
+        format: g::FORMAT.to_string(),
+        attribution: ATTRIBUTION.to_string(),
+        source: SOURCE.to_string(),
+        notes: notes.iter().map(|n| n.to_string()).collect(),
+        units_per_degree: Q as u64,
+        hidden: seam.iter().filter_map(|a| new_index.get(a)).map(|&i| i as u64).collect(),
+        disputed: disputed
+            .iter()
+            .map(|d| RawDisputed {
+                name: d.name.to_string(),
+                note: d.note.to_string(),
+                arcs: d.arcs.iter().filter_map(|a| new_index.get(a)).map(|&i| i as u64).collect(),
+            })
+            .collect(),
+        units: units
+            .iter()
+            .map(|u| RawUnit {
+                id: u.src.id,
+                name: u.src.name.clone(),
+                disputed: u.src.disputed,
+                note: u.src.note.clone(),
+                label: [u.label.0, u.label.1],
+                polygons: u.polys.clone(),
+            })
+            .collect(),
+        arcs,
+    };
+    Ok(to_json(&file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Contains, Distance, Euclidean, Point};
+
+    /// The distance from `p` to the nearest edge of `rings`.
+    fn edge_distance(rings: &[Vec<Pt>], p: Pt) -> f64 {
+        rings.iter().map(|r| Euclidean.distance(&Point::from(p), &LineString::from(r.clone()))).fold(f64::MAX, f64::min)
+    }
+
+    #[test]
+    fn labels_go_where_there_is_most_room() {
+        // A rectangle: its centre.
+        let rect = vec![vec![(0.0, 0.0), (40.0, 0.0), (40.0, 10.0), (0.0, 10.0)]];
+        let (x, y) = label_point(&rect).unwrap();
+        assert!((y - 5.0).abs() <= LABEL_PRECISION_KM && (5.0..=35.0).contains(&x), "({x}, {y})");
+
+        // A C shape, whose centroid is outside it: the label is in its widest part.
+        let c = vec![vec![
+            (0.0, 0.0),
+            (100.0, 0.0),
+            (100.0, 20.0),
+            (30.0, 20.0),
+            (30.0, 80.0),
+            (100.0, 80.0),
+            (100.0, 100.0),
+            (0.0, 100.0),
+        ]];
+        let p = label_point(&c).unwrap();
+        let poly = Polygon::new(LineString::from(c[0].clone()), vec![]);
+        assert!(poly.contains(&Point::from(p)), "{p:?} inside");
+        assert!(edge_distance(&c, p) >= 15.0 - LABEL_PRECISION_KM, "{p:?}: {}", edge_distance(&c, p));
+
+        // A square with a hole in the middle: never in the hole, and 10 km from every edge.
+        let holed = vec![
+            vec![(0.0, 0.0), (60.0, 0.0), (60.0, 60.0), (0.0, 60.0)],
+            vec![(20.0, 20.0), (40.0, 20.0), (40.0, 40.0), (20.0, 40.0)],
+        ];
+        let p = label_point(&holed).unwrap();
+        assert!(!(20.0..=40.0).contains(&p.0) || !(20.0..=40.0).contains(&p.1), "{p:?} in the hole");
+        assert!(edge_distance(&holed, p) >= 10.0 - LABEL_PRECISION_KM, "{p:?}: {}", edge_distance(&holed, p));
+    }
 }

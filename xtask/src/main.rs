@@ -27,8 +27,9 @@ commands:
                         already in dist/ (or DIR)
   check-data [DIR]      validate the data files in data/ (or DIR); every error, one per line
   test [--browser-only] [--no-build] [--grep TEXT]
-                        cargo test --workspace, check-data, dist, then the browser tests
-                        (e2e/run.mjs in headless Chromium against dist/); ends with a SUMMARY line
+                        cargo fmt --check, cargo clippy -D warnings (host and wasm32), cargo test
+                        --workspace, check-data, dist, then the browser tests (e2e/run.mjs in
+                        headless Chromium against dist/); ends with a SUMMARY line
   bench [--no-build] [--loads N]
                         cold loads to the atlas-ready mark, window.__atlasBench, first-visit bytes;
                         writes bench-output/bench.json

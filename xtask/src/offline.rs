@@ -17,6 +17,8 @@
 
 use crate::util::{root, Res};
 use base64::Engine;
+use lol_html::html_content::ContentType;
+use lol_html::{element, rewrite_str, text, RewriteStrSettings};
 use sha2::{Digest, Sha256, Sha384};
 use std::fs;
 use std::io::Write;
@@ -50,33 +52,27 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// `version` of the root Cargo.toml's `[package]`.
 pub fn package_version() -> Res<String> {
     let text = fs::read_to_string(root().join("Cargo.toml")).map_err(|e| format!("Cargo.toml: {e}"))?;
-    let mut section = String::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            section = line.to_string();
-        } else if section == "[package]" {
-            if let Some((k, v)) = line.split_once('=') {
-                if k.trim() == "version" {
-                    return Ok(v.trim().trim_matches('"').to_string());
-                }
-            }
-        }
-    }
-    Err("Cargo.toml: no [package] version".into())
+    manifest_version(&text)
 }
 
-// ---------------------------------------------------------------- a small HTML tag scanner
+fn manifest_version(text: &str) -> Res<String> {
+    let doc: toml::Table = toml::from_str(text).map_err(|e| format!("Cargo.toml: {e}"))?;
+    doc.get("package")
+        .and_then(|p| p.get("version"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+        .ok_or_else(|| "Cargo.toml: no [package] version".into())
+}
 
-/// One start tag of an HTML document (comments skipped), from `start` to `end`. For `script`
-/// and `style`, `end` is just after the matching end tag and `content` the text between.
-#[derive(Debug, Clone)]
+// ---------------------------------------------------------------- reading and rewriting HTML
+
+/// One element of an HTML document, as `lol_html` reads it: its name and attributes (names in
+/// lower case, values as written) and, for `script` and `style`, the text inside.
+#[derive(Debug, Clone, Default)]
 pub struct Tag {
     pub name: String,
     pub attrs: Vec<(String, String)>,
-    pub start: usize,
-    pub end: usize,
-    pub content: Option<(usize, usize)>,
+    pub content: Option<String>,
 }
 
 impl Tag {
@@ -85,101 +81,30 @@ impl Tag {
     }
 }
 
-fn parse_attrs(s: &str) -> Vec<(String, String)> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
-            i += 1;
-        }
-        let ks = i;
-        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'=' && b[i] != b'/' {
-            i += 1;
-        }
-        if ks == i {
-            break;
-        }
-        let key = s[ks..i].to_ascii_lowercase();
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let mut value = String::new();
-        if i < b.len() && b[i] == b'=' {
-            i += 1;
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
-                let q = b[i];
-                let vs = i + 1;
-                i = vs;
-                while i < b.len() && b[i] != q {
-                    i += 1;
-                }
-                value = s[vs..i.min(b.len())].to_string();
-                i += 1;
-            } else {
-                let vs = i;
-                while i < b.len() && !b[i].is_ascii_whitespace() {
-                    i += 1;
-                }
-                value = s[vs..i].to_string();
-            }
-        }
-        out.push((key, value));
-    }
-    out
+fn html_error(e: lol_html::errors::RewritingError) -> String {
+    format!("HTML: {e}")
 }
 
-/// Every start tag of `html`, in order.
+/// Every element of `html`, in document order (what comments hold is not an element).
 pub fn tags(html: &str) -> Res<Vec<Tag>> {
-    let lower = html.to_ascii_lowercase();
-    let b = html.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(off) = html[i..].find('<') {
-        let start = i + off;
-        if html[start..].starts_with("<!--") {
-            let close = html[start..].find("-->").ok_or("unterminated HTML comment")?;
-            i = start + close + 3;
-            continue;
-        }
-        let name_end = start + 1 + html[start + 1..].find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(0);
-        if name_end == start + 1 || !b[start + 1].is_ascii_alphabetic() {
-            i = start + 1; // `</x>`, `<!doctype>`, a stray `<`
-            continue;
-        }
-        let name = lower[start + 1..name_end].to_string();
-        // The end of the start tag: the first `>` outside quotes.
-        let mut j = name_end;
-        let mut quote = None;
-        while j < b.len() {
-            match (quote, b[j]) {
-                (None, b'"' | b'\'') => quote = Some(b[j]),
-                (Some(q), c) if c == q => quote = None,
-                (None, b'>') => break,
-                _ => {}
+    let out = std::cell::RefCell::new(Vec::<Tag>::new());
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("*", |el| {
+            let name = el.tag_name();
+            let content = matches!(name.as_str(), "script" | "style").then(String::new);
+            let attrs = el.attributes().iter().map(|a| (a.name(), a.value())).collect();
+            out.borrow_mut().push(Tag { name, attrs, content });
+            Ok(())
+        }))
+        .append_element_content_handler(text!("script, style", |t| {
+            // Script and style text holds no elements: it belongs to the last one pushed.
+            if let Some(c) = out.borrow_mut().last_mut().and_then(|t| t.content.as_mut()) {
+                c.push_str(t.as_str());
             }
-            j += 1;
-        }
-        if j >= b.len() {
-            return Err(format!("unterminated <{name}> tag"));
-        }
-        let attrs = parse_attrs(&html[name_end..j]);
-        let open_end = j + 1;
-        let (end, content) = if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            let c = lower[open_end..].find(&close).ok_or(format!("<{name}> without </{name}>"))? + open_end;
-            let gt = html[c..].find('>').ok_or(format!("unterminated </{name}>"))? + c;
-            (gt + 1, Some((open_end, c)))
-        } else {
-            (open_end, None)
-        };
-        out.push(Tag { name, attrs, start, end, content });
-        i = end;
-    }
-    Ok(out)
+            Ok(())
+        }));
+    rewrite_str(html, settings).map_err(html_error)?;
+    Ok(out.into_inner())
 }
 
 /// Problems a strict CSP would block or that we never want: inline scripts (but non-JS data
@@ -208,18 +133,62 @@ pub fn csp_problems(html: &str, allow_hashed_inline: bool) -> Res<Vec<String>> {
     Ok(problems)
 }
 
-/// Inserts `insert` right after the `<meta charset>` tag (the CSP must come before anything it
-/// governs).
+/// Inserts `insert` right after the first `<meta charset>` tag (the CSP must come before
+/// anything it governs).
 pub fn insert_after_charset(html: &str, insert: &str) -> Res<String> {
-    let t = tags(html)?
-        .into_iter()
-        .find(|t| t.name == "meta" && t.attr("charset").is_some())
-        .ok_or("index.html has no <meta charset>")?;
-    Ok(format!("{}\n  {insert}{}", &html[..t.end], &html[t.end..]))
+    let done = std::cell::Cell::new(false);
+    let settings = RewriteStrSettings::new().append_element_content_handler(element!("meta[charset]", |el| {
+        if !done.replace(true) {
+            el.after(&format!("\n  {insert}"), ContentType::Html);
+        }
+        Ok(())
+    }));
+    let out = rewrite_str(html, settings).map_err(html_error)?;
+    if done.get() {
+        Ok(out)
+    } else {
+        Err("index.html has no <meta charset>".into())
+    }
 }
 
 pub fn csp_meta(policy: &str) -> String {
     format!(r#"<meta http-equiv="Content-Security-Policy" content="{policy}">"#)
+}
+
+/// Sets the text of the document's `<title>` (there must be one).
+pub fn set_title(html: &str, title: &str) -> Res<String> {
+    let found = std::cell::Cell::new(false);
+    let settings = RewriteStrSettings::new().append_element_content_handler(element!("title", |el| {
+        found.set(true);
+        el.set_inner_content(title, ContentType::Text);
+        Ok(())
+    }));
+    let out = rewrite_str(html, settings).map_err(html_error)?;
+    if found.get() {
+        Ok(out)
+    } else {
+        Err("the HTML has no <title>".into())
+    }
+}
+
+/// Trunk's index.html made CSP-clean (step 1 and 2 above): the inline loader replaced by
+/// `boot_tag`, the `integrity` of each `<link rel=modulepreload>` whose href is in `integrity`
+/// replaced by the new one, and the CSP `<meta>` after `<meta charset>`.
+pub fn rewrite_index(html: &str, boot_tag: &str, integrity: &[(String, String)]) -> Res<String> {
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("script:not([src])", |el| {
+            el.replace(boot_tag, ContentType::Html);
+            Ok(())
+        }))
+        .append_element_content_handler(element!("link[rel=modulepreload][integrity]", |el| {
+            let href = el.get_attribute("href").unwrap_or_default();
+            if let Some((_, new)) = integrity.iter().find(|(h, _)| *h == href) {
+                el.set_attribute("integrity", new)?;
+            }
+            Ok(())
+        }));
+    let html = rewrite_str(html, settings).map_err(html_error)?;
+    insert_after_charset(&html, &csp_meta(CSP))
 }
 
 // ---------------------------------------------------------------- dist/ post-processing
@@ -258,8 +227,15 @@ pub struct Processed {
     pub precached: usize,
 }
 
+/// Minifies JavaScript: (source, as an ES module) → minified source. [`minify_js`] but in tests.
+pub type Minify<'a> = &'a dyn Fn(&str, bool) -> Res<String>;
+
 /// Steps 1 to 3 above on `dist`.
 pub fn postprocess(dist: &Path) -> Res<Processed> {
+    postprocess_with(dist, &minify_js)
+}
+
+fn postprocess_with(dist: &Path, minify: Minify) -> Res<Processed> {
     let index_path = dist.join("index.html");
     let mut html = fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
     let all = tags(&html)?;
@@ -274,26 +250,26 @@ pub fn postprocess(dist: &Path) -> Res<Processed> {
         if loader.attr("type") != Some("module") {
             return Err("dist/index.html: Trunk's inline loader is not a module script".into());
         }
-        let (a, b) = loader.content.unwrap();
         let register =
             fs::read_to_string(root().join("web/register-sw.js")).map_err(|e| format!("web/register-sw.js: {e}"))?;
-        let js = minify_js(&format!("{}\n{register}", html[a..b].trim()), true)?;
+        let loader_js = loader.content.as_deref().unwrap_or("");
+        let js = minify(&format!("{}\n{register}", loader_js.trim()), true)?;
         let name = format!("boot-{}.js", &sha256_hex(js.as_bytes())[..16]);
         fs::write(dist.join(&name), &js).map_err(|e| format!("{name}: {e}"))?;
         let tag = format!(
             r#"<script type="module" src="./{name}" integrity="sha384-{}"></script>"#,
             sha384_b64(js.as_bytes())
         );
-        html = format!("{}{tag}{}", &html[..loader.start], &html[loader.end..]);
-        html = insert_after_charset(&html, &csp_meta(CSP))?;
+        let mut integrity = Vec::new();
         for glue in all.iter().filter(|t| t.name == "link" && t.attr("rel") == Some("modulepreload")) {
-            let (Some(href), Some(old)) = (glue.attr("href"), glue.attr("integrity")) else { continue };
+            let (Some(href), Some(_)) = (glue.attr("href"), glue.attr("integrity")) else { continue };
             let path = dist.join(href.trim_start_matches("./"));
             let src = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let min = minify_js(&src, true)?;
+            let min = minify(&src, true)?;
             fs::write(&path, &min).map_err(|e| format!("{}: {e}", path.display()))?;
-            html = html.replace(old, &format!("sha384-{}", sha384_b64(min.as_bytes())));
+            integrity.push((href.to_string(), format!("sha384-{}", sha384_b64(min.as_bytes()))));
         }
+        html = rewrite_index(&html, &tag, &integrity)?;
     }
     let problems = csp_problems(&html, false)?;
     if !problems.is_empty() {
@@ -307,12 +283,16 @@ pub fn postprocess(dist: &Path) -> Res<Processed> {
         .ok_or("dist/index.html: no boot script")?
         .trim_start_matches("./")
         .to_string();
-    let (sw_version, precached) = write_service_worker(dist)?;
+    let (sw_version, precached) = write_service_worker_with(dist, minify)?;
     Ok(Processed { boot, sw_version, precached })
 }
 
 /// Writes `dist/sw.js` from `web/sw.js`. Returns (version, number of files precached).
 pub fn write_service_worker(dist: &Path) -> Res<(String, usize)> {
+    write_service_worker_with(dist, &minify_js)
+}
+
+fn write_service_worker_with(dist: &Path, minify: Minify) -> Res<(String, usize)> {
     let files: Vec<String> = bundle_files(dist)?.into_iter().filter(|f| f != SW_NAME).collect();
     if !files.iter().any(|f| f == "index.html") {
         return Err(format!("{}: no index.html", dist.display()));
@@ -333,7 +313,7 @@ pub fn write_service_worker(dist: &Path) -> Res<(String, usize)> {
         return Err("web/sw.js: the placeholders '__VERSION__' and __FILES__ are missing".into());
     }
     let sw = template.replace("'__VERSION__'", &format!("'{version}'")).replace("__FILES__;", &format!("{list};"));
-    let sw = minify_js(&sw, false)?;
+    let sw = minify(&sw, false)?;
     fs::write(dist.join(SW_NAME), sw).map_err(|e| format!("{SW_NAME}: {e}"))?;
     Ok((version, files.len()))
 }
@@ -368,26 +348,130 @@ pub fn minify_js(src: &str, module: bool) -> Res<String> {
 mod tests {
     use super::*;
 
+    /// index.html as Trunk 0.21 writes it for a release (minified, unquoted attributes).
+    pub const TRUNK_INDEX: &str = "<!doctype html><html lang=en><head><meta charset=utf-8>\
+<meta content=\"width=device-width, initial-scale=1\" name=viewport><title>Pakistan–Russia Relations Atlas</title>\
+<link href=manifest.webmanifest rel=manifest><link href=icon.svg rel=icon type=image/svg+xml>\
+<link href=icon-192.png rel=apple-touch-icon>\
+<!-- `cargo xtask dist` then moves Trunk's inline loader into boot-HASH.js. <script>no</script> -->\
+<link href=./main-1a2b.css integrity=sha384-css rel=stylesheet>\
+<link crossorigin=anonymous href=./pakru-atlas-9f8e.js integrity=sha384-oldglue rel=modulepreload>\
+<link as=fetch crossorigin=anonymous href=./pakru-atlas-9f8e_bg.wasm integrity=sha384-wasm rel=preload type=application/wasm>\
+<script type=module>import init,*as bindings from\"./pakru-atlas-9f8e.js\";if(1>0&&2<3){};\
+const wasm=await init({module_or_path:\"./pakru-atlas-9f8e_bg.wasm\"});window.wasmBindings=bindings;\
+dispatchEvent(new CustomEvent(\"TrunkApplicationStarted\",{detail:{wasm}}))</script>\
+</head><body><noscript>This atlas needs JavaScript and WebAssembly.</noscript></body></html>";
+
     #[test]
-    fn scans_tags_and_finds_inline_content() {
+    fn reads_elements_and_inline_content() {
         let html = r#"<!doctype html><html><head><meta charset="utf-8"><!-- <script>no</script> -->
 <link rel="stylesheet" href="./a.css" integrity='sha384-x'>
-<script type="module">import init from './x.js'; if (a > b) {}</script>
-<script type="module" src="./b.js"></script></head><body class=x><p data-x="a>b">hi</p></body></html>"#;
+<script type="module">import init from './x.js'; if (a > b && c < d) {}</script>
+<script type="module" src="./b.js"></script><style>p > a {}</style></head><body class=x><p data-x="a>b">hi</p></body></html>"#;
         let t = tags(html).unwrap();
         let names: Vec<&str> = t.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["html", "head", "meta", "link", "script", "script", "body", "p"]);
+        assert_eq!(names, ["html", "head", "meta", "link", "script", "script", "style", "body", "p"]);
         assert_eq!(t[3].attr("integrity"), Some("sha384-x"));
-        let (a, b) = t[4].content.unwrap();
-        assert_eq!(&html[a..b], "import init from './x.js'; if (a > b) {}");
-        assert_eq!(t[6].attr("class"), Some("x"));
-        assert_eq!(t[7].attr("data-x"), Some("a>b"));
-        let problems = csp_problems(html, false).unwrap();
-        assert_eq!(problems, ["an inline <script>"]);
+        assert_eq!(t[4].content.as_deref(), Some("import init from './x.js'; if (a > b && c < d) {}"));
+        assert_eq!(t[5].content.as_deref(), Some(""));
+        assert_eq!(t[6].content.as_deref(), Some("p > a {}"));
+        assert_eq!(t[3].content, None);
+        assert_eq!(t[7].attr("class"), Some("x"));
+        assert_eq!(t[8].attr("data-x"), Some("a>b"));
+        assert_eq!(csp_problems(html, false).unwrap(), ["an inline <script>", "a <style> element"]);
+        assert!(csp_problems(html, true).unwrap().is_empty());
         let bad = r#"<div style="color:red" onclick="x()"><a href=" javascript:alert(1)">x</a><style>p{}</style>"#;
         assert_eq!(csp_problems(bad, false).unwrap().len(), 4);
+    }
+
+    #[test]
+    fn inserts_after_the_charset_meta_only() {
+        let html = "<html><head><meta charset=\"utf-8\"><meta charset=x><title>t</title></head></html>";
         let with = insert_after_charset(html, &csp_meta(CSP)).unwrap();
-        assert!(with.contains("<meta charset=\"utf-8\">\n  <meta http-equiv=\"Content-Security-Policy\""));
+        assert_eq!(
+            with,
+            format!(
+                "<html><head><meta charset=\"utf-8\">\n  {}<meta charset=x><title>t</title></head></html>",
+                csp_meta(CSP)
+            )
+        );
+        assert!(insert_after_charset("<html><head><title>t</title></head></html>", "x").is_err());
+    }
+
+    #[test]
+    fn sets_the_title() {
+        let html = "<head><title>Pakistan–Russia Relations Atlas</title></head><body><p>title</p></body>";
+        assert_eq!(
+            set_title(html, "New <version>").unwrap(),
+            "<head><title>New &lt;version&gt;</title></head><body><p>title</p></body>"
+        );
+        assert!(set_title("<head></head>", "x").is_err());
+    }
+
+    #[test]
+    fn rewrites_trunk_index() {
+        let glue = ("./pakru-atlas-9f8e.js".to_string(), "sha384-newglue".to_string());
+        let boot = r#"<script type="module" src="./boot-1.js" integrity="sha384-boot"></script>"#;
+        let out = rewrite_index(TRUNK_INDEX, boot, &[glue]).unwrap();
+        // Everything else byte for byte.
+        let expected = TRUNK_INDEX
+            .replacen("<meta charset=utf-8>", &format!("<meta charset=utf-8>\n  {}", csp_meta(CSP)), 1)
+            .replace("integrity=sha384-oldglue", "integrity=\"sha384-newglue\"");
+        let (a, b) = (expected.find("<script type=module>").unwrap(), expected.find("</script></head>").unwrap());
+        let expected = format!("{}{boot}{}", &expected[..a], &expected[b + "</script>".len()..]);
+        assert_eq!(out, expected);
+        assert!(csp_problems(&out, false).unwrap().is_empty());
+        // The commented-out script is left alone.
+        assert!(out.contains("<script>no</script> -->"));
+    }
+
+    /// A dist/ as Trunk leaves it, post-processed with a stand-in for terser (so without Node):
+    /// the boot script, the CSP, the glue's new integrity, the service worker; a second run
+    /// changes nothing but sw.js.
+    #[test]
+    fn postprocesses_a_trunk_dist() {
+        let dist = std::env::temp_dir().join(format!("xtask-offline-dist-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dist);
+        fs::create_dir_all(&dist).unwrap();
+        fs::write(dist.join("index.html"), TRUNK_INDEX).unwrap();
+        fs::write(dist.join("pakru-atlas-9f8e.js"), "export function a() {\n  return 1;\n}\n").unwrap();
+        fs::write(dist.join("main-1a2b.css"), "p{}").unwrap();
+        let minify: Minify = &|src: &str, _module: bool| Ok(format!("/*min*/{}", src.replace('\n', "")));
+        let p = postprocess_with(&dist, minify).unwrap();
+
+        let boot = fs::read_to_string(dist.join(&p.boot)).unwrap();
+        assert!(p.boot.starts_with("boot-") && p.boot.ends_with(".js"), "{}", p.boot);
+        assert!(boot.starts_with("/*min*/import init,*as bindings") && boot.contains("navigator.serviceWorker"));
+        assert_eq!(p.boot, format!("boot-{}.js", &sha256_hex(boot.as_bytes())[..16]));
+        let glue = fs::read_to_string(dist.join("pakru-atlas-9f8e.js")).unwrap();
+        assert_eq!(glue, "/*min*/export function a() {  return 1;}");
+
+        let html = fs::read_to_string(dist.join("index.html")).unwrap();
+        let t = tags(&html).unwrap();
+        assert_eq!(t[2].name, "meta");
+        assert_eq!(t[3].attr("http-equiv"), Some("Content-Security-Policy"));
+        assert_eq!(t[3].attr("content"), Some(CSP));
+        let script = t.iter().find(|t| t.name == "script").unwrap();
+        assert_eq!(script.attr("src"), Some(format!("./{}", p.boot).as_str()));
+        assert_eq!(script.attr("integrity"), Some(format!("sha384-{}", sha384_b64(boot.as_bytes())).as_str()));
+        let link = t.iter().find(|t| t.attr("rel") == Some("modulepreload")).unwrap();
+        assert_eq!(link.attr("integrity"), Some(format!("sha384-{}", sha384_b64(glue.as_bytes())).as_str()));
+        assert!(csp_problems(&html, false).unwrap().is_empty());
+
+        let sw = fs::read_to_string(dist.join(SW_NAME)).unwrap();
+        assert!(sw.starts_with("/*min*/") && sw.contains(&p.sw_version), "{}", &sw[..200.min(sw.len())]);
+        assert_eq!(p.precached, 4); // boot, index.html, the CSS and the glue
+        for f in [p.boot.as_str(), "index.html", "main-1a2b.css", "pakru-atlas-9f8e.js"] {
+            let sri = format!("sha256-{}", sha256_b64(&fs::read(dist.join(f)).unwrap()));
+            assert!(sw.contains(&format!("[\"{f}\", '{sri}']")), "{f} in sw.js");
+        }
+
+        // Again: index.html, the boot script and the glue stay as they are.
+        let again = postprocess_with(&dist, minify).unwrap();
+        assert_eq!(again.boot, p.boot);
+        assert_eq!(fs::read_to_string(dist.join("index.html")).unwrap(), html);
+        assert_eq!(fs::read_to_string(dist.join("pakru-atlas-9f8e.js")).unwrap(), glue);
+        fs::remove_dir_all(&dist).unwrap();
     }
 
     #[test]
@@ -401,5 +485,8 @@ mod tests {
     fn reads_the_package_version() {
         let v = package_version().unwrap();
         assert!(v.split('.').count() == 3, "{v}");
+        let manifest = "[package]\nname = \"a\" # version = \"9\"\nversion = \"1.2.3\"\n\n[dependencies]\nx = { version = \"4\" }\n";
+        assert_eq!(manifest_version(manifest).unwrap(), "1.2.3");
+        assert!(manifest_version("[workspace]\nmembers = []\n[dependencies]\nversion = \"1\"\n").is_err());
     }
 }

@@ -7,8 +7,10 @@
 //! data: URL; the manifest, preloads and service worker are left out. Its CSP is the served
 //! one's equivalent, with the hashes of those two blocks instead of 'self' ([`policy`]).
 
-use crate::offline::{b64, csp_meta, csp_problems, insert_after_charset, sha256_b64, tags, Tag};
+use crate::offline::{b64, csp_meta, csp_problems, insert_after_charset, sha256_b64, tags};
 use crate::util::Res;
+use lol_html::html_content::{ContentType, Element};
+use lol_html::{element, rewrite_str, RewriteStrSettings};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -105,35 +107,41 @@ pub fn build(dist: &Path) -> Res<Single> {
         }
     }
 
-    // Rebuild the document: each tag replaced, kept or dropped.
-    let replace = |t: &Tag| -> Res<Option<String>> {
-        Ok(match (t.name.as_str(), t.attr("rel")) {
-            ("meta", _) if t.attr("http-equiv").is_some() => Some(String::new()),
-            ("link", Some("stylesheet")) => Some(format!("<style>{style}</style>")),
-            ("link", Some("modulepreload" | "preload" | "manifest" | "apple-touch-icon")) => Some(String::new()),
-            ("link", Some("icon")) => {
-                let href = t.attr("href").unwrap_or("");
-                let mime = crate::server::mime(Path::new(href)).split(';').next().unwrap().to_string();
-                Some(format!(r#"<link rel="icon" href="data:{mime};base64,{}">"#, b64(&read(href)?)))
+    // Rebuild the document: each element replaced, kept or dropped.
+    let boot_src = boot_tag.attr("src").unwrap_or("").to_string();
+    let inline_script = format!("<script type=\"module\">{script}</script>");
+    let inline_style = format!("<style>{style}</style>");
+    let link = |el: &mut Element| -> Res<()> {
+        match el.get_attribute("rel").as_deref() {
+            Some("stylesheet") => el.replace(&inline_style, ContentType::Html),
+            Some("modulepreload" | "preload" | "manifest" | "apple-touch-icon") => el.remove(),
+            Some("icon") => {
+                let href = el.get_attribute("href").unwrap_or_default();
+                let mime = crate::server::mime(Path::new(&href)).split(';').next().unwrap_or("").to_string();
+                let data = b64(&read(&href)?);
+                el.replace(&format!(r#"<link rel="icon" href="data:{mime};base64,{data}">"#), ContentType::Html);
             }
-            ("script", _) if t.attr("src") == boot_tag.attr("src") => {
-                Some(format!("<script type=\"module\">{script}</script>"))
-            }
-            ("script", _) => return Err(format!("dist/index.html: unexpected <script> {:?}", t.attrs)),
-            ("link", Some(rel)) => return Err(format!("dist/index.html: unexpected <link rel={rel}>")),
-            _ => None,
-        })
-    };
-    let mut out = String::with_capacity(html.len() + script.len() + style.len());
-    let mut pos = 0;
-    for t in &all {
-        if let Some(new) = replace(t)? {
-            out.push_str(&html[pos..t.start]);
-            out.push_str(&new);
-            pos = t.end;
+            Some(rel) => return Err(format!("dist/index.html: unexpected <link rel={rel}>")),
+            None => {}
         }
-    }
-    out.push_str(&html[pos..]);
+        Ok(())
+    };
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("meta[http-equiv]", |el| {
+            el.remove();
+            Ok(())
+        }))
+        .append_element_content_handler(element!("link", |el| Ok(link(el)?)))
+        .append_element_content_handler(element!("script", |el| {
+            if el.get_attribute("src").as_deref() == Some(boot_src.as_str()) {
+                el.replace(&inline_script, ContentType::Html);
+                Ok(())
+            } else {
+                let attrs: Vec<(String, String)> = el.attributes().iter().map(|a| (a.name(), a.value())).collect();
+                Err(format!("dist/index.html: unexpected <script> {attrs:?}").into())
+            }
+        }));
+    let out = rewrite_str(&html, settings).map_err(|e| e.to_string())?;
     let out = insert_after_charset(&out, &csp_meta(&policy(&script, &style)))?;
     let problems = csp_problems(&out, true)?;
     if !problems.is_empty() {
@@ -147,7 +155,7 @@ pub fn build(dist: &Path) -> Res<Single> {
     fs::write(dir.join(".gitignore"), "# Written by `cargo xtask dist`: a build product.\n*\n")
         .map_err(|e| e.to_string())?;
     fs::write(&path, &out).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(Single { path, bytes: out.len() as u64, gzip: crate::dist::gzip_len(out.as_bytes()) })
+    Ok(Single { path, bytes: out.len() as u64, gzip: crate::util::gzip_len(out.as_bytes()) })
 }
 
 #[cfg(test)]
@@ -163,6 +171,84 @@ mod tests {
         assert!(default_export("import { x } from './snippets/a.js';\nexport { a as default };\n").is_err());
         assert!(default_export("export function f() {}\n").is_err());
         assert!(default_export("export { f };\n").is_err());
+    }
+
+    /// A processed dist/ (as `crate::offline::postprocess` leaves it) in a folder of its own.
+    fn processed_dist(name: &str, extra_head: &str) -> PathBuf {
+        let base = std::env::temp_dir().join(format!("xtask-single-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        let dist = base.join("dist");
+        fs::create_dir_all(&dist).unwrap();
+        let index = format!(
+            "<!doctype html><html lang=en><head><meta charset=utf-8>\n  \
+             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\">\
+             <meta content=\"width=device-width, initial-scale=1\" name=viewport><title>Atlas</title>\
+             <link href=manifest.webmanifest rel=manifest><link href=icon.svg rel=icon type=image/svg+xml>\
+             <link href=icon-192.png rel=apple-touch-icon><link href=./main-1a2b.css integrity=sha384-css rel=stylesheet>\
+             <link crossorigin=anonymous href=./glue-9f.js integrity=sha384-glue rel=modulepreload>\
+             <link as=fetch crossorigin=anonymous href=./glue-9f_bg.wasm integrity=sha384-wasm rel=preload type=application/wasm>\
+             <script type=\"module\" src=\"./boot-0123.js\" integrity=\"sha384-boot\"></script>{extra_head}\
+             </head><body><noscript>This atlas needs JavaScript.</noscript><p class=x>hi</p></body></html>"
+        );
+        fs::write(dist.join("index.html"), index).unwrap();
+        fs::write(dist.join("main-1a2b.css"), "  body{margin:0}\n").unwrap();
+        fs::write(
+            dist.join("glue-9f.js"),
+            "let w;async function z(m){w=m}function q(){}export{q as initSync,z as default};",
+        )
+        .unwrap();
+        fs::write(dist.join("glue-9f_bg.wasm"), [0u8, 97, 115, 109, 1, 0, 0, 0]).unwrap();
+        fs::write(dist.join("icon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+        fs::write(dist.join("boot-0123.js"), "import init from './glue-9f.js';await init();").unwrap();
+        dist
+    }
+
+    #[test]
+    fn inlines_everything_into_one_file() {
+        let dist = processed_dist("ok", "");
+        let single = build(&dist).unwrap();
+        assert_eq!(single.path, dist.parent().unwrap().join("dist-single").join(NAME));
+        let out = fs::read_to_string(&single.path).unwrap();
+        assert_eq!(single.bytes, out.len() as u64);
+        assert_eq!(single.gzip, crate::util::gzip_len(out.as_bytes()));
+        let t = tags(&out).unwrap();
+        let names: Vec<&str> = t.iter().map(|t| t.name.as_str()).collect();
+        // The served CSP, manifest, preloads and boot script are gone; a CSP of its own first.
+        assert_eq!(
+            names,
+            ["html", "head", "meta", "meta", "meta", "title", "link", "style", "script", "body", "noscript", "p"]
+        );
+        assert_eq!(t[3].attr("http-equiv"), Some("Content-Security-Policy"));
+        let (style, script) = (t[7].content.clone().unwrap(), t[8].content.clone().unwrap());
+        assert_eq!(style, "\nbody{margin:0}\n");
+        assert_eq!(t[3].attr("content"), Some(policy(&script, &style).as_str()));
+        assert_eq!(t[8].attr("type"), Some("module"));
+        assert!(script.starts_with("let w;async function z(m){w=m}"), "{script}");
+        assert!(script.contains("const base64 = \"AGFzbQEAAAA=\";"), "the wasm as base64");
+        assert!(script.contains("await z({ module_or_path: bytes })"), "calls the init function");
+        let icon = format!("data:image/svg+xml;base64,{}", b64(&fs::read(dist.join("icon.svg")).unwrap()));
+        assert_eq!((t[6].attr("rel"), t[6].attr("href")), (Some("icon"), Some(icon.as_str())));
+        assert!(out.contains("<p class=x>hi</p>"), "the rest as it was");
+        assert!(csp_problems(&out, true).unwrap().is_empty());
+        fs::remove_dir_all(dist.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_inline() {
+        let dist = processed_dist("script", "<script src=\"./other.js\"></script>");
+        let e = build(&dist).err().unwrap();
+        assert!(e.contains("unexpected <script>") && e.contains("./other.js"), "{e}");
+        let dist = processed_dist("link", "<link rel=prefetch href=./x.js>");
+        let e = build(&dist).err().unwrap();
+        assert!(e.contains("unexpected <link rel=prefetch>"), "{e}");
+        let dist = processed_dist("css", "");
+        fs::write(dist.join("main-1a2b.css"), "p::after{content:'</style>'}").unwrap();
+        assert!(build(&dist).err().unwrap().starts_with("cannot inline"));
+        fs::remove_dir_all(dist.parent().unwrap()).unwrap();
+        for name in ["script", "link"] {
+            let _ =
+                fs::remove_dir_all(std::env::temp_dir().join(format!("xtask-single-{name}-{}", std::process::id())));
+        }
     }
 
     #[test]

@@ -1,18 +1,40 @@
-//! `cargo xtask test`: every test, native and in Chromium.
+//! `cargo xtask test`: every check and test, native and in Chromium.
 //!
-//! Steps, in order: tools (installs what is missing), `cargo test --workspace`, the data check,
-//! the release build into dist/, then the browser tests (`node e2e/run.mjs`) against dist/
-//! served twice by the static server: at the root (`BASE_URL`) and under a sub-path
-//! (`SUBPATH_BASE_URL`, as a university would embed it). A failing native step does not stop
-//! the later ones; a failed build skips the browser tests. Ends with one SUMMARY line.
+//! Steps, in order:
+//! 1. tools: installs what is missing (the build tools of [`crate::tools`], and the `clippy`
+//!    and `rustfmt` components), then Chromium;
+//! 2. `cargo fmt --all --check`;
+//! 3. `cargo clippy --workspace --all-targets -- -D warnings` (the host);
+//! 4. `cargo clippy -p pakru-atlas --target wasm32-unknown-unknown -- -D warnings` (the app as
+//!    the browser runs it, with its wasm-only code);
+//! 5. `cargo test --workspace`;
+//! 6. the data check (`cargo xtask check-data`);
+//! 7. the release build into dist/ (and the build with broken data for the error-panel test);
+//! 8. the browser tests (`node e2e/run.mjs`) against dist/ served twice by the static server:
+//!    at the root (`BASE_URL`) and under a sub-path (`SUBPATH_BASE_URL`, as a university would
+//!    embed it).
 //!
-//! Options: `--browser-only` (skip cargo test and the data check), `--no-build` (use the
-//! dist/ already there), `--grep TEXT` (only browser tests whose name contains TEXT).
+//! A failing step among 2 to 6 makes the run fail but does not stop the later ones; a failed
+//! build skips the browser tests. Every step is reported as it ends and in the list at the end,
+//! then one SUMMARY line.
+//!
+//! Options: `--browser-only` (skip steps 2 to 6), `--no-build` (use the dist/ already there),
+//! `--grep TEXT` (only browser tests whose name contains TEXT).
 
-use crate::util::{root, run_tee, Res, Steps};
+use crate::util::{root, run, run_tee, Res, Steps};
 use std::process::Command;
 
 pub const SUBPATH: &str = "/university/pages/atlas/";
+
+/// The format and lint steps: (step name, cargo arguments). Each fails on any finding.
+const LINT_STEPS: [(&str, &[&str]); 3] = [
+    ("cargo fmt --check", &["fmt", "--all", "--check"]),
+    ("cargo clippy (host)", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+    (
+        "cargo clippy (wasm32)",
+        &["clippy", "-p", "pakru-atlas", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"],
+    ),
+];
 
 #[derive(Default, Debug, PartialEq)]
 pub struct Counts {
@@ -82,10 +104,21 @@ pub fn cmd_test(args: &[String]) -> Res {
     let mut native = Counts::default();
     let mut browser: Option<Counts> = None;
 
-    let tools = steps.run("tools", crate::tools::ensure_build_tools)?;
+    let tools = steps.run("tools", || {
+        let tools = crate::tools::ensure_build_tools()?;
+        if !opts.browser_only {
+            crate::tools::ensure_lint_tools()?;
+        }
+        Ok(tools)
+    })?;
     let chrome = steps.run("chromium", crate::tools::ensure_chromium)?;
 
     if !opts.browser_only {
+        for (name, args) in LINT_STEPS {
+            if let Err(e) = steps.run(name, || run(Command::new("cargo").args(args).current_dir(&root))) {
+                failures.push(format!("{name}: {e}"));
+            }
+        }
         let r = steps.run("cargo test --workspace", || {
             let (ok, out) = run_tee(Command::new("cargo").args(["test", "--workspace"]).current_dir(&root))?;
             native = parse_cargo_counts(&out);
@@ -132,7 +165,11 @@ pub fn cmd_test(args: &[String]) -> Res {
     match dist {
         Err(e) => failures.push(format!("dist: {e}; browser tests not run")),
         Ok(dist) => {
-            crate::dist::print_sizes(&format!("{}:", dist.display()), &crate::dist::sizes(&dist)?);
+            let sizes = crate::dist::sizes(&dist)?;
+            crate::dist::print_sizes(&format!("{}:", dist.display()), &sizes);
+            // The browser's byte-budget test reads these sizes: one gzip measure everywhere.
+            let sizes_file = root.join("target").join("dist-sizes.json");
+            crate::dist::write_sizes(&sizes_file, &sizes)?;
             let r = steps.run("browser tests", || {
                 let at_root = crate::server::start(&dist, "/", 0).map_err(|e| e.to_string())?;
                 let at_sub = crate::server::start(&dist, SUBPATH, 0).map_err(|e| e.to_string())?;
@@ -148,6 +185,7 @@ pub fn cmd_test(args: &[String]) -> Res {
                     cmd.env("BROKEN_DATA_URL", s.url());
                 }
                 cmd.envs(fixtures.env.iter().map(|(k, v)| (k, v)));
+                cmd.env("DIST_SIZES", &sizes_file);
                 cmd.arg("e2e/run.mjs")
                     .current_dir(&root)
                     .env("BASE_URL", at_root.url())

@@ -2,6 +2,7 @@
 //! version. Every install says what it does.
 //!
 //! - `wasm32-unknown-unknown` (rustup)
+//! - for `cargo xtask test`: the `clippy` and `rustfmt` components (rustup)
 //! - Trunk 0.21 (`cargo install trunk --version ~0.21 --locked`)
 //! - wasm-bindgen-cli at exactly Cargo.lock's `wasm-bindgen` version, which Trunk.toml must name
 //! - Node.js >= 20 and the npm packages of package-lock.json (`npm ci`, re-run when the lock
@@ -77,6 +78,28 @@ pub fn ensure_wasm_target() -> Res {
     }
 }
 
+/// The rustup components `cargo xtask test` runs (`cargo clippy`, `cargo fmt`), each added
+/// with `rustup component add` when its cargo subcommand does not run.
+pub fn ensure_lint_tools() -> Res {
+    for (component, subcommand) in [("clippy", "clippy"), ("rustfmt", "fmt")] {
+        if let Some(v) = output_of("cargo", &[subcommand, "--version"]) {
+            println!("ok: {v}");
+            continue;
+        }
+        if output_of("rustup", &["--version"]).is_none() {
+            return Err(format!(
+                "`cargo {subcommand}` does not run and rustup is not installed: install {component} for this toolchain"
+            ));
+        }
+        println!("installing rust component {component}");
+        run(Command::new("rustup").args(["component", "add", component]))?;
+        if output_of("cargo", &[subcommand, "--version"]).is_none() {
+            return Err(format!("rustup added {component} but `cargo {subcommand} --version` still fails"));
+        }
+    }
+    Ok(())
+}
+
 pub fn ensure_trunk() -> Res {
     let v = output_of("trunk", &["--version"]);
     if let Some(v) = &v {
@@ -89,18 +112,23 @@ pub fn ensure_trunk() -> Res {
     run(Command::new("cargo").args(["install", "trunk", "--version", "~0.21", "--locked"]))
 }
 
-/// The version of `package` in Cargo.lock (there must be exactly one).
-pub fn cargo_lock_version(package: &str) -> Res<String> {
-    let lock = fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
-    let mut versions = Vec::new();
-    let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() == format!("name = \"{package}\"") {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
-                versions.push(v.trim_end_matches('"').to_string());
-            }
-        }
-    }
+/// Cargo.lock, as far as xtask reads it: its `[[package]]` tables.
+#[derive(serde::Deserialize)]
+struct CargoLock {
+    #[serde(default)]
+    package: Vec<LockedPackage>,
+}
+
+#[derive(serde::Deserialize)]
+struct LockedPackage {
+    name: String,
+    version: String,
+}
+
+/// The version of `package` in the Cargo.lock text `lock` (there must be exactly one).
+fn lock_version(lock: &str, package: &str) -> Res<String> {
+    let lock: CargoLock = toml::from_str(lock).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let versions: Vec<String> = lock.package.into_iter().filter(|p| p.name == package).map(|p| p.version).collect();
     match versions.as_slice() {
         [v] => Ok(v.clone()),
         [] => Err(format!("Cargo.lock has no package `{package}` (run `cargo generate-lockfile`?)")),
@@ -108,23 +136,28 @@ pub fn cargo_lock_version(package: &str) -> Res<String> {
     }
 }
 
+/// The version of `package` in Cargo.lock (there must be exactly one).
+pub fn cargo_lock_version(package: &str) -> Res<String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    lock_version(&lock, package)
+}
+
+/// A string `key` of the `[tools]` table of the Trunk.toml text `text`.
+fn tools_entry(text: &str, key: &str) -> Res<Option<String>> {
+    let doc: toml::Table = toml::from_str(text).map_err(|e| format!("Trunk.toml: {e}"))?;
+    let Some(tools) = doc.get("tools") else { return Ok(None) };
+    let tools = tools.as_table().ok_or("Trunk.toml: `tools` is not a table")?;
+    match tools.get(key) {
+        None => Ok(None),
+        Some(toml::Value::String(v)) => Ok(Some(v.clone())),
+        Some(v) => Err(format!("Trunk.toml: [tools] {key} is a {}, not a string", v.type_str())),
+    }
+}
+
 /// A `key = "value"` of Trunk.toml's `[tools]` table.
 pub fn trunk_toml_tool(key: &str) -> Res<Option<String>> {
     let text = fs::read_to_string(root().join("Trunk.toml")).map_err(|e| format!("Trunk.toml: {e}"))?;
-    let mut section = String::new();
-    for line in text.lines() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        if line.starts_with('[') {
-            section = line.to_string();
-        } else if section == "[tools]" {
-            if let Some((k, v)) = line.split_once('=') {
-                if k.trim() == key {
-                    return Ok(Some(v.trim().trim_matches('"').to_string()));
-                }
-            }
-        }
-    }
-    Ok(None)
+    tools_entry(&text, key)
 }
 
 pub fn ensure_wasm_bindgen() -> Res {
@@ -293,6 +326,8 @@ pub fn ensure_chromium() -> Res<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn fnv_is_stable() {
         assert_eq!(super::fnv64(b""), 0xcbf2_9ce4_8422_2325);
@@ -303,5 +338,59 @@ mod tests {
     fn trunk_toml_names_cargo_lock_wasm_bindgen() {
         let lock = super::cargo_lock_version("wasm-bindgen").unwrap();
         assert_eq!(super::trunk_toml_tool("wasm_bindgen").unwrap(), Some(lock));
+    }
+
+    #[test]
+    fn reads_cargo_lock_packages() {
+        let lock = r#"# This file is automatically @generated by Cargo.
+version = 4
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = [
+ "wasm-bindgen-macro",
+]
+
+[[package]]
+name = "wasm-bindgen-macro"
+version = "0.2.130"
+
+[[package]]
+name = "syn"
+version = "1.0.109"
+
+[[package]]
+name = "syn"
+version = "2.0.100"
+"#;
+        assert_eq!(lock_version(lock, "wasm-bindgen").unwrap(), "0.2.130");
+        assert!(lock_version(lock, "wasm-bindgen-cli").unwrap_err().contains("no package `wasm-bindgen-cli`"));
+        let e = lock_version(lock, "syn").unwrap_err();
+        assert!(e.contains("1.0.109, 2.0.100"), "{e}");
+        assert!(lock_version("[[package]\nname = ", "syn").unwrap_err().starts_with("Cargo.lock: "));
+    }
+
+    #[test]
+    fn reads_trunk_toml_tools() {
+        let text = r#"
+[build]
+target = "index.html" # wasm_opt = "no"
+wasm_opt = "not this one"
+
+[tools]
+# wasm_bindgen = "0.0.1"
+wasm_bindgen = "0.2.130"  # must equal Cargo.lock's
+wasm_opt = 'version_132'
+
+[serve]
+port = 8080
+"#;
+        assert_eq!(tools_entry(text, "wasm_bindgen").unwrap().as_deref(), Some("0.2.130"));
+        assert_eq!(tools_entry(text, "wasm_opt").unwrap().as_deref(), Some("version_132"));
+        assert_eq!(tools_entry(text, "sass").unwrap(), None);
+        assert_eq!(tools_entry("[build]\n", "wasm_opt").unwrap(), None);
+        assert!(tools_entry("[tools]\nwasm_opt = 132\n", "wasm_opt").is_err());
     }
 }

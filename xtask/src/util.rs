@@ -1,4 +1,4 @@
-//! Small helpers: running commands, timing steps, paths.
+//! Small helpers: running commands, timing steps, paths, the gzip size.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -95,6 +95,19 @@ impl Steps {
     }
 }
 
+/// The gzip size of `bytes` at level 9, by zlib itself (flate2 on libz): the one measure of
+/// every size xtask reports (dist, the single file, the bench, geodata). Node's
+/// `zlib.gzipSync(buf, { level: 9 })`, which e2e/specs/budget.mjs counts, runs Chromium's fork
+/// of zlib, whose CRC-32C string hashing finds other matches than zlib's on x86-64 and ARM:
+/// no flate2 backend gives its bytes, and the two sizes differ by up to about 1 % either way
+/// (the test below prints both).
+pub fn gzip_len(bytes: &[u8]) -> u64 {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(bytes).expect("writing to a Vec");
+    e.finish().expect("writing to a Vec").len() as u64
+}
+
 pub fn human_bytes(n: u64) -> String {
     if n >= 1024 * 1024 {
         format!("{:.2} MiB", n as f64 / (1024.0 * 1024.0))
@@ -102,5 +115,57 @@ pub fn human_bytes(n: u64) -> String {
         format!("{:.1} KiB", n as f64 / 1024.0)
     } else {
         format!("{n} B")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic sample input: text with repeats, then pseudo-random bytes.
+    fn sample() -> Vec<u8> {
+        let mut v: Vec<u8> =
+            (0..400).flat_map(|i| format!("{{\"id\": {i}, \"name\": \"place {}\"}},\n", i % 37).into_bytes()).collect();
+        let mut x: u32 = 2_463_534_242;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            v.push((x % 251) as u8);
+        }
+        v
+    }
+
+    #[test]
+    fn gzip_len_is_zlib_level_9() {
+        // What zlib's deflate at level 9 in a gzip wrapper makes of the sample (Python's
+        // `zlib.compressobj(9, zlib.DEFLATED, 31)` gives the same); miniz_oxide gives 7066.
+        assert_eq!(gzip_len(&sample()), 7067);
+        assert_eq!(gzip_len(b""), 20);
+    }
+
+    /// The same files measured by Node's zlib at level 9, as e2e/specs/budget.mjs measures
+    /// them: printed side by side; they must agree within 1.5 %.
+    #[test]
+    fn gzip_len_agrees_with_node() {
+        let files = ["data/geo/region.json", "data/events.json", "README.md"];
+        let script = "const z = require('zlib'), fs = require('fs');\
+                      for (const f of process.argv.slice(1)) console.log(z.gzipSync(fs.readFileSync(f), { level: 9 }).length);";
+        let out = Command::new("node")
+            .arg("-e")
+            .arg(script)
+            .args(files)
+            .current_dir(root())
+            .output()
+            .expect("node (Node.js) is needed for the tests: see README, Set-up");
+        assert!(out.status.success(), "node: {}", String::from_utf8_lossy(&out.stderr));
+        let node: Vec<u64> = String::from_utf8_lossy(&out.stdout).lines().map(|l| l.parse().unwrap()).collect();
+        assert_eq!(node.len(), files.len());
+        for (f, n) in files.iter().zip(node) {
+            let x = gzip_len(&std::fs::read(root().join(f)).unwrap());
+            let diff = (x as f64 - n as f64) / n as f64 * 100.0;
+            println!("{f}: gzip -9 {x} bytes (xtask), {n} bytes (Node zlib), {diff:+.2} %");
+            assert!(diff.abs() <= 1.5, "{f}: xtask {x}, Node {n}");
+        }
     }
 }
