@@ -17,33 +17,42 @@
 //! This file is also compiled into `build.rs` (by path), so it uses only `std`,
 //! [`crate::bytes`] and, for the encoder, `serde_json`.
 
-/// The decoded file, as the JSON has it (before projection).
-#[derive(Debug, Default, PartialEq)]
+/// The border file as the JSON has it (before projection): the one definition of its format,
+/// read by [`encode_json`] and written by `cargo xtask geodata` ([`to_json`]).
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RawGeo {
     pub format: String,
     pub attribution: String,
     pub source: String,
     pub notes: Vec<String>,
     pub units_per_degree: u64,
+    #[serde(default)]
+    pub hidden: Vec<u64>,
+    #[serde(default)]
+    pub disputed: Vec<RawDisputed>,
+    pub units: Vec<RawUnit>,
     /// Per arc: the numbers as in the JSON (x, y of the first point, then x, y deltas).
     pub arcs: Vec<Vec<i64>>,
-    pub units: Vec<RawUnit>,
-    pub disputed: Vec<RawDisputed>,
-    pub hidden: Vec<u64>,
 }
 
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RawUnit {
     pub id: Option<u16>,
     pub name: String,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub disputed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    pub label: [i64; 2],
     /// Polygons: first ring outer, the rest holes; rings are arc references (`i`, or `-i-1`).
     pub polygons: Vec<Vec<Vec<i64>>>,
-    pub label: [i64; 2],
 }
 
-#[derive(Debug, Default, PartialEq)]
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RawDisputed {
     pub name: String,
     pub note: String,
@@ -125,124 +134,131 @@ pub fn decode(bytes: &[u8]) -> Result<RawGeo, String> {
 // Encoding (native only: build.rs, tests and `cargo xtask geodata`)
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use encode::encode_json;
+pub use encode::{encode_json, to_json};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod encode {
-    use super::MAGIC;
+    use super::{RawGeo, MAGIC};
     use crate::bytes::Writer;
-    use serde_json::Value;
-
-    fn field<'a>(v: &'a Value, key: &str, at: &str) -> Result<&'a Value, String> {
-        v.get(key).ok_or_else(|| format!("border file: {at} has no `{key}`"))
-    }
-    fn text<'a>(v: &'a Value, key: &str, at: &str) -> Result<&'a str, String> {
-        field(v, key, at)?.as_str().ok_or_else(|| format!("border file: {at}.{key} is not text"))
-    }
-    fn list<'a>(v: &'a Value, at: &str) -> Result<&'a Vec<Value>, String> {
-        v.as_array().ok_or_else(|| format!("border file: {at} is not a list"))
-    }
-    /// An optional list field: missing means empty.
-    fn opt_list<'a>(v: &'a Value, key: &str, at: &str) -> Result<&'a [Value], String> {
-        match v.get(key) {
-            None | Some(Value::Null) => Ok(&[]),
-            Some(l) => Ok(list(l, &format!("{at}.{key}"))?),
-        }
-    }
-    fn int(v: &Value, at: &str) -> Result<i64, String> {
-        v.as_i64().ok_or_else(|| format!("border file: {at} is not a whole number"))
-    }
-    fn uint(v: &Value, at: &str) -> Result<u64, String> {
-        v.as_u64().ok_or_else(|| format!("border file: {at} is not a whole number ≥ 0"))
-    }
 
     /// Encodes the JSON border file; errors name the offending part.
     pub fn encode_json(json: &str) -> Result<Vec<u8>, String> {
-        let v: Value = serde_json::from_str(json).map_err(|e| format!("border file: {e}"))?;
+        let g: RawGeo = serde_json::from_str(json).map_err(|e| format!("border file: {e}"))?;
         let mut w = Writer::new(MAGIC);
-        w.u(uint(field(&v, "units_per_degree", "file")?, "units_per_degree")?);
-        w.string(text(&v, "format", "file")?);
-        w.string(text(&v, "attribution", "file")?);
-        w.string(text(&v, "source", "file")?);
-        let notes = opt_list(&v, "notes", "file")?;
-        w.u(notes.len() as u64);
-        for (i, n) in notes.iter().enumerate() {
-            w.string(n.as_str().ok_or_else(|| format!("border file: notes[{i}] is not text"))?);
+        w.u(g.units_per_degree);
+        w.string(&g.format);
+        w.string(&g.attribution);
+        w.string(&g.source);
+        w.u(g.notes.len() as u64);
+        for n in &g.notes {
+            w.string(n);
         }
-        let arcs = list(field(&v, "arcs", "file")?, "arcs")?;
-        w.u(arcs.len() as u64);
-        for (i, a) in arcs.iter().enumerate() {
-            let nums = list(a, &format!("arcs[{i}]"))?;
+        w.u(g.arcs.len() as u64);
+        for (i, nums) in g.arcs.iter().enumerate() {
             if nums.len() < 4 || nums.len() % 2 != 0 {
                 return Err(format!("border file: arc {i} has {} numbers", nums.len()));
             }
             w.u(nums.len() as u64 / 2);
-            for n in nums {
-                w.i(int(n, &format!("arcs[{i}]"))?);
+            for &n in nums {
+                w.i(n);
             }
         }
-        let units = list(field(&v, "units", "file")?, "units")?;
-        w.u(units.len() as u64);
-        for (i, u) in units.iter().enumerate() {
-            let at = format!("units[{i}]");
-            match u.get("id") {
-                None | Some(Value::Null) => w.u(0),
-                Some(id) => {
-                    let id = uint(id, &format!("{at}.id"))?;
-                    if id > u64::from(u16::MAX) {
-                        return Err(format!("border file: {at}.id {id} is out of range"));
-                    }
-                    w.u(id + 1)
-                }
-            }
-            w.string(text(u, "name", &at)?);
-            w.u(u64::from(u.get("disputed").and_then(Value::as_bool).unwrap_or(false)));
-            match u.get("note") {
-                None | Some(Value::Null) => w.u(0),
-                Some(_) => {
+        w.u(g.units.len() as u64);
+        for u in &g.units {
+            w.u(u.id.map_or(0, |id| u64::from(id) + 1));
+            w.string(&u.name);
+            w.u(u64::from(u.disputed));
+            match &u.note {
+                None => w.u(0),
+                Some(note) => {
                     w.u(1);
-                    w.string(text(u, "note", &at)?);
+                    w.string(note);
                 }
             }
-            let label = list(field(u, "label", &at)?, &format!("{at}.label"))?;
-            if label.len() != 2 {
-                return Err(format!("border file: {at}.label needs two numbers"));
+            for n in u.label {
+                w.i(n);
             }
-            for n in label {
-                w.i(int(n, &format!("{at}.label"))?);
-            }
-            let polygons = list(field(u, "polygons", &at)?, &format!("{at}.polygons"))?;
-            w.u(polygons.len() as u64);
-            for p in polygons {
-                let rings = list(p, &format!("{at}.polygons"))?;
+            w.u(u.polygons.len() as u64);
+            for rings in &u.polygons {
                 w.u(rings.len() as u64);
-                for r in rings {
-                    let refs = list(r, &format!("{at}.polygons"))?;
+                for refs in rings {
                     w.u(refs.len() as u64);
-                    for n in refs {
-                        w.i(int(n, &format!("{at}.polygons"))?);
+                    for &n in refs {
+                        w.i(n);
                     }
                 }
             }
         }
-        let disputed = opt_list(&v, "disputed", "file")?;
-        w.u(disputed.len() as u64);
-        for (i, d) in disputed.iter().enumerate() {
-            let at = format!("disputed[{i}]");
-            w.string(text(d, "name", &at)?);
-            w.string(text(d, "note", &at)?);
-            let arcs = list(field(d, "arcs", &at)?, &format!("{at}.arcs"))?;
-            w.u(arcs.len() as u64);
-            for a in arcs {
-                w.u(uint(a, &format!("{at}.arcs"))?);
+        w.u(g.disputed.len() as u64);
+        for d in &g.disputed {
+            w.string(&d.name);
+            w.string(&d.note);
+            w.u(d.arcs.len() as u64);
+            for &a in &d.arcs {
+                w.u(a);
             }
         }
-        let hidden = opt_list(&v, "hidden", "file")?;
-        w.u(hidden.len() as u64);
-        for h in hidden {
-            w.u(uint(h, "hidden")?);
+        w.u(g.hidden.len() as u64);
+        for &h in &g.hidden {
+            w.u(h);
         }
         Ok(w.0)
+    }
+
+    /// The border file's JSON text, in a diff-friendly layout: one field per line, and each
+    /// element of a list of lists, records or texts (notes, units, arcs, disputed lines) on a
+    /// line of its own. The text is `g`'s serde form re-laid out, so reader and writer share one
+    /// definition of the format ([`RawGeo`]).
+    pub fn to_json(g: &RawGeo) -> String {
+        let flat = serde_json::to_string(g).unwrap_or_default();
+        let chars: Vec<char> = flat.chars().collect();
+        let mut o = String::with_capacity(flat.len() + flat.len() / 16);
+        // Per open bracket: whether its elements go on lines of their own.
+        let mut open: Vec<bool> = Vec::new();
+        let (mut in_str, mut escaped) = (false, false);
+        for (k, &c) in chars.iter().enumerate() {
+            if in_str {
+                o.push(c);
+                match (escaped, c) {
+                    (true, _) => escaped = false,
+                    (false, '\\') => escaped = true,
+                    (false, '"') => in_str = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => {
+                    in_str = true;
+                    o.push(c);
+                }
+                '{' | '[' => {
+                    let broken = open.is_empty()
+                        || (open.len() == 1 && c == '[' && matches!(chars.get(k + 1), Some('[' | '{' | '"')));
+                    open.push(broken);
+                    o.push(c);
+                    if broken {
+                        o.push('\n');
+                    }
+                }
+                '}' | ']' => {
+                    if open.pop() == Some(true) {
+                        o.push('\n');
+                    }
+                    o.push(c);
+                }
+                ',' => {
+                    o.push(',');
+                    if open.last() == Some(&true) {
+                        o.push('\n');
+                    }
+                }
+                ':' if open.len() == 1 => o.push_str(": "),
+                _ => o.push(c),
+            }
+        }
+        o.push('\n');
+        o
     }
 }
 
@@ -290,10 +306,27 @@ mod tests {
     }
 
     #[test]
+    fn the_writer_writes_what_the_reader_reads() {
+        let g: RawGeo = serde_json::from_str(SMALL).unwrap();
+        let text = to_json(&g);
+        assert_eq!(serde_json::from_str::<RawGeo>(&text).unwrap(), g);
+        assert_eq!(encode_json(&text).unwrap(), encode_json(SMALL).unwrap());
+        // One field per line; one arc per line.
+        assert!(text.starts_with("{\n\"format\": \"pakru-atlas-geo/1\",\n"), "{text}");
+        assert!(text.contains("\"arcs\": [\n[6000,2400,100,-50],\n"), "{text}");
+        // The repository's file is the writer's output for its own content.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/geo/region.json");
+        let file = std::fs::read_to_string(path).unwrap();
+        let parsed: RawGeo = serde_json::from_str(&file).unwrap();
+        assert_eq!(to_json(&parsed), file, "data/geo/region.json is not in the writer's layout");
+    }
+
+    #[test]
     fn bad_json_is_named() {
         assert!(encode_json("{").unwrap_err().starts_with("border file:"));
         let no_arcs = SMALL.replace("\"arcs\":[[6000", "\"arks\":[[6000");
-        assert_eq!(encode_json(&no_arcs).unwrap_err(), "border file: file has no `arcs`");
+        let e = encode_json(&no_arcs).unwrap_err();
+        assert!(e.starts_with("border file: missing field `arcs`"), "{e}");
         let odd = SMALL.replace("[6000,2400,100,-50]", "[6000,2400,100]");
         assert_eq!(encode_json(&odd).unwrap_err(), "border file: arc 0 has 3 numbers");
     }
