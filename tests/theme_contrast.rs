@@ -11,11 +11,11 @@
 
 use pakru_atlas::data::{load_embedded, Category};
 use pakru_atlas::render::charts::series_color;
+use pakru_atlas::render::recording::{Drawn, Recording};
 use pakru_atlas::render::timeline::{draw_timeline, TimelineDrawState};
 use pakru_atlas::render::{Shape, Theme};
 use pakru_atlas::timeline::layout;
 use pakru_atlas::timeline::{Limits, TimeRange};
-use plotters::prelude::*;
 use plotters::style::RGBColor;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -148,23 +148,17 @@ fn each_category_has_its_own_shape() {
     }
 }
 
-/// A drawn element's outline, independent of position and size: "circle", "rect", or the
-/// polygon's vertex directions from its centre.
-fn signature(tag: &str, attrs: &BTreeMap<String, String>) -> Option<String> {
-    match tag {
-        "circle" => Some("circle".into()),
-        "rect" => {
-            let w: f64 = attrs.get("width")?.parse().ok()?;
-            let h: f64 = attrs.get("height")?.parse().ok()?;
-            Some(if (w - h).abs() <= 1.0 { "square".into() } else { "rect".into() })
+/// A filled primitive's outline, independent of position and size: "circle", "square",
+/// "rect", or the polygon's vertex directions from its centre. `None` for anything not filled.
+fn signature(d: &Drawn) -> Option<String> {
+    match d {
+        Drawn::Circle { filled: true, .. } => Some("circle".into()),
+        Drawn::Rect { from, to, filled: true, .. } => {
+            let (w, h) = (to.0 - from.0, to.1 - from.1);
+            Some(if (w - h).abs() <= 1 { "square".into() } else { "rect".into() })
         }
-        "polygon" | "polyline" => {
-            let pts: Vec<(f64, f64)> = attrs
-                .get("points")?
-                .split_whitespace()
-                .filter_map(|p| p.split_once(',').and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?))))
-                .collect();
-            let mut pts = pts;
+        Drawn::Polygon { points, .. } => {
+            let mut pts: Vec<(f64, f64)> = points.iter().map(|&(x, y)| (x as f64, y as f64)).collect();
             if pts.len() > 1 && pts.first() == pts.last() {
                 pts.pop();
             }
@@ -184,28 +178,6 @@ fn signature(tag: &str, attrs: &BTreeMap<String, String>) -> Option<String> {
     }
 }
 
-/// Elements of an SVG document as (tag, attributes).
-fn elements(svg: &str) -> Vec<(String, BTreeMap<String, String>)> {
-    let mut out = Vec::new();
-    for chunk in svg.split('<').skip(1) {
-        let body = chunk.split('>').next().unwrap_or("");
-        let mut parts = body.splitn(2, char::is_whitespace);
-        let tag = parts.next().unwrap_or("").to_string();
-        let rest = parts.next().unwrap_or("");
-        let mut attrs = BTreeMap::new();
-        for a in rest.split('"').collect::<Vec<_>>().chunks(2) {
-            if let [k, v] = a {
-                let k = k.trim().trim_end_matches('=').trim();
-                if !k.is_empty() {
-                    attrs.insert(k.to_string(), v.to_string());
-                }
-            }
-        }
-        out.push((tag, attrs));
-    }
-    out
-}
-
 #[test]
 fn the_timeline_draws_each_category_with_a_different_shape() {
     let atlas = load_embedded().expect("real data");
@@ -215,26 +187,18 @@ fn the_timeline_draws_each_category_with_a_different_shape() {
     let mask = vec![true; atlas.events.len()];
     let lay = layout(&atlas, &view, w as f64, h as f64, &mask);
     for (name, theme) in themes() {
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-            draw_timeline(&root, &lay, &TimelineDrawState { selected: None, hovered: None }, &theme).unwrap();
-            root.present().unwrap();
-        }
-        // Every element filled with a category's full colour: the lane icons and the marks.
+        let state = TimelineDrawState { selected: None, hovered: None };
+        let rec = Recording::of((w, h), |root| draw_timeline(root, &lay, &state, &theme));
+        // Every primitive filled with a category's full colour: the lane icons and the marks.
         let mut by_category: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-        for (tag, attrs) in elements(&svg) {
-            let Some(fill) = attrs.get("fill") else { continue };
-            let opaque = attrs
-                .get("opacity")
-                .or(attrs.get("fill-opacity"))
-                .is_none_or(|o| o.parse::<f64>().map_or(true, |o| o >= 0.999));
-            if !opaque {
+        for d in &rec.drawn {
+            let ink = d.ink();
+            if ink.alpha < 0.999 {
                 continue;
             }
             for c in Category::ALL {
-                if fill.eq_ignore_ascii_case(&css(theme.category_color(c))) {
-                    if let Some(sig) = signature(&tag, &attrs) {
+                if ink.is(theme.category_color(c)) {
+                    if let Some(sig) = signature(d) {
                         by_category.entry(c.key()).or_default().insert(sig);
                     }
                 }

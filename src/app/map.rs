@@ -67,7 +67,7 @@ fn now() -> f64 {
 }
 
 /// The map's layers for a scene (and the marker → place index map).
-fn layers_for(atlas: &Atlas, scene: &MapScene, theme: &crate::render::Theme) -> (MapLayers, Vec<usize>) {
+fn layers_for(atlas: &Atlas, scene: &MapScene) -> (MapLayers, Vec<usize>) {
     let input = MapInputs {
         mask: &scene.mask,
         range: (scene.range.start, scene.range.end),
@@ -75,7 +75,7 @@ fn layers_for(atlas: &Atlas, scene: &MapScene, theme: &crate::render::Theme) -> 
         selected_place: scene.place,
         hovered_place: scene.focus,
     };
-    let (mut layers, markers) = build(atlas, &input, theme);
+    let (mut layers, markers) = build(atlas, &input);
     layers.hover_unit = scene.hover_unit;
     (layers, markers)
 }
@@ -89,7 +89,7 @@ fn redraw(canvas: &HtmlCanvasElement, surface: &Rc<Surface>, atlas: &'static Atl
     }
     let view = frame_view(atlas, scene.view, w, h);
     let theme = theme_of(scene.dark);
-    let (layers, markers) = layers_for(atlas, scene, &theme);
+    let (layers, markers) = layers_for(atlas, scene);
     let index = layers.place_index();
     let geo = GeoData::get();
     let dpr = device_pixel_ratio();
@@ -143,19 +143,23 @@ fn redraw(canvas: &HtmlCanvasElement, surface: &Rc<Surface>, atlas: &'static Atl
     draw_with(backend, |root| draw_overlay(root, geo, &view, &layers, &lay, &theme));
     if offset != (0.0, 0.0) {
         settle_later(canvas.clone(), surface.clone(), atlas, scene.clone());
+    } else {
+        // Drawn properly: a pending "pan stopped" redraw (of an older scene) is void.
+        surface.settle.set(surface.settle.get().wrapping_add(1));
     }
     *surface.frame.borrow_mut() = Some(Frame { view, index, markers });
     now() - t0
 }
 
-/// Redraws the base bitmap properly 150 ms after the last frame that only shifted it.
+/// Redraws the base bitmap properly 150 ms after the last frame that only shifted it, unless
+/// another frame came since (that frame's scene is the newer one).
 fn settle_later(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atlas, scene: MapScene) {
     let generation = surface.settle.get().wrapping_add(1);
     surface.settle.set(generation);
     set_timeout(
         move || {
             if surface.settle.get() != generation {
-                return; // a later frame moved again
+                return; // a later frame drew since
             }
             if let Some(c) = surface.base.borrow_mut().as_mut() {
                 c.key.0 = 0; // invalidate: the next frame draws the bitmap anew
@@ -574,7 +578,7 @@ fn install_bench(
     let hl = Closure::<dyn Fn() -> js_sys::Array>::new(move || {
         let out = js_sys::Array::new();
         let s = MapScene { focus: None, ..scene.get_untracked() };
-        let (layers, _) = layers_for(atlas, &s, &theme_of(s.dark));
+        let (layers, _) = layers_for(atlas, &s);
         for p in layers.places.iter().filter(|p| p.highlighted) {
             out.push(&JsValue::from_str(&p.id));
         }
@@ -592,6 +596,6 @@ pub fn map_svg(state: &AppState) -> Option<String> {
     let scene = untrack(|| state.map_scene());
     let view = frame_view(state.atlas, scene.view, w as f64, h as f64);
     let theme = theme_of(scene.dark);
-    let (layers, _) = layers_for(state.atlas, &scene, &theme);
+    let (layers, _) = layers_for(state.atlas, &scene);
     svg_of((w, h), |root| draw_map(root, GeoData::get(), &view, &layers, &theme))
 }

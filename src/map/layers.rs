@@ -3,10 +3,8 @@
 //! time range; Table 2 as student circles per city; links for the selected event.
 
 use super::PlaceIndex;
-use crate::data::{Atlas, Event, PlaceKind};
-use crate::render::Theme;
+use crate::data::{Atlas, Category, Event, PlaceKind};
 use crate::timeline::event_years;
-use plotters::style::RGBColor;
 
 /// A place on the map with its events.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,7 +37,8 @@ pub struct StudentCircle {
 pub struct Link {
     pub from: (f64, f64),
     pub to: (f64, f64),
-    pub color: RGBColor,
+    /// The selected event's category (the link is drawn in its colour).
+    pub category: Category,
 }
 
 /// What to draw on top of the countries.
@@ -143,7 +142,7 @@ pub struct MapInputs<'a> {
 
 /// Builds the layers; `markers` (same order as `layers.places`) maps each marker back to its
 /// place index.
-pub fn build(atlas: &Atlas, input: &MapInputs, theme: &Theme) -> (MapLayers, Vec<usize>) {
+pub fn build(atlas: &Atlas, input: &MapInputs) -> (MapLayers, Vec<usize>) {
     let mut counts = vec![0u32; atlas.places.len()];
     for (i, e) in atlas.events.iter().enumerate() {
         if !input.mask.get(i).copied().unwrap_or(true) || !in_range(e, input.range) {
@@ -196,7 +195,7 @@ pub fn build(atlas: &Atlas, input: &MapInputs, theme: &Theme) -> (MapLayers, Vec
         .collect();
     // Links: from the event's Pakistani place to each other place (or in order if none).
     if let Some(e) = selected {
-        let color = theme.category_color(e.category.get());
+        let category = e.category.get();
         let pk = sel_points.iter().position(|(i, _, _)| {
             country_of(atlas, &atlas.places[*i].id).is_some_and(|c| atlas.places[c].iso_n3 == Some(586))
         });
@@ -205,13 +204,13 @@ pub fn build(atlas: &Atlas, input: &MapInputs, theme: &Theme) -> (MapLayers, Vec
                 let from = (sel_points[k].1, sel_points[k].2);
                 for (j, s) in sel_points.iter().enumerate() {
                     if j != k {
-                        layers.links.push(Link { from, to: (s.1, s.2), color });
+                        layers.links.push(Link { from, to: (s.1, s.2), category });
                     }
                 }
             }
             None => {
                 for w in sel_points.windows(2) {
-                    layers.links.push(Link { from: (w[0].1, w[0].2), to: (w[1].1, w[1].2), color });
+                    layers.links.push(Link { from: (w[0].1, w[0].2), to: (w[1].1, w[1].2), category });
                 }
             }
         }
@@ -259,7 +258,7 @@ mod tests {
             selected_place: None,
             hovered_place: None,
         };
-        let (layers, _) = build(&atlas, &input, &Theme::light());
+        let (layers, _) = build(&atlas, &input);
         let total: u32 = layers.students.iter().map(|s| s.count).sum();
         assert_eq!(total, 452);
         assert_eq!(students_at(&atlas, idx(&atlas, "moscow")), 52 + 42 + 85 + 97 + 32);
@@ -276,12 +275,12 @@ mod tests {
             selected_place: None,
             hovered_place: None,
         };
-        let (layers, markers) = build(&atlas, &all, &Theme::light());
+        let (layers, markers) = build(&atlas, &all);
         let karachi = markers.iter().position(|&m| m == idx(&atlas, "karachi")).unwrap();
         let n_all = layers.places[karachi].events;
         assert!(n_all >= 3, "{n_all}");
         let early = MapInputs { range: (1947.0, 1960.0), ..all };
-        let (layers_early, _) = build(&atlas, &early, &Theme::light());
+        let (layers_early, _) = build(&atlas, &early);
         assert!(layers_early.places[karachi].events < n_all);
         let none = vec![false; atlas.events.len()];
         let filtered = MapInputs {
@@ -291,7 +290,7 @@ mod tests {
             selected_place: None,
             hovered_place: None,
         };
-        let (layers_none, _) = build(&atlas, &filtered, &Theme::light());
+        let (layers_none, _) = build(&atlas, &filtered);
         assert!(layers_none.places.iter().all(|p| p.events == 0 && p.dimmed));
     }
 
@@ -320,7 +319,7 @@ mod tests {
             selected_place: None,
             hovered_place: None,
         };
-        let (layers, _) = build(&atlas, &input, &Theme::light());
+        let (layers, _) = build(&atlas, &input);
         assert_eq!(layers.links.len(), event_points(&atlas, e).len() - 1);
         let city_points =
             event_points(&atlas, e).iter().filter(|p| marker_place(&atlas, &atlas.places[p.0].id).is_some()).count();

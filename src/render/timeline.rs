@@ -245,27 +245,24 @@ fn draw_ring<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::data::{Atlas, Category};
+    use crate::render::charts::tests::{visible_texts, well_formed_svg};
+    use crate::render::recording::{Drawn, Ink, Recording};
     use crate::timeline::layout;
     use crate::timeline::tests::{atlas, generated};
     use crate::timeline::{Limits, TimeRange};
     use plotters::backend::SVGBackend;
 
-    fn svg(
+    /// What the timeline of `a` draws on `size` pixels.
+    fn drawn(
         a: &Atlas,
         view: &TimeRange,
         size: (u32, u32),
         mask: &[bool],
         state: TimelineDrawState,
         theme: &Theme,
-    ) -> String {
-        let mut s = String::new();
-        {
-            let l = layout(a, view, size.0 as f64, size.1 as f64, mask);
-            let root = SVGBackend::with_string(&mut s, size).into_drawing_area();
-            draw_timeline(&root, &l, &state, theme).unwrap();
-            root.present().unwrap();
-        }
-        s
+    ) -> Recording {
+        let l = layout(a, view, size.0 as f64, size.1 as f64, mask);
+        Recording::of(size, |root| draw_timeline(root, &l, &state, theme))
     }
 
     fn sample() -> Atlas {
@@ -286,27 +283,36 @@ mod tests {
         )
     }
 
-    /// Texts of the SVG's <text> elements.
-    fn texts(svg: &str) -> Vec<String> {
-        svg.split("<text")
-            .skip(1)
-            .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim().to_string()))
+    /// The circles drawn centred on `m` with radius `r` (whole pixels): ink, filled, stroke
+    /// width.
+    fn circles_on(rec: &Recording, m: &Mark, r: f64) -> Vec<(Ink, bool, u32)> {
+        rec.circles()
+            .into_iter()
+            .filter(|c| c.0 == (px(m.x), px(m.y)) && c.1 == r as u32)
+            .map(|(_, _, ink, filled, width)| (ink, filled, width))
             .collect()
     }
 
     #[test]
     fn draws_eras_ticks_lanes_and_cluster_counts() {
         let a = sample();
-        let s = svg(&a, &TimeRange::default(), (800, 300), &[], TimelineDrawState::default(), &Theme::light());
-        let t = texts(&s);
+        let theme = Theme::light();
+        let rec = drawn(&a, &TimeRange::default(), (800, 300), &[], TimelineDrawState::default(), &theme);
+        let t = rec.texts();
         for want in ["Cold War estrangement", "Rapprochement", "1950", "2020", "Diplomatic", "Crisis", "3"] {
-            assert!(t.iter().any(|x| x == want), "{want:?} missing from {t:?}");
+            assert!(t.contains(&want), "{want:?} missing from {t:?}");
         }
         // Three same-day events are one mark with "3", not three marks.
-        assert_eq!(t.iter().filter(|x| x.as_str() == "3").count(), 1);
-        // The filled polygons of the single marks are there in their category colours.
-        let blue = Theme::css(Theme::light().category_color(Category::Diplomatic)).to_uppercase();
-        assert!(s.contains(&format!("fill=\"{blue}\"")));
+        assert_eq!(t.iter().filter(|x| **x == "3").count(), 1);
+        // The single marks are filled in their full category colours.
+        let blue = theme.category_color(Category::Diplomatic);
+        let filled_blue = rec.drawn.iter().any(|d| match d {
+            Drawn::Circle { ink, filled: true, .. }
+            | Drawn::Rect { ink, filled: true, .. }
+            | Drawn::Polygon { ink, .. } => ink.is(blue) && ink.alpha == 1.0,
+            _ => false,
+        });
+        assert!(filled_blue, "nothing filled in {blue:?}");
     }
 
     #[test]
@@ -315,9 +321,12 @@ mod tests {
         let view = TimeRange::new(1947.0, 2027.0, Limits::DEFAULT);
         let l = layout(&a, &view, 800.0, 300.0, &[]);
         let m = l.mark_of(0).unwrap(); // diplomatic: a circle
-        let s = svg(&a, &view, (800, 300), &[], TimelineDrawState::default(), &Theme::light());
-        let circle = format!("<circle cx=\"{}\" cy=\"{}\" r=\"{}\"", px(m.x), px(m.y), m.r as i32);
-        assert!(s.contains(&circle), "{circle} not in SVG");
+        let theme = Theme::light();
+        let rec = drawn(&a, &view, (800, 300), &[], TimelineDrawState::default(), &theme);
+        let c = theme.category_color(Category::Diplomatic);
+        let disc = circles_on(&rec, m, m.r);
+        let opaque_disc = disc.iter().any(|(ink, filled, _)| *filled && ink.is(c) && ink.alpha == 1.0);
+        assert!(opaque_disc, "no disc at the mark: {disc:?}");
         // 1 May 1948 with 1947..2027 on a 674 px plot starting at 116.
         assert_eq!(px(m.x), (116.0_f64 + 674.0 / 80.0 * (1.0 + 121.5 / 366.0)).round() as i32);
     }
@@ -327,28 +336,47 @@ mod tests {
         let a = sample();
         let mut theme = Theme::light();
         theme.highlight = RGBColor(1, 2, 3); // a colour nothing else uses
+        let hl = theme.highlight;
         let v = TimeRange::default();
-        let none = svg(&a, &v, (800, 300), &[], TimelineDrawState::default(), &theme);
-        assert!(!none.contains("#010203"));
+        let none = drawn(&a, &v, (800, 300), &[], TimelineDrawState::default(), &theme);
+        assert_eq!(none.count_in(hl), 0);
         let tash = a.event_index("tash").unwrap();
-        let sel = svg(&a, &v, (800, 300), &[], TimelineDrawState { selected: Some(tash), hovered: None }, &theme);
+        let sel = drawn(&a, &v, (800, 300), &[], TimelineDrawState { selected: Some(tash), hovered: None }, &theme);
         let l = layout(&a, &v, 800.0, 300.0, &[]);
         let m = l.mark_of(tash).unwrap();
-        // The selected agreement gets a ring outside its own agreement ring.
-        let ring = format!(
-            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" opacity=\"1\" fill=\"none\" stroke=\"#010203\" stroke-width=\"3\"",
-            px(m.x),
-            px(m.y),
-            (m.r + 6.0) as i32
-        );
-        assert!(sel.contains(&ring), "no selection ring in {sel}");
-        let hov = svg(&a, &v, (800, 300), &[], TimelineDrawState { selected: None, hovered: Some(tash) }, &theme);
-        assert!(hov.contains("stroke=\"#010203\" stroke-width=\"2\""));
-        assert!(!hov.contains("stroke-width=\"3\""));
-        // A selected span is outlined along its bar too.
+        // The selected agreement gets an opaque ring 3 px wide outside its own agreement ring.
+        let rings = circles_on(&sel, m, m.r + 6.0);
+        let ring = rings.iter().any(|(ink, filled, width)| !filled && *width == 3 && ink.is(hl) && ink.alpha == 1.0);
+        assert!(ring, "no selection ring in {rings:?}");
+        // Hovered, the ring is 2 px wide and lighter, and nothing is 3 px wide.
+        let hov = drawn(&a, &v, (800, 300), &[], TimelineDrawState { selected: None, hovered: Some(tash) }, &theme);
+        let hover_rings: Vec<_> = hov.circles().into_iter().filter(|c| c.2.is(hl)).collect();
+        assert_eq!(hover_rings.len(), 1, "{hover_rings:?}");
+        let (centre, r, ink, filled, width) = hover_rings[0];
+        assert_eq!((centre, r, filled, width), ((px(m.x), px(m.y)), (m.r + 6.0) as u32, false, 2));
+        assert!((ink.alpha - 0.45).abs() < 1e-6, "{ink:?}");
+        let widths = |rec: &Recording| -> Vec<u32> {
+            rec.drawn
+                .iter()
+                .filter_map(|d| match d {
+                    Drawn::Line { width, .. } | Drawn::Path { width, .. } => Some(*width),
+                    Drawn::Circle { filled: false, width, .. } => Some(*width),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert!(widths(&sel).contains(&3));
+        assert!(!widths(&hov).contains(&3), "{:?}", widths(&hov));
+        // A selected span is outlined along its bar too: a rectangle round the bar and a ring.
         let war = a.event_index("war").unwrap();
-        let span = svg(&a, &v, (800, 300), &[], TimelineDrawState { selected: Some(war), hovered: None }, &theme);
-        assert!(span.matches("#010203").count() >= 2);
+        let span = drawn(&a, &v, (800, 300), &[], TimelineDrawState { selected: Some(war), hovered: None }, &theme);
+        assert!(span.count_in(hl) >= 2);
+        let (x0, x1, _) = l.span_of(war).expect("war is a span");
+        let outlined = span.drawn.iter().any(|d| {
+            matches!(d, Drawn::Rect { from, to, ink, filled: false }
+                if ink.is(hl) && from.0 == px(x0) - 1 && to.0 == px(x1) + 1)
+        });
+        assert!(outlined, "no outline round the bar of war");
     }
 
     #[test]
@@ -360,16 +388,20 @@ mod tests {
         let l = layout(&a, &v, 800.0, 300.0, &mask);
         let m = l.mark_of(0).unwrap();
         assert!(!m.matching);
-        let s = svg(&a, &v, (800, 300), &mask, TimelineDrawState::default(), &Theme::light());
-        let circle = format!("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" opacity=\"0.22\"", px(m.x), px(m.y), m.r as i32);
-        assert!(s.contains(&circle), "no dimmed mark in SVG");
+        let theme = Theme::light();
+        let rec = drawn(&a, &v, (800, 300), &mask, TimelineDrawState::default(), &theme);
+        let c = theme.category_color(Category::Diplomatic);
+        let dimmed = circles_on(&rec, m, m.r)
+            .into_iter()
+            .any(|(ink, filled, _)| filled && ink.is(c) && (ink.alpha - 0.22).abs() < 1e-6);
+        assert!(dimmed, "no dimmed mark: {:?}", circles_on(&rec, m, m.r));
     }
 
     #[test]
     fn ten_thousand_events_keep_text_draws_bounded() {
         let a = generated(10_000);
         for w in [360u32, 1920] {
-            let s = svg(
+            let rec = drawn(
                 &a,
                 &TimeRange::default(),
                 (w, 420),
@@ -377,9 +409,29 @@ mod tests {
                 TimelineDrawState { selected: Some(5), hovered: Some(6) },
                 &Theme::dark(),
             );
-            let n_text = s.matches("<text").count();
+            let n_text = rec.texts().len();
             // Ticks + eras + lanes + at most one count per possible cluster position.
             assert!(n_text < 7 * (w as usize / 16) + 40, "{n_text} texts at {w} px");
+        }
+    }
+
+    #[test]
+    fn svg_export_is_well_formed() {
+        let a = sample();
+        let v = TimeRange::default();
+        let state = TimelineDrawState { selected: a.event_index("war"), hovered: a.event_index("tash") };
+        let mut mask = vec![true; a.events.len()];
+        mask[0] = false;
+        for (theme, size) in [(Theme::light(), (800, 300)), (Theme::dark(), (360, 420))] {
+            let l = layout(&a, &v, size.0 as f64, size.1 as f64, &mask);
+            let mut s = String::new();
+            {
+                let root = SVGBackend::with_string(&mut s, size).into_drawing_area();
+                draw_timeline(&root, &l, &state, &theme).unwrap();
+                root.present().unwrap();
+            }
+            let texts = well_formed_svg(&s, size);
+            assert_eq!(texts, visible_texts(&drawn(&a, &v, size, &mask, state, &theme)));
         }
     }
 }

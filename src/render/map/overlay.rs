@@ -77,7 +77,7 @@ pub fn draw_overlay<DB: DrawingBackend>(
         let p2 = view.to_screen(l.to.0, l.to.1);
         root.draw(&PathElement::new(
             link_curve(p0, p2),
-            ShapeStyle { color: l.color.mix(0.9), filled: false, stroke_width: 2 },
+            ShapeStyle { color: theme.category_color(l.category).mix(0.9), filled: false, stroke_width: 2 },
         ))?;
     }
 

@@ -1,6 +1,8 @@
-//! Tests of the map drawing.
+//! Tests of the map drawing, on what it draws (recorded primitives), and of its SVG export.
 
 use super::*;
+use crate::render::charts::tests::{visible_texts, well_formed_svg};
+use crate::render::recording::{Drawn, Recording};
 use plotters::backend::SVGBackend;
 
 fn svg_of(view: &MapView, layers: &MapLayers, theme: &Theme) -> String {
@@ -11,6 +13,27 @@ fn svg_of(view: &MapView, layers: &MapLayers, theme: &Theme) -> String {
         root.present().unwrap();
     }
     s
+}
+
+/// What the map draws in `view`.
+fn drawn(view: &MapView, layers: &MapLayers, theme: &Theme) -> Recording {
+    Recording::of((view.width as u32, view.height as u32), |root| draw_map(root, GeoData::get(), view, layers, theme))
+}
+
+/// The index of the first primitive for which `f` holds.
+fn first(rec: &Recording, what: &str, f: impl Fn(&Drawn) -> bool) -> usize {
+    rec.drawn.iter().position(f).unwrap_or_else(|| panic!("no {what} drawn"))
+}
+
+/// The filled polygons' points.
+fn polygons(rec: &Recording) -> Vec<&[(i32, i32)]> {
+    rec.drawn
+        .iter()
+        .filter_map(|d| match d {
+            Drawn::Polygon { points, .. } => Some(points.as_slice()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn place(id: &str, lon: f64, lat: f64, events: u32) -> PlaceMarker {
@@ -32,61 +55,42 @@ fn sample_layers() -> MapLayers {
             StudentCircle { lon: 37.62, lat: 55.76, count: 520 },
             StudentCircle { lon: 39.2, lat: 51.67, count: 90 },
         ],
-        links: vec![Link { from: (73.05, 33.68), to: (37.62, 55.76), color: RGBColor(0, 114, 178) }],
+        links: vec![Link { from: (73.05, 33.68), to: (37.62, 55.76), category: Category::Diplomatic }],
         ..MapLayers::default()
     }
-}
-
-/// Numbers of the `points` attribute of every `<polygon>`.
-fn polygons(svg: &str) -> Vec<Vec<(f64, f64)>> {
-    svg.split("<polygon")
-        .skip(1)
-        .filter_map(|s| {
-            let p = s.split("points=\"").nth(1)?.split('"').next()?;
-            Some(
-                p.split_whitespace()
-                    .filter_map(|xy| {
-                        let (x, y) = xy.split_once(',')?;
-                        Some((x.parse().ok()?, y.parse().ok()?))
-                    })
-                    .collect(),
-            )
-        })
-        .collect()
 }
 
 #[test]
 fn layers_are_drawn_in_order() {
     let theme = Theme::light();
-    let svg = svg_of(&MapView::default(), &sample_layers(), &theme);
-    let water = svg.find(&Theme::css(theme.water).to_uppercase()).expect("water");
-    let land = svg.find("<polygon").expect("countries");
-    let focus =
-        svg.find(&format!("fill=\"{}\"", Theme::css(theme.land_focus).to_uppercase())).expect("Pakistan/Russia");
-    let marker = svg.find("<circle").expect("markers");
-    let attribution = svg.find(ATTRIBUTION).expect("attribution");
+    let rec = drawn(&MapView::default(), &sample_layers(), &theme);
+    let water = first(&rec, "water", |d| d.ink().is(theme.water));
+    let land = first(&rec, "countries", |d| matches!(d, Drawn::Polygon { .. }));
+    let focus = first(&rec, "Pakistan/Russia", |d| matches!(d, Drawn::Polygon { ink, .. } if ink.is(theme.land_focus)));
+    let marker = first(&rec, "markers", |d| matches!(d, Drawn::Circle { .. }));
+    let attribution = first(&rec, "attribution", |d| matches!(d, Drawn::Text { text, .. } if text == ATTRIBUTION));
     assert!(water < land && land < marker && marker < attribution, "{water} {land} {marker} {attribution}");
     assert!(land <= focus && focus < marker);
     // Country and place names, the legend and the scale bar are there.
-    for t in
-        ["\nPakistan\n", "\nRussia\n", "\nMoscow\n", "\nPakistani students\n", "\nDisputed or de facto line\n", " km\n"]
-    {
-        assert!(svg.contains(t), "missing {t}");
+    let texts = rec.texts();
+    for t in ["Pakistan", "Russia", "Moscow", "Pakistani students", "Disputed or de facto line"] {
+        assert!(texts.contains(&t), "missing {t} in {texts:?}");
     }
+    assert!(texts.iter().any(|t| t.ends_with(" km")), "no scale bar in {texts:?}");
     // Dimmed places are not named.
-    assert!(!svg.contains("\nTashkent\n"));
+    assert!(!texts.contains(&"Tashkent"));
 }
 
 #[test]
 fn no_ring_jumps_across_the_map() {
     // The antimeridian check: with Chukotka unwrapped, no edge spans half the map.
     let view = MapView::default();
-    let svg = svg_of(&view, &MapLayers::default(), &Theme::dark());
-    let polys = polygons(&svg);
+    let rec = drawn(&view, &MapLayers::default(), &Theme::dark());
+    let polys = polygons(&rec);
     assert!(polys.len() > 50, "{}", polys.len());
     for p in &polys {
         for w in p.windows(2) {
-            let d = (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1);
+            let d = ((w[1].0 - w[0].0) as f64).hypot((w[1].1 - w[0].1) as f64);
             assert!(d < view.width / 2.0, "edge of {d} px: {:?}", w);
         }
     }
@@ -96,12 +100,29 @@ fn no_ring_jumps_across_the_map() {
 fn zoomed_views_cull_and_still_draw() {
     let mut view = MapView::default();
     view.centered_on(76.0, 34.5, 12.0);
-    let svg = svg_of(&view, &sample_layers(), &Theme::light());
-    let all = svg_of(&MapView::default(), &sample_layers(), &Theme::light());
-    assert!(svg.matches("<polygon").count() < all.matches("<polygon").count());
-    assert!(svg.contains("\nPakistan\n"));
-    // Siachen is hatched at this zoom: short diagonal lines exist.
-    assert!(svg.matches("<polyline").count() > 20);
+    let theme = Theme::light();
+    let zoomed = drawn(&view, &sample_layers(), &theme);
+    let all = drawn(&MapView::default(), &sample_layers(), &theme);
+    assert!(polygons(&zoomed).len() < polygons(&all).len());
+    assert!(zoomed.texts().contains(&"Pakistan"));
+    // Siachen is hatched at this zoom: short diagonal lines exist, in the disputed colour.
+    let lines = zoomed.drawn.iter().filter(|d| matches!(d, Drawn::Path { .. })).count();
+    assert!(lines > 20, "{lines} lines");
+    let hatch_color = disputed_color(&theme);
+    let hatches = zoomed
+        .drawn
+        .iter()
+        .filter(|d| match d {
+            Drawn::Path { points, ink, width: 1 }
+                if points.len() == 2 && ink.is(hatch_color) && (ink.alpha - 0.55).abs() < 1e-6 =>
+            {
+                let (dx, dy) = (points[1].0 - points[0].0, points[1].1 - points[0].1);
+                dx != 0 && (dx - dy).abs() <= 1
+            }
+            _ => false,
+        })
+        .count();
+    assert!(hatches > 0, "no hatch lines");
 }
 
 #[test]
@@ -153,18 +174,32 @@ fn marker_and_student_sizes() {
 
 #[test]
 fn cpu_time_per_frame_is_small() {
-    // Native time for the drawing code plus SVG text building: a guard against accidental
-    // quadratic work, not a browser benchmark.
+    // Native time for the drawing code: a guard against accidental quadratic work, not a
+    // browser benchmark.
     let layers = sample_layers();
     let view = MapView::default();
     let theme = Theme::light();
     let n = 5;
     let t = std::time::Instant::now();
-    let mut len = 0;
+    let mut count = 0;
     for _ in 0..n {
-        len += svg_of(&view, &layers, &theme).len();
+        count += drawn(&view, &layers, &theme).drawn.len();
     }
     let per = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
-    eprintln!("draw_map to SVG: {per:.2} ms per frame, {} bytes", len / n);
+    eprintln!("draw_map: {per:.2} ms per frame, {} primitives", count / n);
+    assert!(count > 0);
     assert!(per < 1000.0, "{per} ms");
+}
+
+#[test]
+fn svg_export_is_well_formed() {
+    let mut view = MapView::default();
+    let layers = sample_layers();
+    for (theme, zoom) in [(Theme::light(), None), (Theme::dark(), Some((76.0, 34.5, 12.0)))] {
+        if let Some((lon, lat, z)) = zoom {
+            view.centered_on(lon, lat, z);
+        }
+        let texts = well_formed_svg(&svg_of(&view, &layers, &theme), (view.width as u32, view.height as u32));
+        assert_eq!(texts, visible_texts(&drawn(&view, &layers, &theme)));
+    }
 }
