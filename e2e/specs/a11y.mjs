@@ -143,7 +143,12 @@ async function waitText(page, sel, pred, what, timeout = 3000) {
   }
 }
 const focused = (page) => page.evaluate(() => document.activeElement && (document.activeElement.id || document.activeElement.className));
-const mapPoint = (page, id) => page.evaluate((id) => window.__atlasTest.mapPoint(id), id);
+// Where a place is drawn: read after the next frame (a move is drawn at the next animation frame).
+const mapPoint = (page, id) =>
+  page.evaluate(
+    (id) => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(window.__atlasTest.mapPoint(id))))),
+    id,
+  );
 
 // ---------------------------------------------------------------- tests
 

@@ -21,7 +21,12 @@ const MARKERS = PLACES.filter((p) => p.kind === 'city' || p.kind === 'site');
 
 // ---------------------------------------------------------------- page helpers
 
-const mapPoint = (page, id) => page.evaluate((id) => window.__atlasTest.mapPoint(id), id);
+// Where a place is drawn: read after the next frame (a move is drawn at the next animation frame).
+const mapPoint = (page, id) =>
+  page.evaluate(
+    (id) => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(window.__atlasTest.mapPoint(id))))),
+    id,
+  );
 async function onPage(page, id) {
   const p = await mapPoint(page, id);
   assert(p, `mapPoint(${id})`);
