@@ -16,7 +16,7 @@
 //! Earth 4.1.0, 1:50m). It is a small topology: `arcs` are polylines of longitude/latitude in
 //! hundredths of a degree (the first point absolute, then deltas); a unit's rings are lists of
 //! arc references (`i`, or `-i-1` for arc `i` reversed, as in TopoJSON), so a border shared by
-//! two countries is stored, simplified and stroked once. See `xtask/src/geodata.rs` for how the
+//! two countries is stored, simplified and stroked once. See `xtask/src/geodata/` for how the
 //! file is made and how Kashmir and Crimea are marked as disputed.
 
 pub mod borders;

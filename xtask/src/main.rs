@@ -35,7 +35,7 @@ commands:
                         writes bench-output/bench.json
   serve-static [DIR] [--prefix /p/] [--port N]
                         serve DIR (default dist/) with the tests' static server
-  geodata [...]         make data/geo/region.json (see xtask/src/geodata.rs)
+  geodata [...]         make data/geo/region.json (see xtask/src/geodata/)
 ";
 
 fn serve(_args: &[String]) -> util::Res {
