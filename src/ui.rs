@@ -4,6 +4,7 @@
 
 use crate::data::{Atlas, Citation};
 use crate::export::cite_text;
+use crate::urlstate::Embed;
 
 /// A view that is drawn on a canvas and can be downloaded as PNG or SVG.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,20 +80,63 @@ pub fn tooltip_x(x: f64, width: f64) -> (Option<String>, Option<String>) {
     }
 }
 
-/// The copy-paste snippet for embedding: an iframe with a title, and a listener that accepts
-/// only a number, only from the app's origin and only from that iframe.
-pub fn embed_snippet(origin: &str, base: &str) -> String {
-    format!(
-        r#"<iframe id="pakru-atlas" src="{base}?embed=1" title="Pakistan–Russia Relations Atlas" style="width:100%;height:900px;border:0" loading="lazy"></iframe>
+/// The two kinds of embed snippet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnippetKind {
+    /// The iframe and a listener that sets its height from the atlas's messages (checking
+    /// their origin and that they come from this frame).
+    Resizing,
+    /// The iframe alone at a fixed height, for pages whose editor strips scripts.
+    Fixed,
+}
+
+/// The id of the snippet's iframe (one per view, so a page can embed several views).
+pub fn frame_id(view: Embed) -> String {
+    match view {
+        Embed::Atlas => "pakru-atlas".into(),
+        v => format!("pakru-atlas-{}", v.key()),
+    }
+}
+
+/// The title of an embed, for the iframe's `title` and the embedded page's `<title>`.
+pub fn embed_title(view: Embed) -> String {
+    match view {
+        Embed::Atlas => "Pakistan–Russia Relations Atlas".into(),
+        v => format!("Pakistan–Russia Relations Atlas: {}", v.title()),
+    }
+}
+
+/// `&`, `"`, `<` and `>` escaped for an HTML attribute.
+fn attr(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The copy-paste snippet for embedding `view` of the atlas at `base` (its address, without
+/// query) with the state of `query` (a query string from [`crate::urlstate::UrlState::to_query`],
+/// which must name the embed). The resizing kind trusts only messages from `origin` sent by
+/// this very frame, and only positive numbers.
+pub fn embed_snippet(origin: &str, base: &str, query: &str, view: Embed, kind: SnippetKind) -> String {
+    let id = frame_id(view);
+    let frame = format!(
+        r#"<iframe id="{id}" src="{}" title="{}" style="width:100%;height:{}px;border:0" loading="lazy"></iframe>"#,
+        attr(&format!("{base}{query}")),
+        attr(&embed_title(view)),
+        view.fixed_height()
+    );
+    match kind {
+        SnippetKind::Fixed => frame,
+        SnippetKind::Resizing => format!(
+            r#"{frame}
 <script>
 window.addEventListener("message", function (e) {{
-  var frame = document.getElementById("pakru-atlas");
+  var frame = document.getElementById("{id}");
   if (e.origin !== "{origin}" || e.source !== frame.contentWindow) return;
   if (typeof e.data !== "number" || !isFinite(e.data) || e.data <= 0) return;
   frame.style.height = Math.ceil(Math.min(e.data, 20000)) + "px";
 }});
 </script>"#
-    )
+        ),
+    }
 }
 
 /// The distinct citations of `cites`, in order, joined by "; " (a chart's source line).
@@ -138,10 +182,30 @@ mod tests {
 
     #[test]
     fn the_snippet_checks_the_origin_and_the_frame() {
-        let s = embed_snippet("https://atlas.example", "https://atlas.example/a/");
-        assert!(s.contains(r#"src="https://atlas.example/a/?embed=1""#));
+        let s = embed_snippet(
+            "https://atlas.example",
+            "https://atlas.example/a/",
+            "?embed=1",
+            Embed::Atlas,
+            SnippetKind::Resizing,
+        );
+        assert!(s.starts_with(r#"<iframe id="pakru-atlas" src="https://atlas.example/a/?embed=1" title="Pakistan–Russia Relations Atlas""#), "{s}");
         assert!(s.contains(r#"e.origin !== "https://atlas.example""#));
+        assert!(s.contains(r#"document.getElementById("pakru-atlas")"#));
         assert!(s.contains("e.source !== frame.contentWindow"));
+    }
+
+    #[test]
+    fn a_view_snippet_carries_the_state_and_its_height() {
+        let q = "?embed=event&e=tashkent-declaration-1966&t=1960~1975";
+        let s = embed_snippet("https://a.example", "https://a.example/", q, Embed::Event, SnippetKind::Resizing);
+        assert!(s.contains(r#"id="pakru-atlas-event" src="https://a.example/?embed=event&amp;e=tashkent-declaration-1966&amp;t=1960~1975""#), "{s}");
+        assert!(s.contains(r#"title="Pakistan–Russia Relations Atlas: Event""#));
+        assert!(s.contains(r#"getElementById("pakru-atlas-event")"#));
+        let fixed = embed_snippet("https://a.example", "https://a.example/", q, Embed::Event, SnippetKind::Fixed);
+        assert!(!fixed.contains("<script"), "{fixed}");
+        assert!(fixed.contains(&format!("height:{}px", Embed::Event.fixed_height())));
+        assert!(s.starts_with(&fixed), "the same frame in both kinds");
     }
 
     #[test]

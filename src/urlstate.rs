@@ -5,7 +5,8 @@
 //!
 //! Keys: `e` selected event id, `p` selected place id, `t` visible years `start~end`,
 //! `c` shown categories (comma list; absent = all), `q` search text, `m` map view
-//! `lon,lat,zoom`, `panel` an open panel, `embed=1` the compact embed layout.
+//! `lon,lat,zoom`, `panel` an open panel, `embed=1` the compact embed layout, `embed=timeline` (map, trade, students, events, event) one
+//! view alone.
 
 use crate::data::{Category, CategorySet};
 use crate::map::GeoView;
@@ -15,6 +16,76 @@ use crate::map::GeoView;
 pub enum Panel {
     /// The Embed dialog.
     Embed,
+}
+
+/// What an embedding page shows (`embed=` in the URL): the compact atlas, or one view alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Embed {
+    /// The whole atlas in the compact layout (`embed=1`).
+    Atlas,
+    Timeline,
+    Map,
+    Trade,
+    Students,
+    /// The events table.
+    Events,
+    /// One event's card with its citations (the selected event).
+    Event,
+}
+
+impl Embed {
+    pub const ALL: [Embed; 7] =
+        [Embed::Atlas, Embed::Timeline, Embed::Map, Embed::Trade, Embed::Students, Embed::Events, Embed::Event];
+
+    /// The value in the URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            Embed::Atlas => "1",
+            Embed::Timeline => "timeline",
+            Embed::Map => "map",
+            Embed::Trade => "trade",
+            Embed::Students => "students",
+            Embed::Events => "events",
+            Embed::Event => "event",
+        }
+    }
+
+    /// The embed of a URL value; `true` and `atlas` also mean the compact atlas. Anything else
+    /// is `None`: the page is then shown whole, not embedded.
+    pub fn from_key(key: &str) -> Option<Embed> {
+        match key {
+            "true" | "atlas" => Some(Embed::Atlas),
+            _ => Embed::ALL.into_iter().find(|e| e.key() == key),
+        }
+    }
+
+    /// What it shows, for titles ("Pakistan–Russia Relations Atlas: Map").
+    pub fn title(self) -> &'static str {
+        match self {
+            Embed::Atlas => "Atlas",
+            Embed::Timeline => "Timeline",
+            Embed::Map => "Map",
+            Embed::Trade => "Trade",
+            Embed::Students => "Pakistani students in Russia",
+            Embed::Events => "Events",
+            Embed::Event => "Event",
+        }
+    }
+
+    /// A height in CSS px at which the embed shows all of itself at 700 px wide (the events
+    /// table scrolls inside it; the whole atlas, far taller, scrolls inside its frame): the
+    /// height of the iframe-only snippet.
+    pub fn fixed_height(self) -> u32 {
+        match self {
+            Embed::Atlas => 900,
+            Embed::Timeline => 700,
+            Embed::Map => 700,
+            Embed::Trade => 640,
+            Embed::Students => 600,
+            Embed::Events => 700,
+            Embed::Event => 720,
+        }
+    }
 }
 
 impl Panel {
@@ -43,7 +114,7 @@ pub struct UrlState {
     pub search: String,
     pub map: Option<GeoView>,
     pub panel: Option<Panel>,
-    pub embed: bool,
+    pub embed: Option<Embed>,
 }
 
 /// Decodes `%XX` escapes and `+` as space; invalid escapes are kept literally, invalid UTF-8 is
@@ -186,7 +257,7 @@ impl UrlState {
                     }
                 }
                 "panel" => st.panel = Panel::from_key(&v),
-                "embed" => st.embed = v == "1" || v == "true",
+                "embed" => st.embed = Embed::from_key(&v),
                 _ => {}
             }
         }
@@ -196,8 +267,8 @@ impl UrlState {
     /// The query string (with `?`, or empty) in a fixed key order.
     pub fn to_query(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
-        if self.embed {
-            parts.push("embed=1".into());
+        if let Some(e) = self.embed {
+            parts.push(format!("embed={}", e.key()));
         }
         if let Some(e) = &self.event {
             parts.push(format!("e={}", percent_encode(e)));
@@ -296,7 +367,7 @@ mod tests {
             search: "gas & oil 100%".into(),
             map: Some(GeoView { lon: 70.0, lat: 40.5, zoom: 2.0 }),
             panel: Some(Panel::Embed),
-            embed: true,
+            embed: Some(Embed::Map),
         };
         let q = st.to_query();
         assert_eq!(UrlState::parse(&q), st, "{q}");
@@ -312,7 +383,7 @@ mod tests {
         assert_eq!(st.categories, None);
         assert_eq!(st.search, "–");
         assert_eq!(st.place, None);
-        assert!(!st.embed);
+        assert_eq!(st.embed, None);
         let st = UrlState::parse("t=1950~1960&m=70,30,NaN&c=military,crisis,foo");
         assert_eq!(st.range, Some((1950.0, 1960.0)));
         assert_eq!(st.map, None);
@@ -322,6 +393,12 @@ mod tests {
         assert_eq!(UrlState::parse("t=inf~nan").range, None);
         assert_eq!(UrlState::parse("panel=nope").panel, None);
         assert_eq!(UrlState::parse("panel=embed").panel, Some(Panel::Embed));
+        assert_eq!(UrlState::parse("embed=1").embed, Some(Embed::Atlas));
+        assert_eq!(UrlState::parse("embed=event").embed, Some(Embed::Event));
+        assert_eq!(UrlState::parse("embed=Map").embed, None);
+        for e in Embed::ALL {
+            assert_eq!(Embed::from_key(e.key()), Some(e));
+        }
         assert_eq!(UrlState::parse("%").search, "");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("%41%"), "A%");

@@ -4,7 +4,7 @@
 
 use pakru_atlas::data::Category;
 use pakru_atlas::map::GeoView;
-use pakru_atlas::urlstate::{percent_decode, percent_encode, Panel, UrlState};
+use pakru_atlas::urlstate::{percent_decode, percent_encode, Embed, Panel, UrlState};
 use proptest::prelude::*;
 
 /// The limits `parse` promises for each field.
@@ -82,7 +82,7 @@ fn arb_state() -> impl Strategy<Value = UrlState> {
         "\\PC{0,200}",
         prop::option::of(map),
         prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
-        any::<bool>(),
+        prop::option::of(prop::sample::select(Embed::ALL.to_vec())),
     )
         .prop_map(|(event, place, range, categories, search, map, panel, embed)| UrlState {
             event,
@@ -174,7 +174,7 @@ fn the_generators_reach_every_field() {
         search: "gas & oil 100% – Ташкент".into(),
         map: Some(GeoView { lon: -12.5, lat: 45.25, zoom: 2.0 }),
         panel: Some(Panel::Embed),
-        embed: true,
+        embed: Some(Embed::Atlas),
     };
     let q = st.to_query();
     assert_eq!(q, "?embed=1&e=tashkent-1966&p=moscow&t=1960.125~1970.5&c=alignment,crisis&q=gas+%26+oil+100%25+%E2%80%93+%D0%A2%D0%B0%D1%88%D0%BA%D0%B5%D0%BD%D1%82&m=-12.5,45.25,2&panel=embed");

@@ -13,8 +13,10 @@ import { assert, isLocalURL, isReadyScript } from '../lib.mjs';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 
-/** First-visit transfer (sum of each fetched file's gzip size) may not grow past this. */
-export const FIRST_VISIT_GZIP_CEILING = 256 * 1024;
+/** First-visit transfer (sum of each fetched file's gzip size) may not grow past this: 256 KiB
+ *  by Node's zlib before xtask's measure became the one measure (it reads ~0.6 % higher, 257.6
+ *  KiB), plus the 6 KiB the single-view embeds and the Embed dialog were allowed (README, Bytes). */
+export const FIRST_VISIT_GZIP_CEILING = 262 * 1024;
 /** The target, reported (not yet met: see README, Performance). */
 export const FIRST_VISIT_GZIP_TARGET = 160 * 1000;
 

@@ -80,9 +80,10 @@ function assertFits(m, what) {
 /** The embed layout: no page header, a small title that opens the full app. */
 async function assertEmbedLayout(frame) {
   expect(await frame.locator('.site-header').count(), 'page header in embed mode').toBe(0);
-  const link = frame.locator('.embed-header a');
+  assert.equal((await frame.locator('.embed-header h1').innerText()).trim(), 'Pakistan–Russia Relations Atlas', 'embed title');
+  const link = frame.locator('#open-atlas');
   await link.waitFor();
-  assert.includes(await link.innerText(), 'Pakistan–Russia Relations Atlas', 'embed title link');
+  assert.includes(await link.innerText(), 'Open in the atlas', 'the link to the full atlas');
   const href = new URL(await link.getAttribute('href'), frame.url());
   assert.equal(href.origin + href.pathname, APP, 'the title links to the full app');
   assert.equal(href.searchParams.get('embed'), null, 'the full-app link leaves embed mode');

@@ -36,9 +36,9 @@ pub fn TradeChart() -> impl IntoView {
         }
     });
     view! {
-        <figure class="panel chart-panel" aria-labelledby="trade-h">
+        <figure class="panel chart-panel trade-panel" aria-labelledby="trade-h">
             <h2 id="trade-h">"Trade between Pakistan and Russia"</h2>
-            <canvas node_ref=canvas class="chart" id="trade-chart" role="img"
+            <canvas node_ref=canvas class="chart" id="trade-chart" role="img" tabindex="0"
                 aria-label=format!("Line chart of trade in USD million by year. {desc}")></canvas>
             <figcaption class="source-line">"Source: "{source_line}". Figures on different bases are not joined."</figcaption>
         </figure>
@@ -87,9 +87,9 @@ pub fn StudentsChart() -> impl IntoView {
         }
     });
     view! {
-        <figure class="panel chart-panel" aria-labelledby="students-h">
+        <figure class="panel chart-panel students-panel" aria-labelledby="students-h">
             <h2 id="students-h">"Pakistani students in Russian universities"</h2>
-            <canvas node_ref=canvas class="chart tall" id="students-chart" role="img"
+            <canvas node_ref=canvas class="chart tall" id="students-chart" role="img" tabindex="0"
                 aria-label=format!("Bar chart of Pakistani students by university. {desc}")></canvas>
             <figcaption class="source-line">"Source: "{source_line}". University names as written in the source; normalised forms in brackets."</figcaption>
         </figure>

@@ -4,6 +4,7 @@
 pub mod canvas;
 pub mod charts;
 pub mod detail;
+pub mod embed;
 pub mod map;
 pub mod player;
 pub mod share;
@@ -13,6 +14,7 @@ pub mod timeline;
 pub mod url;
 
 use crate::data::{load_embedded, Atlas, DataError};
+use crate::urlstate::Embed;
 use leptos::prelude::*;
 use state::AppState;
 use wasm_bindgen::prelude::*;
@@ -48,40 +50,36 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
     let state = AppState::new(atlas);
     provide_context(state);
     url::bind(state);
-    if state.embed.get_untracked() {
-        if let Some(b) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
-            let _ = b.class_list().add_1("embed");
+    let embed = state.embed.get_untracked();
+    if let Some(e) = embed {
+        // A single view is the same page with only that panel displayed (see style/main.css):
+        // the views are not built twice.
+        if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(b) = d.body() {
+                let _ = b
+                    .class_list()
+                    .add_2("embed", &format!("embed-{}", if e == Embed::Atlas { "atlas" } else { e.key() }));
+            }
+            d.set_title(&crate::ui::embed_title(e));
         }
         share::report_height();
     }
     watch_environment(state);
+    Effect::new(move |_| mark_ready());
     let n = atlas.events.len();
     let first = atlas.events.first().map(|e| e.start().year).unwrap_or(1947);
-    Effect::new(move |_| mark_ready());
+    let sources = atlas.sources.iter().map(|s| s.short()).collect::<Vec<_>>().join("; ");
+    // The page's one level-one heading: the atlas's name, or in an embed what it shows.
+    let title = embed.map_or_else(|| "Pakistan–Russia Relations Atlas".to_string(), crate::ui::embed_title);
     view! {
-        {move || if state.embed.get() {
-            let full = {
-                let mut u = url::capture(&state);
-                u.embed = false;
-                let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
-                format!("{path}{}", u.to_query())
-            };
-            view! {
-                <header class="embed-header">
-                    // The page's one level-one heading, small in the embedded layout.
-                    <h1 class="embed-title"><a href=full target="_blank" rel="noopener">"Pakistan–Russia Relations Atlas"<span aria-hidden="true">" ↗"</span><span class="visually-hidden">" (opens the full atlas in a new tab)"</span></a></h1>
-                </header>
-            }.into_any()
-        } else {
-            view! {
-                <header class="site-header">
-                    <h1>"Pakistan–Russia Relations Atlas"</h1>
-                    <p class="tagline">{format!(
-                        "{n} dated events, agreements and figures of the relationship between Pakistan and the USSR/Russia, {first} to today — every fact cited."
-                    )}</p>
-                </header>
-            }.into_any()
-        }}
+        <header class=if embed.is_some() { "embed-header" } else { "site-header" }>
+            <h1 class:embed-title=embed.is_some()>{title}</h1>
+            {embed.is_none().then(|| view! {
+                <p class="tagline">{format!(
+                    "{n} dated events, agreements and figures of the relationship between Pakistan and the USSR/Russia, {first} to today — every fact cited."
+                )}</p>
+            })}
+        </header>
         <main id="main" class="layout">
             <section class="panel timeline-panel" aria-labelledby="timeline-h">
                 <h2 id="timeline-h">"Timeline"</h2>
@@ -100,7 +98,12 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
         </main>
         <detail::Announcer />
         <footer class="site-footer">
-            <p>"Sources: "{atlas.sources.iter().map(|s| s.short()).collect::<Vec<_>>().join("; ")}"."</p>
+            <p class="attribution">"Sources: "{sources}"."</p>
+            {embed.is_some().then(|| view! {
+                <p class="embed-credit">"From the Pakistan–Russia Relations Atlas: every fact cited to its source."</p>
+                <p><a id="open-atlas" href=move || embed::full_atlas_href(&state) target="_blank" rel="noopener">
+                    "Open in the atlas"<span class="visually-hidden">" (opens the full atlas in a new tab)"</span></a></p>
+            })}
         </footer>
     }
 }

@@ -7,7 +7,7 @@ use crate::export;
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
 use crate::timeline::layout;
-use crate::ui::{embed_snippet, Figure};
+use crate::ui::Figure;
 use crate::urlstate::Panel;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -82,7 +82,7 @@ fn current_url() -> String {
 }
 
 /// The app's address without query or hash, for the embed snippet.
-fn app_base() -> (String, String) {
+pub fn app_base() -> (String, String) {
     let Some(w) = web_sys::window() else { return (String::new(), String::new()) };
     let loc = w.location();
     let origin = loc.origin().unwrap_or_default();
@@ -90,7 +90,7 @@ fn app_base() -> (String, String) {
     (origin.clone(), format!("{origin}{path}"))
 }
 
-fn copy_to_clipboard(text: &str, status: RwSignal<String>, what: &'static str) {
+pub fn copy_to_clipboard(text: &str, status: RwSignal<String>, what: &'static str) {
     let Some(w) = web_sys::window() else { return };
     let promise = w.navigator().clipboard().write_text(text);
     let done = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| status.set(format!("{what} copied.")));
@@ -107,9 +107,6 @@ pub fn ShareBar() -> impl IntoView {
     let state = use_state();
     let atlas = state.atlas;
     let status = RwSignal::new(String::new());
-    let (origin, base) = app_base();
-    let snippet = embed_snippet(&origin, &base);
-    let snippet2 = snippet.clone();
     let embed_open = move || state.panel.get() == Some(Panel::Embed);
     let cite = move |bib: bool| {
         move |_| {
@@ -132,11 +129,7 @@ pub fn ShareBar() -> impl IntoView {
                     on:click=move |_| state.panel.update(|p| *p = if *p == Some(Panel::Embed) { None } else { Some(Panel::Embed) })>"Embed"</button>
                 <span class="status" role="status">{move || status.get()}</span>
             </div>
-            <div class="embed-dialog" id="embed-dialog" role="region" aria-label="Embed code" hidden=move || !embed_open()>
-                <label for="embed-code">"Paste this into your page; the frame grows to fit the atlas:"</label>
-                <textarea id="embed-code" readonly rows="9">{snippet.clone()}</textarea>
-                <button type="button" id="copy-embed" on:click=move |_| copy_to_clipboard(&snippet2, status, "Embed code")>"Copy embed code"</button>
-            </div>
+            <super::embed::EmbedDialog status=status />
             <div class="share-row downloads" role="group" aria-label="Downloads">
                 {Figure::ALL.into_iter().map(|f| {
                     let (id, stem) = (f.canvas_id(), f.file_stem());

@@ -8,7 +8,7 @@ use crate::map::GeoView;
 use crate::render::Theme;
 use crate::timeline::{Limits, TimeRange};
 use crate::ui::SortKey;
-use crate::urlstate::Panel;
+use crate::urlstate::{Embed, Panel};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -39,8 +39,8 @@ pub struct AppState {
     pub map_view: RwSignal<Option<GeoView>>,
     /// An open panel.
     pub panel: RwSignal<Option<Panel>>,
-    /// The compact layout for embedding in other pages.
-    pub embed: RwSignal<bool>,
+    /// Embedded in another page: the compact atlas or one view alone.
+    pub embed: RwSignal<Option<Embed>>,
     /// Bumped when the window is resized or the device pixel ratio changes, so canvases redraw.
     pub layout_epoch: RwSignal<u32>,
     /// One flag per event: does it match the category toggles, the search text and the
@@ -101,7 +101,7 @@ impl AppState {
             hover_unit: RwSignal::new(None),
             map_view: RwSignal::new(None),
             panel: RwSignal::new(None),
-            embed: RwSignal::new(false),
+            embed: RwSignal::new(None),
             mask,
         }
     }

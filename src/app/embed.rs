@@ -1,0 +1,140 @@
+//! Embedding: the address of the full atlas for an embed's "Open in the atlas" link, and the
+//! Embed dialog, which writes the snippet for the current state and previews the real embed.
+//!
+//! The dialog is built once from a static template and updated by one effect: its form
+//! controls are read from the DOM when they change. (Each reactive attribute of a `view!`
+//! costs wasm; this dialog costs a tenth of that version.)
+
+use super::state::{use_state, AppState};
+use super::url;
+use crate::ui::{embed_snippet, embed_title, SnippetKind};
+use crate::urlstate::{Embed, Panel};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+
+/// The address of the full atlas at the state shown (without `embed`), from the page's path.
+pub fn full_atlas_href(state: &AppState) -> String {
+    let mut u = url::capture(state);
+    u.embed = None;
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    format!("{path}{}", u.to_query())
+}
+
+/// The label of a view in the dialog's list.
+fn choice_label(e: Embed) -> &'static str {
+    match e {
+        Embed::Atlas => "The whole atlas (compact)",
+        Embed::Event => "The selected event's card",
+        Embed::Events => "The events table",
+        other => other.title(),
+    }
+}
+
+/// The widths the preview offers, in CSS px (0: the dialog's full width).
+const PREVIEW_WIDTHS: [(u32, &str); 3] = [(360, "360 px"), (700, "700 px"), (0, "Full width")];
+
+/// The dialog's controls and preview, as static HTML (no inline style or script: strict CSP).
+fn template() -> String {
+    let options: String =
+        Embed::ALL.iter().map(|e| format!(r#"<option value="{}">{}</option>"#, e.key(), choice_label(*e))).collect();
+    let widths: String = PREVIEW_WIDTHS
+        .iter()
+        .map(|(w, label)| {
+            let checked = if *w == 700 { " checked" } else { "" };
+            format!(r#"<label><input type="radio" name="embed-width" value="{w}"{checked}> {label}</label>"#)
+        })
+        .collect();
+    format!(
+        r#"<div class="embed-options"><label for="embed-view">View </label><select id="embed-view">{options}</select>
+<fieldset class="embed-kind"><legend>Snippet</legend>
+<label><input type="radio" name="embed-kind" id="embed-kind-resizing" value="resizing" checked> Resizes to fit (frame and script)</label>
+<label><input type="radio" name="embed-kind" id="embed-kind-fixed" value="fixed"> Fixed height (frame only, for editors that remove scripts)</label></fieldset></div>
+<p class="hint" id="embed-hint" hidden>Select an event first: the card shows the selected event.</p>
+<label for="embed-code">Paste this into your page:</label>
+<textarea id="embed-code" readonly rows="8"></textarea>
+<button type="button" id="copy-embed">Copy embed code</button>
+<fieldset class="embed-widths"><legend>Preview width</legend>{widths}</fieldset>
+<div class="embed-preview"><iframe id="embed-preview" title="Preview of the embed"></iframe></div>"#
+    )
+}
+
+/// The element `id` of the page (the dialog's controls have fixed ids).
+fn by_id(id: &str) -> Option<Element> {
+    web_sys::window()?.document()?.get_element_by_id(id)
+}
+
+/// The value of the checked radio button of group `name`.
+fn checked(root: &Element, name: &str) -> String {
+    root.query_selector(&format!("input[name={name}]:checked"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+/// The Embed dialog: which view, which kind of snippet, a live preview at a chosen width, and
+/// the snippet for the current state (selection, time range, categories, search, place, map).
+#[component]
+pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
+    let state = use_state();
+    let node = NodeRef::<leptos::html::Div>::new();
+    let open = move || state.panel.get() == Some(Panel::Embed);
+    // Bumped when a control of the dialog changes (they are read from the DOM).
+    let controls = RwSignal::new(0u32);
+    let (origin, base) = super::share::app_base();
+    let snippet = RwSignal::new(String::new());
+
+    Effect::new(move |filled: Option<bool>| {
+        let Some(root) = node.get() else { return false };
+        let root: Element = root.into();
+        if filled != Some(true) {
+            root.set_inner_html(&template());
+            let cb = Closure::<dyn Fn()>::new(move || controls.update(|n| *n += 1));
+            let _ = root.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
+            cb.forget();
+            let copy = Closure::<dyn Fn()>::new(move || {
+                super::share::copy_to_clipboard(&snippet.get_untracked(), status, "Embed code")
+            });
+            if let Some(b) = by_id("copy-embed") {
+                let _ = b.add_event_listener_with_callback("click", copy.as_ref().unchecked_ref());
+            }
+            copy.forget();
+        }
+        controls.track();
+        let is_open = open();
+        let view = by_id("embed-view")
+            .and_then(|s| Embed::from_key(&s.unchecked_into::<HtmlSelectElement>().value()))
+            .unwrap_or(Embed::Atlas);
+        let kind = if checked(&root, "embed-kind") == "fixed" { SnippetKind::Fixed } else { SnippetKind::Resizing };
+        let mut u = url::capture(&state);
+        u.embed = Some(view);
+        u.panel = None;
+        let query = u.to_query();
+        let text = embed_snippet(&origin, &base, &query, view, kind);
+        if let Some(t) = by_id("embed-code") {
+            t.unchecked_into::<HtmlTextAreaElement>().set_value(&text);
+        }
+        snippet.set(text);
+        if let Some(h) = by_id("embed-hint") {
+            let _ = h.toggle_attribute_with_force("hidden", !(view == Embed::Event && u.event.is_none()));
+        }
+        if let Some(f) = by_id("embed-preview") {
+            let w = checked(&root, "embed-width");
+            let _ = f.set_attribute("width", if w == "0" || w.is_empty() { "100%" } else { &w });
+            let _ = f.set_attribute("height", &view.fixed_height().to_string());
+            let _ = f.set_attribute("title", &format!("Preview: {}", embed_title(view)));
+            // Only an open dialog loads the preview.
+            let src = if is_open { format!("{base}{query}") } else { "about:blank".into() };
+            if f.get_attribute("src").as_deref() != Some(src.as_str()) {
+                let _ = f.set_attribute("src", &src);
+            }
+        }
+        true
+    });
+    view! {
+        <div class="embed-dialog" id="embed-dialog" role="region" aria-label="Embed" hidden=move || !open() node_ref=node></div>
+    }
+}
