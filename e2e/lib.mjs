@@ -161,3 +161,17 @@ export async function launchBrowser() {
     },
   };
 }
+
+/** The frame of `page` whose URL starts with `prefix`, once the app in it is ready. */
+export async function appFrame(page, prefix, timeout = 30_000) {
+  const t0 = Date.now();
+  for (;;) {
+    const f = page.frames().find((fr) => fr !== page.mainFrame() && fr.url().startsWith(prefix));
+    if (f) {
+      await f.waitForFunction(isReadyScript, null, { timeout });
+      return f;
+    }
+    assert(Date.now() - t0 < timeout, `no frame at ${prefix} after ${timeout} ms`);
+    await sleep(100);
+  }
+}

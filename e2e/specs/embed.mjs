@@ -4,7 +4,7 @@
 // grow (and shrink) to its content with no scrollbar inside, at 1280 and at 360 px, and the
 // page's listener must ignore messages from any other origin and anything but a number.
 
-import { assert, canvasNotBlank, expect, gotoApp, isReadyScript, sleep } from '../lib.mjs';
+import { appFrame, assert, canvasNotBlank, expect, gotoApp, isReadyScript, sleep } from '../lib.mjs';
 
 const EXAMPLE = process.env.EMBED_EXAMPLE_URL;
 const APP = process.env.EMBED_APP_URL;
@@ -19,20 +19,6 @@ const recordMessages = () => {
   window.__messages = [];
   addEventListener('message', (e) => window.__messages.push({ origin: e.origin, type: typeof e.data, data: e.data }));
 };
-
-/** The frame of `page` whose URL starts with `prefix`, once the app in it is ready. */
-async function appFrame(page, prefix, timeout = 30_000) {
-  const t0 = Date.now();
-  for (;;) {
-    const f = page.frames().find((fr) => fr !== page.mainFrame() && fr.url().startsWith(prefix));
-    if (f) {
-      await f.waitForFunction(isReadyScript, null, { timeout });
-      return f;
-    }
-    assert(Date.now() - t0 < timeout, `no frame at ${prefix} after ${timeout} ms`);
-    await sleep(100);
-  }
-}
 
 async function openExample(page) {
   await page.addInitScript(recordMessages);

@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { assert, canvasNotBlank, gotoApp, isReadyScript, sleep } from '../lib.mjs';
+import { appFrame, assert, canvasNotBlank, gotoApp, sleep } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -60,20 +60,6 @@ function pastedSnippet(name) {
   const s = html.split('<!-- atlas embed: start -->')[1]?.split('<!-- atlas embed: end -->')[0];
   assert(s, `examples/${name} marks its snippet`);
   return s.trim();
-}
-
-/** The frame of `page` whose URL starts with `prefix`, once the app in it is ready. */
-async function appFrame(page, prefix, timeout = 30_000) {
-  const t0 = Date.now();
-  for (;;) {
-    const f = page.frames().find((fr) => fr !== page.mainFrame() && fr.url().startsWith(prefix));
-    if (f) {
-      await f.waitForFunction(isReadyScript, null, { timeout });
-      return f;
-    }
-    assert(Date.now() - t0 < timeout, `no frame at ${prefix} after ${timeout} ms`);
-    await sleep(100);
-  }
 }
 
 const layoutTests = {

@@ -17,11 +17,12 @@ const version = readFileSync(join(repo, 'Cargo.toml'), 'utf8').match(/^\[package
 const SERVED_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'";
 
-/** Every file of dist/ (hidden ones aside), relative, with `/`. */
+/** Every file of the bundle in dist/ (hidden ones and the server's precompressed `.br`/`.gz`
+ *  copies aside), relative, with `/`. */
 function distFiles(dir = dist, prefix = '') {
   const out = [];
   for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.')) continue;
+    if (name.startsWith('.') || /\.(br|gz)$/.test(name)) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out.push(...distFiles(p, `${prefix}${name}/`));
     else out.push(prefix + name);

@@ -70,10 +70,39 @@ pub fn backend_sized(canvas: &HtmlCanvasElement, w: u32, h: u32) -> Option<AppBa
     Some(AppBackend::Canvas { inner, css_size: (w, h) })
 }
 
-/// Draws with `f` on the canvas in CSS pixels; logs drawing errors to the console.
-pub fn draw_on(canvas: &HtmlCanvasElement, f: impl FnOnce(&AppArea) -> AppResult) {
-    let Some(backend) = backend_for(canvas) else { return };
+/// Draws with `f` on the canvas, whose CSS size is `size` (from [`observed_size`]), in CSS
+/// pixels; logs drawing errors to the console.
+pub fn draw_on(canvas: &HtmlCanvasElement, size: (f64, f64), f: impl FnOnce(&AppArea) -> AppResult) {
+    let Some(backend) = backend_sized(canvas, size.0 as u32, size.1 as u32) else { return };
     draw_with(backend, f);
+}
+
+/// The CSS size of the canvas of `node`, kept by a ResizeObserver: the browser reports it once
+/// per frame after layout, so drawing never reads sizes from the DOM (which would force a
+/// layout while the page is being built). (0, 0) until the first report; a hidden canvas
+/// reports (0, 0) and is not drawn.
+pub fn observed_size(node: leptos::prelude::NodeRef<leptos::html::Canvas>) -> leptos::prelude::RwSignal<(f64, f64)> {
+    use leptos::prelude::*;
+    use wasm_bindgen::prelude::Closure;
+    let size = RwSignal::new((0.0, 0.0));
+    Effect::new(move |observing: Option<bool>| {
+        if observing == Some(true) {
+            return true;
+        }
+        let Some(canvas) = node.get() else { return false };
+        let cb = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            if let Ok(e) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() {
+                let r = e.content_rect();
+                size.set((r.width().round(), r.height().round()));
+            }
+        });
+        if let Ok(obs) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
+            obs.observe(&canvas);
+        }
+        cb.forget();
+        true
+    });
+    size
 }
 
 /// Draws with `f` through a prepared backend; logs drawing errors to the console.

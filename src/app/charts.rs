@@ -1,6 +1,6 @@
 //! Figure charts on canvas, with their source lines in HTML.
 
-use super::canvas::draw_on;
+use super::canvas::{draw_on, observed_size};
 use super::state::{theme_of, use_state};
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use leptos::prelude::*;
@@ -27,12 +27,14 @@ pub fn TradeChart() -> impl IntoView {
         .collect::<Vec<_>>()
         .join(". ");
     // Redraw from one memo of everything drawn.
-    let scene = Memo::new(move |_| state.chart_scene());
+    let size = observed_size(canvas);
+    let scene = Memo::new(move |_| state.chart_scene(size.get()));
     Effect::new(move |_| {
-        let theme = theme_of(scene.get().dark);
+        let scene = scene.get();
+        let theme = theme_of(scene.dark);
         if let Some(c) = canvas.get() {
             let series = time_series(&atlas.series, "USD million");
-            draw_on(&c, |root| draw_trade_chart(root, &series, &theme));
+            draw_on(&c, scene.size, |root| draw_trade_chart(root, &series, &theme));
         }
     });
     view! {
@@ -79,11 +81,13 @@ pub fn StudentsChart() -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     // Redraw from one memo of everything drawn.
-    let scene = Memo::new(move |_| state.chart_scene());
+    let size = observed_size(canvas);
+    let scene = Memo::new(move |_| state.chart_scene(size.get()));
     Effect::new(move |_| {
-        let theme = theme_of(scene.get().dark);
+        let scene = scene.get();
+        let theme = theme_of(scene.dark);
         if let Some(c) = canvas.get() {
-            draw_on(&c, |root| draw_students_chart(root, &atlas.students, &theme));
+            draw_on(&c, scene.size, |root| draw_students_chart(root, &atlas.students, &theme));
         }
     });
     view! {

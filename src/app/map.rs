@@ -3,7 +3,7 @@
 //! each frame's layout); drawing in [`crate::render::map`]. The map view itself is app state
 //! ([`AppState::map_view`], a geographic centre and zoom): every move goes through it.
 
-use super::canvas::{backend_for, backend_sized, context, device_pixel_ratio, draw_with, svg_of};
+use super::canvas::{backend_sized, context, device_pixel_ratio, draw_with, observed_size, svg_of};
 use super::player::Player;
 use super::state::{theme_of, use_state, AppState, MapScene};
 use super::test_hooks;
@@ -83,7 +83,7 @@ fn layers_for(atlas: &Atlas, scene: &MapScene) -> (MapLayers, Vec<usize>) {
 /// Draws `scene` now, from nothing but `atlas` and the scene. Returns the time spent in ms.
 fn redraw(canvas: &HtmlCanvasElement, surface: &Rc<Surface>, atlas: &'static Atlas, scene: &MapScene) -> f64 {
     let t0 = now();
-    let (w, h) = (canvas.client_width() as f64, canvas.client_height() as f64);
+    let (w, h) = scene.size;
     if w <= 0.0 || h <= 0.0 {
         return 0.0;
     }
@@ -94,7 +94,7 @@ fn redraw(canvas: &HtmlCanvasElement, surface: &Rc<Surface>, atlas: &'static Atl
     let geo = GeoData::get();
     let dpr = device_pixel_ratio();
     let key = (w as u32, h as u32, dpr.to_bits(), theme.dark, scene.hover_unit);
-    let Some(backend) = backend_for(canvas) else { return 0.0 };
+    let Some(backend) = backend_sized(canvas, w as u32, h as u32) else { return 0.0 };
     let Some(ctx) = context(canvas) else { return 0.0 };
     // The base bitmap: reuse it when drawn for this very view; shift it while a pan is in
     // progress (same zoom), filling the uncovered edge with water, and redraw it properly once
@@ -203,7 +203,8 @@ pub fn Map() -> impl IntoView {
     let tip = RwSignal::new(None::<(f64, f64, Tip)>);
 
     // Redraw whenever anything drawn changes (one memo of all of it); coalesced to one frame.
-    let scene = Memo::new(move |_| state.map_scene());
+    let size = observed_size(canvas_ref);
+    let scene = Memo::new(move |_| state.map_scene(size.get()));
     {
         let surface = surface.clone();
         Effect::new(move |_| {
@@ -458,7 +459,7 @@ pub fn Map() -> impl IntoView {
                     (unit.name.clone(), lines)
                 }
             };
-            let width = canvas_ref.get_untracked().map(|c| c.client_width() as f64).unwrap_or(0.0);
+            let width = scene.with_untracked(|s| s.size.0);
             let (left, right) = crate::ui::tooltip_x(x, width);
             view! {
                 <div class="tooltip" role="tooltip" id="map-tooltip" style:left=left style:right=right style:top=format!("{}px", y + 12.0)>
@@ -593,7 +594,7 @@ pub fn map_svg(state: &AppState) -> Option<String> {
     let doc = web_sys::window()?.document()?;
     let el = doc.get_element_by_id("map")?;
     let (w, h) = (el.client_width().max(320) as u32, el.client_height().max(240) as u32);
-    let scene = untrack(|| state.map_scene());
+    let scene = untrack(|| state.map_scene((w as f64, h as f64)));
     let view = frame_view(state.atlas, scene.view, w as f64, h as f64);
     let theme = theme_of(scene.dark);
     let (layers, _) = layers_for(state.atlas, &scene);

@@ -123,9 +123,9 @@ fn mark_ready() {
     let _ = w.request_animation_frame(cb.unchecked_ref());
 }
 
-/// Keeps `dark` in step with `prefers-color-scheme` and bumps `layout_epoch` on resize and on
+/// Keeps `dark` in step with `prefers-color-scheme` and bumps `layout_epoch` on
 /// device-pixel-ratio changes (no event fires for those, so a `resolution` media query is
-/// re-armed after each change).
+/// re-armed after each change). Sizes come from each canvas's ResizeObserver.
 fn watch_environment(state: AppState) {
     let Some(w) = web_sys::window() else { return };
     if let Ok(Some(mq)) = w.match_media("(prefers-color-scheme: dark)") {
@@ -136,9 +136,6 @@ fn watch_environment(state: AppState) {
         let _ = mq.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
         cb.forget();
     }
-    let on_resize = Closure::<dyn Fn()>::new(move || state.layout_epoch.update(|n| *n += 1));
-    let _ = w.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
-    on_resize.forget();
     watch_dpr(state);
 }
 

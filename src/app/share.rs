@@ -58,17 +58,17 @@ pub fn view_svg(state: &AppState, which: Figure) -> String {
     let size = canvas_size(which.canvas_id());
     let svg = match which {
         Figure::Timeline => {
-            let scene = untrack(|| state.timeline_scene());
+            let scene = untrack(|| state.timeline_scene((size.0 as f64, size.1 as f64)));
             let lay = layout(atlas, &scene.range, size.0 as f64, size.1 as f64, &scene.mask);
             let ds = TimelineDrawState { selected: scene.selected, hovered: None };
             svg_of(size, |root| draw_timeline(root, &lay, &ds, &theme_of(scene.dark)))
         }
         Figure::Trade => {
-            let theme = theme_of(untrack(|| state.chart_scene()).dark);
+            let theme = theme_of(untrack(|| state.chart_scene((0.0, 0.0))).dark);
             svg_of(size, |root| draw_trade_chart(root, &time_series(&atlas.series, "USD million"), &theme))
         }
         Figure::Students => {
-            let theme = theme_of(untrack(|| state.chart_scene()).dark);
+            let theme = theme_of(untrack(|| state.chart_scene((0.0, 0.0))).dark);
             svg_of(size, |root| draw_students_chart(root, &atlas.students, &theme))
         }
         Figure::Map => super::map::map_svg(state),

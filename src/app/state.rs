@@ -51,6 +51,8 @@ pub struct AppState {
 /// Everything the timeline draws.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimelineScene {
+    /// The canvas's CSS size, from its ResizeObserver (never read from the DOM while drawing).
+    pub size: (f64, f64),
     pub range: TimeRange,
     pub mask: Vec<bool>,
     pub selected: Option<usize>,
@@ -62,6 +64,8 @@ pub struct TimelineScene {
 /// Everything the map draws.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapScene {
+    /// The canvas's CSS size, from its ResizeObserver (never read from the DOM while drawing).
+    pub size: (f64, f64),
     pub view: Option<GeoView>,
     pub mask: Vec<bool>,
     pub range: TimeRange,
@@ -76,6 +80,8 @@ pub struct MapScene {
 /// Everything a chart draws (its data is fixed).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ChartScene {
+    /// The canvas's CSS size, from its ResizeObserver.
+    pub size: (f64, f64),
     pub dark: bool,
     pub epoch: u32,
 }
@@ -115,9 +121,10 @@ impl AppState {
         self.mask.get()
     }
 
-    /// The timeline's scene, tracking every signal it reads.
-    pub fn timeline_scene(&self) -> TimelineScene {
+    /// The timeline's scene on a canvas of `size`, tracking every signal it reads.
+    pub fn timeline_scene(&self, size: (f64, f64)) -> TimelineScene {
         TimelineScene {
+            size,
             range: self.range.get(),
             mask: self.mask.get(),
             selected: self.selected.get(),
@@ -128,8 +135,9 @@ impl AppState {
     }
 
     /// The map's scene, tracking every signal it reads.
-    pub fn map_scene(&self) -> MapScene {
+    pub fn map_scene(&self, size: (f64, f64)) -> MapScene {
         MapScene {
+            size,
             view: self.map_view.get(),
             mask: self.mask.get(),
             range: self.range.get(),
@@ -143,8 +151,8 @@ impl AppState {
     }
 
     /// A chart's scene, tracking every signal it reads.
-    pub fn chart_scene(&self) -> ChartScene {
-        ChartScene { dark: self.dark.get(), epoch: self.layout_epoch.get() }
+    pub fn chart_scene(&self, size: (f64, f64)) -> ChartScene {
+        ChartScene { size, dark: self.dark.get(), epoch: self.layout_epoch.get() }
     }
 }
 

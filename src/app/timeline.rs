@@ -2,7 +2,7 @@
 //! Geometry lives in [`crate::timeline`]; this file wires events to state and schedules
 //! redraws from one memo of everything drawn (at most one per animation frame).
 
-use super::canvas::draw_on;
+use super::canvas::{draw_on, observed_size};
 use super::state::{full_range, theme_of, use_state, AppState, TimelineScene};
 use super::test_hooks;
 use crate::data::Atlas;
@@ -39,15 +39,14 @@ struct Surface {
 /// milliseconds (for the benchmark).
 fn redraw(canvas: &HtmlCanvasElement, surface: &Surface, atlas: &Atlas, scene: &TimelineScene) -> f64 {
     let t0 = now();
-    let w = canvas.client_width() as f64;
-    let h = canvas.client_height() as f64;
+    let (w, h) = scene.size;
     if w <= 0.0 || h <= 0.0 {
         return 0.0;
     }
     let lay = layout(atlas, &scene.range, w, h, &scene.mask);
     let ds = TimelineDrawState { selected: scene.selected, hovered: scene.hovered };
     let theme = theme_of(scene.dark);
-    draw_on(canvas, |root| draw_timeline(root, &lay, &ds, &theme));
+    draw_on(canvas, scene.size, |root| draw_timeline(root, &lay, &ds, &theme));
     *surface.layout.borrow_mut() = Some(lay);
     now() - t0
 }
@@ -98,7 +97,8 @@ pub fn Timeline() -> impl IntoView {
     let tooltip = RwSignal::new(None::<(f64, f64, usize, usize)>); // x, y, event, cluster size
 
     // Redraw whenever anything drawn changes (one memo of all of it); coalesced to one frame.
-    let scene = Memo::new(move |_| state.timeline_scene());
+    let size = observed_size(canvas_ref);
+    let scene = Memo::new(move |_| state.timeline_scene(size.get()));
     {
         let surface = surface.clone();
         Effect::new(move |_| {
@@ -325,7 +325,7 @@ pub fn Timeline() -> impl IntoView {
                 {move || tooltip.get().and_then(|(x, y, i, n)| atlas.events.get(i).map(|e| {
                     let cat = e.category.get();
                     let more = if n > 1 { format!(" (+{} more here; click to zoom in)", n - 1) } else { String::new() };
-                    let width = canvas_ref.get_untracked().map(|c| c.client_width() as f64).unwrap_or(0.0);
+                    let width = scene.with_untracked(|s| s.size.0);
                     let (left, right) = crate::ui::tooltip_x(x, width);
                     view! {
                         <div class="tooltip" role="tooltip" id="timeline-tooltip" style:left=left style:right=right style:top=format!("{}px", y + 12.0)>

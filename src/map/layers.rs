@@ -53,6 +53,9 @@ pub struct MapLayers {
     pub country_names: bool,
     /// Names of places that are not highlighted (highlighted ones are always tried).
     pub place_names: bool,
+    /// Border vertices within this many pixels of the last one kept are dropped: 1 on a canvas;
+    /// more for the static first view's SVG, where every vertex is bytes on the first visit.
+    pub detail_px: i32,
 }
 
 impl Default for MapLayers {
@@ -65,6 +68,7 @@ impl Default for MapLayers {
             graticule: true,
             country_names: true,
             place_names: true,
+            detail_px: 1,
         }
     }
 }

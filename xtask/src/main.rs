@@ -6,6 +6,7 @@ mod dist;
 mod fixtures;
 mod geodata;
 mod offline;
+mod prerender;
 mod server;
 mod single;
 mod test;
@@ -23,8 +24,9 @@ commands:
                         release build into dist/ (relative paths, strict CSP, web app manifest,
                         service worker precaching every file); the single self-contained file
                         dist-single/pakru-atlas.html; pakru-atlas-<version>.zip of dist/ beside it;
-                        prints each file's size, raw and gzip. --no-build: bundle Trunk's output
-                        already in dist/ (or DIR)
+                        a .br and a .gz copy beside each text and wasm file of dist/ (for the web
+                        server; not precached, zipped or counted); prints each file's size, raw,
+                        gzip and brotli. --no-build: bundle Trunk's output already in dist/ (or DIR)
   check-data [DIR]      validate the data files in data/ (or DIR); every error, one per line
   test [--browser-only] [--no-build] [--grep TEXT]
                         cargo fmt --check, cargo clippy -D warnings (host and wasm32), cargo test
@@ -34,7 +36,9 @@ commands:
                         cold loads to the atlas-ready mark, window.__atlasBench, first-visit bytes;
                         writes bench-output/bench.json
   serve-static [DIR] [--prefix /p/] [--port N]
-                        serve DIR (default dist/) with the tests' static server
+                        serve DIR (default dist/) with the tests' static server: X.br or X.gz in
+                        place of X as Accept-Encoding allows; hashed names cached immutable,
+                        everything else no-cache
   geodata [...]         make data/geo/region.json (see xtask/src/geodata/)
 ";
 

@@ -32,6 +32,9 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
                        object-src 'none'; base-uri 'self'; form-action 'none'";
 
 pub const SW_NAME: &str = "sw.js";
+/// The small script in `<head>` that hides the static first view before the first paint when
+/// the address asks for another view (see xtask/src/prerender.rs).
+pub const PRE_SCRIPT: &str = "pre.js";
 
 pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -193,9 +196,21 @@ pub fn rewrite_index(html: &str, boot_tag: &str, integrity: &[(String, String)])
 
 // ---------------------------------------------------------------- dist/ post-processing
 
-/// The relative paths (with `/`) of every file under `dir` but hidden ones (Trunk's `.stage`),
-/// sorted.
+/// The relative paths (with `/`) of every file under `dir` but hidden ones (Trunk's `.stage`)
+/// and the precompressed copies beside them ([`is_precompressed`]), sorted: what the service
+/// worker precaches, the zip holds and the size table lists.
 pub fn bundle_files(dir: &Path) -> Res<Vec<String>> {
+    Ok(all_files(dir)?.into_iter().filter(|f| !is_precompressed(f)).collect())
+}
+
+/// A `.br` or `.gz` copy that `cargo xtask dist` writes beside a file for the web server
+/// ([`crate::dist::write_precompressed`]), not a file of the bundle.
+pub fn is_precompressed(name: &str) -> bool {
+    name.ends_with(".br") || name.ends_with(".gz")
+}
+
+/// The relative paths (with `/`) of every file under `dir` but hidden ones, sorted.
+pub fn all_files(dir: &Path) -> Res<Vec<String>> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
         for entry in fs::read_dir(dir)? {
             let entry = entry?;
@@ -436,6 +451,9 @@ dispatchEvent(new CustomEvent(\"TrunkApplicationStarted\",{detail:{wasm}}))</scr
         fs::write(dist.join("index.html"), TRUNK_INDEX).unwrap();
         fs::write(dist.join("pakru-atlas-9f8e.js"), "export function a() {\n  return 1;\n}\n").unwrap();
         fs::write(dist.join("main-1a2b.css"), "p{}").unwrap();
+        // Precompressed copies (left from an earlier run) are not files of the bundle.
+        fs::write(dist.join("main-1a2b.css.br"), "x").unwrap();
+        fs::write(dist.join("main-1a2b.css.gz"), "x").unwrap();
         let minify: Minify = &|src: &str, _module: bool| Ok(format!("/*min*/{}", src.replace('\n', "")));
         let p = postprocess_with(&dist, minify).unwrap();
 
@@ -461,6 +479,12 @@ dispatchEvent(new CustomEvent(\"TrunkApplicationStarted\",{detail:{wasm}}))</scr
         let sw = fs::read_to_string(dist.join(SW_NAME)).unwrap();
         assert!(sw.starts_with("/*min*/") && sw.contains(&p.sw_version), "{}", &sw[..200.min(sw.len())]);
         assert_eq!(p.precached, 4); // boot, index.html, the CSS and the glue
+        assert!(!sw.contains(".br\"") && !sw.contains(".gz\""), "sw.js precaches a .br or .gz file");
+        assert_eq!(
+            bundle_files(&dist).unwrap(),
+            [p.boot.as_str(), "index.html", "main-1a2b.css", "pakru-atlas-9f8e.js", SW_NAME]
+        );
+        assert_eq!(all_files(&dist).unwrap().len(), 7);
         for f in [p.boot.as_str(), "index.html", "main-1a2b.css", "pakru-atlas-9f8e.js"] {
             let sri = format!("sha256-{}", sha256_b64(&fs::read(dist.join(f)).unwrap()));
             assert!(sw.contains(&format!("[\"{f}\", '{sri}']")), "{f} in sw.js");

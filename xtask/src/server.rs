@@ -5,9 +5,20 @@
 //! `index.html` for a folder; a redirect (301) from a folder without its trailing slash, the
 //! prefix among them; 404 for anything outside the prefix or the folder (no `..`, `.` or NUL
 //! in the decoded path); GET and HEAD only (405 otherwise). Every response carries
-//! `Cache-Control: no-cache` (the browser revalidates: a new deployment is seen at once),
 //! `X-Content-Type-Options: nosniff` and a `Content-Length`; text types are UTF-8. Each request
 //! is answered on a thread of its own.
+//!
+//! Precompressed files: for a text or wasm file `X` ([`crate::dist::is_compressible`]) it sends
+//! `X.br` or `X.gz` from beside it when the request's `Accept-Encoding` allows
+//! ([`accepted_encodings`]), with `Content-Encoding` and `X`'s `Content-Type`; every response
+//! for such a file carries `Vary: Accept-Encoding`. A request for `X.br` itself gets its bytes
+//! as they are.
+//!
+//! Caching ([`cache_control`]): a file whose name carries a content hash (Trunk's
+//! `name-<16 hex>.ext`, `name-<16 hex>_bg.wasm`, the boot script `boot-<16 hex>.js`) is
+//! `public, max-age=31536000, immutable`: a new build gives it a new name. Everything else
+//! (`index.html`, `sw.js`, the manifest, the icons, redirects and errors) is `no-cache`: the
+//! browser revalidates, so a new deployment is seen at once.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -65,6 +76,95 @@ pub fn mime(path: &Path) -> String {
     }
 }
 
+/// A content coding the server can send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Br,
+    Gzip,
+}
+
+impl Encoding {
+    /// The `Content-Encoding` token, also the extension of the file beside the original.
+    pub fn token(self) -> &'static str {
+        match self {
+            Encoding::Br => "br",
+            Encoding::Gzip => "gzip",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Encoding::Br => "br",
+            Encoding::Gzip => "gz",
+        }
+    }
+}
+
+/// The codings an `Accept-Encoding` value allows, best first: each of br and gzip (`x-gzip`
+/// too) with its own weight or that of `*`, left out at `q=0` (or a weight that does not
+/// parse); the higher weight first, br before gzip at equal weights. Names are
+/// case-insensitive. No header, an empty one or `identity` alone: none.
+pub fn accepted_encodings(accept: Option<&str>) -> Vec<Encoding> {
+    let (mut br, mut gzip, mut any) = (None::<f32>, None::<f32>, None::<f32>);
+    for item in accept.unwrap_or("").split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        let mut q = 1.0;
+        for param in parts {
+            let Some((k, v)) = param.split_once('=') else { continue };
+            if k.trim().eq_ignore_ascii_case("q") {
+                q = match v.trim().parse::<f32>() {
+                    Ok(x) if (0.0..=1.0).contains(&x) => x,
+                    _ => 0.0,
+                };
+            }
+        }
+        // A coding listed twice keeps its higher weight.
+        let slot = match name.as_str() {
+            "br" => &mut br,
+            "gzip" | "x-gzip" => &mut gzip,
+            "*" => &mut any,
+            _ => continue,
+        };
+        *slot = Some(slot.map_or(q, |old: f32| old.max(q)));
+    }
+    let mut out: Vec<(Encoding, f32)> = [(Encoding::Br, br.or(any)), (Encoding::Gzip, gzip.or(any))]
+        .into_iter()
+        .filter_map(|(e, q)| q.filter(|q| *q > 0.0).map(|q| (e, q)))
+        .collect();
+    // Stable: br stays first at an equal weight.
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out.into_iter().map(|(e, _)| e).collect()
+}
+
+/// Whether a file name carries a content hash: `-` then 16 lower-case hex digits, then `.` or
+/// `_` (Trunk's `main-1a2b….css`, `pakru-atlas-1a2b….js`, `pakru-atlas-1a2b…_bg.wasm`; the boot
+/// script `boot-1a2b….js`), with a name before the `-`.
+pub fn is_hashed_name(name: &str) -> bool {
+    let b = name.rsplit('/').next().unwrap_or(name).as_bytes();
+    (1..b.len()).any(|i| {
+        b[i] == b'-'
+            && b.len() > i + 17
+            && b[i + 1..i + 17].iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+            && matches!(b[i + 17], b'.' | b'_')
+    })
+}
+
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The `Cache-Control` of a file: [`IMMUTABLE`] for a hashed name ([`is_hashed_name`]),
+/// `no-cache` for anything else.
+pub fn cache_control(name: &str) -> &'static str {
+    if is_hashed_name(name) {
+        IMMUTABLE
+    } else {
+        "no-cache"
+    }
+}
+
 /// The path of a request target, percent-decoded; None if it does not decode to UTF-8.
 fn decoded_path(target: &str) -> Option<String> {
     let path = target.split(['?', '#']).next().unwrap_or("");
@@ -102,43 +202,76 @@ fn resolve(dir: &Path, prefix: &str, target: &str) -> Resolved {
     }
 }
 
+/// Every `Accept-Encoding` header of a request, joined by commas (as one list).
+fn accept_encoding(request: &Request) -> Option<String> {
+    let values: Vec<&str> =
+        request.headers().iter().filter(|h| h.field.equiv("Accept-Encoding")).map(|h| h.value.as_str()).collect();
+    (!values.is_empty()).then(|| values.join(","))
+}
+
+/// The file to send for `file`: (its bytes, the coding of those bytes). The first of the
+/// `accepted` codings whose file is beside it, else `file` itself.
+fn pick(file: &Path, accepted: &[Encoding]) -> std::io::Result<(Vec<u8>, Option<Encoding>)> {
+    for &e in accepted {
+        let mut name = file.as_os_str().to_owned();
+        name.push(".");
+        name.push(e.extension());
+        if let Ok(body) = std::fs::read(PathBuf::from(name)) {
+            return Ok((body, Some(e)));
+        }
+    }
+    Ok((std::fs::read(file)?, None))
+}
+
 fn handle(request: Request, dir: &Path, prefix: &str) -> std::io::Result<()> {
+    const TEXT: &str = "text/plain; charset=utf-8";
     if !matches!(request.method(), Method::Get | Method::Head) {
-        return respond(request, 405, "text/plain", b"method not allowed\n".to_vec(), None);
+        return respond(request, 405, b"method not allowed\n".to_vec(), &[("Content-Type", "text/plain")]);
     }
     match resolve(dir, prefix, request.url()) {
-        Resolved::File(f) => match std::fs::read(&f) {
-            Ok(body) => respond(request, 200, &mime(&f), body, None),
-            // Removed since resolve (a test replacing a deployment).
-            Err(_) => respond(request, 404, "text/plain; charset=utf-8", b"not found\n".to_vec(), None),
-        },
-        Resolved::Redirect(to) => respond(request, 301, "text/plain", b"moved\n".to_vec(), Some(&to)),
-        Resolved::NotFound => respond(request, 404, "text/plain; charset=utf-8", b"not found\n".to_vec(), None),
+        Resolved::File(f) => {
+            let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let compressible = crate::dist::is_compressible(&name);
+            let accepted = if compressible { accepted_encodings(accept_encoding(&request).as_deref()) } else { vec![] };
+            match pick(&f, &accepted) {
+                Ok((body, encoding)) => {
+                    let content_type = mime(&f);
+                    let mut headers =
+                        vec![("Content-Type", content_type.as_str()), ("Cache-Control", cache_control(&name))];
+                    if compressible {
+                        headers.push(("Vary", "Accept-Encoding"));
+                    }
+                    if let Some(e) = encoding {
+                        headers.push(("Content-Encoding", e.token()));
+                    }
+                    respond(request, 200, body, &headers)
+                }
+                // Removed since resolve (a test replacing a deployment).
+                Err(_) => respond(request, 404, b"not found\n".to_vec(), &[("Content-Type", TEXT)]),
+            }
+        }
+        Resolved::Redirect(to) => {
+            respond(request, 301, b"moved\n".to_vec(), &[("Content-Type", "text/plain"), ("Location", &to)])
+        }
+        Resolved::NotFound => respond(request, 404, b"not found\n".to_vec(), &[("Content-Type", TEXT)]),
     }
 }
 
-/// Answers with `body` (tiny_http leaves it out for HEAD, keeping its Content-Length).
-fn respond(
-    request: Request,
-    status: u16,
-    content_type: &str,
-    body: Vec<u8>,
-    location: Option<&str>,
-) -> std::io::Result<()> {
+/// Answers with `body` and `headers`, plus `X-Content-Type-Options: nosniff` and, unless
+/// `headers` has one, `Cache-Control: no-cache` (tiny_http leaves the body out for HEAD,
+/// keeping its Content-Length).
+fn respond(request: Request, status: u16, body: Vec<u8>, headers: &[(&str, &str)]) -> std::io::Result<()> {
     // Always a Content-Length, never chunked (tiny_http chunks bodies of 32 KiB and more).
     let mut response = Response::from_data(body).with_status_code(status).with_chunked_threshold(usize::MAX);
-    let headers = [
-        ("Content-Type", Some(content_type)),
-        ("Cache-Control", Some("no-cache")),
-        ("X-Content-Type-Options", Some("nosniff")),
-        ("Location", location),
-    ];
-    for (name, value) in headers {
-        if let Some(value) = value {
-            let header = Header::from_bytes(name.as_bytes(), value.as_bytes())
-                .map_err(|()| std::io::Error::other(format!("bad header {name}: {value}")))?;
-            response.add_header(header);
-        }
+    let mut all = headers.to_vec();
+    if !all.iter().any(|(k, _)| k.eq_ignore_ascii_case("Cache-Control")) {
+        all.push(("Cache-Control", "no-cache"));
+    }
+    all.push(("X-Content-Type-Options", "nosniff"));
+    for (name, value) in all {
+        let header = Header::from_bytes(name.as_bytes(), value.as_bytes())
+            .map_err(|()| std::io::Error::other(format!("bad header {name}: {value}")))?;
+        response.add_header(header);
     }
     request.respond(response)
 }
@@ -173,8 +306,14 @@ mod tests {
 
     /// One request on its own connection: (status line and headers, body).
     fn request(port: u16, method: &str, path: &str) -> (String, Vec<u8>) {
+        request_with(port, method, path, &[])
+    }
+
+    /// [`request`] with more request headers.
+    fn request_with(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> (String, Vec<u8>) {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        write!(s, "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+        write!(s, "{method} {path} HTTP/1.1\r\nHost: x\r\n{extra}Connection: close\r\n\r\n").unwrap();
         let mut all = Vec::new();
         s.read_to_end(&mut all).unwrap();
         let split = all.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
@@ -270,6 +409,164 @@ mod tests {
         let (h, b) = request(s.port, "POST", "/p/");
         assert!(h.starts_with("HTTP/1.1 405"), "{h}");
         assert_eq!(b, b"method not allowed\n");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn negotiates_the_encoding() {
+        use Encoding::{Br, Gzip};
+        let table: &[(Option<&str>, &[Encoding])] = &[
+            (None, &[]),
+            (Some(""), &[]),
+            (Some("identity"), &[]),
+            (Some("gzip, deflate, br, zstd"), &[Br, Gzip]),
+            (Some("gzip, deflate"), &[Gzip]),
+            (Some("br"), &[Br]),
+            (Some("BR;Q=1, GZip"), &[Br, Gzip]),
+            (Some("x-gzip"), &[Gzip]),
+            (Some("deflate, compress"), &[]),
+            (Some("*"), &[Br, Gzip]),
+            (Some("*;q=0"), &[]),
+            (Some("gzip, *;q=0"), &[Gzip]),
+            (Some("br;q=0, *"), &[Gzip]),
+            (Some("br;q=0, gzip"), &[Gzip]),
+            (Some("br, gzip;q=0"), &[Br]),
+            (Some("br;q=0.0, gzip;q=0.000"), &[]),
+            (Some("gzip;q=1.0, br;q=0.5"), &[Gzip, Br]),
+            (Some("gzip;q=0.8, br;q=0.8"), &[Br, Gzip]),
+            (Some("br;q=0.001"), &[Br]),
+            (Some("br ; q = 0 , gzip ; q = 0.5"), &[Gzip]),
+            (Some("br;q=x, gzip;q=2"), &[]),
+            (Some("br;level=1"), &[Br]),
+            (Some(",, br ,"), &[Br]),
+            (Some("br;q=0, br"), &[Br]),
+        ];
+        for (header, want) in table {
+            assert_eq!(accepted_encodings(*header), *want, "Accept-Encoding: {header:?}");
+        }
+    }
+
+    #[test]
+    fn hashed_names_are_immutable() {
+        for name in [
+            "main-a2319981ecc2d646.css",
+            "pakru-atlas-dba47c24f7a54b28.js",
+            "pakru-atlas-dba47c24f7a54b28_bg.wasm",
+            "boot-b2b2bfd4564eeeea.js",
+            "sub/main-0123456789abcdef.css",
+            "pakru-atlas-dba47c24f7a54b28_bg.wasm.br",
+        ] {
+            assert!(is_hashed_name(name), "{name}");
+            assert_eq!(cache_control(name), "public, max-age=31536000, immutable", "{name}");
+        }
+        for name in [
+            "index.html",
+            "sw.js",
+            "manifest.webmanifest",
+            "icon-192.png",
+            "icon.svg",
+            "-0123456789abcdef.js",
+            "main-0123456789abcde.css",
+            "main-0123456789abcdef0.css",
+            "main-0123456789ABCDEF.css",
+            "main-0123456789abcdeg.css",
+            "main_0123456789abcdef.css",
+            "main-0123456789abcdef",
+            "main-0123456789abcdef-x.css",
+            "main-0123456789abcdef.css/index.html",
+        ] {
+            assert!(!is_hashed_name(name), "{name}");
+            assert_eq!(cache_control(name), "no-cache", "{name}");
+        }
+    }
+
+    /// `.br`/`.gz` in place of the file as Accept-Encoding allows, with the file's type, Vary
+    /// and the caching of its name; HEAD alike; the copies decode to the file.
+    #[test]
+    fn serves_precompressed_files() {
+        use std::io::Read;
+        let dir = test_dir("precompressed");
+        let html: Vec<u8> = (0..500).flat_map(|i| format!("<p>row {i}</p>\n").into_bytes()).collect();
+        let wasm: Vec<u8> = (0..60_000u32).map(|i| (i % 7) as u8).collect();
+        let wasm_name = "app-0123456789abcdef_bg.wasm";
+        std::fs::write(dir.join("index.html"), &html).unwrap();
+        std::fs::write(dir.join(wasm_name), &wasm).unwrap();
+        let sw = "self.x = 1;\n".repeat(40);
+        std::fs::write(dir.join("sw.js"), &sw).unwrap();
+        std::fs::write(dir.join("icon.png"), [137u8, 80, 78, 71]).unwrap();
+        assert_eq!(crate::dist::write_precompressed(&dir).unwrap(), 3);
+        // A file with only a .gz beside it (as a server might have).
+        std::fs::write(dir.join("only-gz.css"), "p{color:red}".repeat(50)).unwrap();
+        std::fs::write(dir.join("only-gz.css.gz"), crate::util::gzip_bytes("p{color:red}".repeat(50).as_bytes()))
+            .unwrap();
+        let s = start(&dir, "/p/", 0).unwrap();
+        let decode = |e: Option<&str>, body: &[u8]| -> Vec<u8> {
+            let mut out = Vec::new();
+            match e {
+                Some("br") => brotli::Decompressor::new(body, 4096).read_to_end(&mut out).map(|_| ()).unwrap(),
+                Some("gzip") => flate2::read::GzDecoder::new(body).read_to_end(&mut out).map(|_| ()).unwrap(),
+                None => out = body.to_vec(),
+                Some(other) => panic!("Content-Encoding {other}"),
+            }
+            out
+        };
+        let immutable = "public, max-age=31536000, immutable";
+        let cases: &[(&str, &[u8], &str, &str)] = &[
+            ("/p/", &html, "text/html; charset=utf-8", "no-cache"),
+            ("/p/index.html", &html, "text/html; charset=utf-8", "no-cache"),
+            ("/p/app-0123456789abcdef_bg.wasm", &wasm, "application/wasm", immutable),
+            ("/p/sw.js", sw.as_bytes(), "text/javascript; charset=utf-8", "no-cache"),
+        ];
+        for (path, original, content_type, cache) in cases {
+            for (accept, want) in [
+                (Some("gzip, deflate, br, zstd"), Some("br")),
+                (Some("gzip"), Some("gzip")),
+                (Some("br;q=0, gzip"), Some("gzip")),
+                (Some("gzip;q=0"), None),
+                (None, None),
+            ] {
+                let headers: Vec<(&str, &str)> = accept.map(|a| ("Accept-Encoding", a)).into_iter().collect();
+                let (h, body) = request_with(s.port, "GET", path, &headers);
+                let what = format!("{path} with {accept:?}");
+                assert!(h.starts_with("HTTP/1.1 200"), "{what}: {h}");
+                assert_eq!(header(&h, "Content-Encoding"), want, "{what}: {h}");
+                assert_eq!(header(&h, "Content-Type"), Some(*content_type), "{what}");
+                assert_eq!(header(&h, "Vary"), Some("Accept-Encoding"), "{what}");
+                assert_eq!(header(&h, "Cache-Control"), Some(*cache), "{what}");
+                assert_eq!(header(&h, "Content-Length"), Some(body.len().to_string().as_str()), "{what}");
+                assert!(decode(want, &body) == *original, "{what}: the body decodes to another file");
+                if want.is_some() {
+                    assert!(body.len() < original.len(), "{what}: not smaller");
+                }
+                // HEAD: the same headers, no body.
+                let (hh, hb) = request_with(s.port, "HEAD", path, &headers);
+                assert!(hb.is_empty(), "{what}: HEAD has a body");
+                for k in ["Content-Encoding", "Content-Type", "Content-Length", "Vary", "Cache-Control"] {
+                    assert_eq!(header(&hh, k), header(&h, k), "{what}: HEAD's {k}");
+                }
+            }
+        }
+        // Only a .gz: br is asked for first but gzip is what there is.
+        let (h, body) = request_with(s.port, "GET", "/p/only-gz.css", &[("Accept-Encoding", "br, gzip")]);
+        assert_eq!(header(&h, "Content-Encoding"), Some("gzip"), "{h}");
+        assert_eq!(header(&h, "Content-Type"), Some("text/css; charset=utf-8"));
+        assert_eq!(decode(Some("gzip"), &body), "p{color:red}".repeat(50).as_bytes());
+        let (h, _) = request_with(s.port, "GET", "/p/only-gz.css", &[("Accept-Encoding", "br")]);
+        assert_eq!(header(&h, "Content-Encoding"), None, "{h}");
+        assert_eq!(header(&h, "Vary"), Some("Accept-Encoding"), "{h}");
+        // Not compressible: as it is, no Vary.
+        let (h, body) = request_with(s.port, "GET", "/p/icon.png", &[("Accept-Encoding", "br, gzip")]);
+        assert_eq!((header(&h, "Content-Encoding"), header(&h, "Vary")), (None, None), "{h}");
+        assert_eq!(body, [137u8, 80, 78, 71]);
+        // A .br asked for by name: its bytes as they are, no Content-Encoding.
+        let (h, body) = request_with(s.port, "GET", "/p/index.html.br", &[("Accept-Encoding", "br, gzip")]);
+        assert!(h.starts_with("HTTP/1.1 200") && header(&h, "Content-Encoding").is_none(), "{h}");
+        assert_eq!(body, std::fs::read(dir.join("index.html.br")).unwrap());
+        // The path rules hold for the copies too.
+        for path in ["/p/../index.html.br", "/p/%2e%2e/p/index.html", "/index.html.gz"] {
+            let (h, _) = request_with(s.port, "GET", path, &[("Accept-Encoding", "br, gzip")]);
+            assert!(h.starts_with("HTTP/1.1 404"), "{path}: {h}");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

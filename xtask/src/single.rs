@@ -133,8 +133,13 @@ pub fn build(dist: &Path) -> Res<Single> {
         }))
         .append_element_content_handler(element!("link", |el| Ok(link(el)?)))
         .append_element_content_handler(element!("script", |el| {
-            if el.get_attribute("src").as_deref() == Some(boot_src.as_str()) {
+            let src = el.get_attribute("src").unwrap_or_default();
+            if src == boot_src {
                 el.replace(&inline_script, ContentType::Html);
+                Ok(())
+            } else if local(&src) == crate::offline::PRE_SCRIPT {
+                // Opened from disk, the single file shows its first view until the app starts.
+                el.remove();
                 Ok(())
             } else {
                 let attrs: Vec<(String, String)> = el.attributes().iter().map(|a| (a.name(), a.value())).collect();

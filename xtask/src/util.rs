@@ -1,4 +1,4 @@
-//! Small helpers: running commands, timing steps, paths, the gzip size.
+//! Small helpers: running commands, timing steps, paths, the gzip and brotli encoders.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -102,10 +102,26 @@ impl Steps {
 /// no flate2 backend gives its bytes, and the two sizes differ by up to about 1 % either way
 /// (the test below prints both).
 pub fn gzip_len(bytes: &[u8]) -> u64 {
+    gzip_bytes(bytes).len() as u64
+}
+
+/// `bytes` in gzip at level 9, by zlib: the one gzip encoder of xtask, for the sizes
+/// ([`gzip_len`]) and for the `.gz` files beside dist/'s files. Deterministic (no file name,
+/// modification time 0).
+pub fn gzip_bytes(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     e.write_all(bytes).expect("writing to a Vec");
-    e.finish().expect("writing to a Vec").len() as u64
+    e.finish().expect("writing to a Vec")
+}
+
+/// `bytes` in brotli at quality 11 (the highest) with a 4 MiB window (brotli's default, larger
+/// than any file of dist/): the `.br` files beside dist/'s files and the brotli sizes.
+pub fn brotli_bytes(bytes: &[u8]) -> Vec<u8> {
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("reading from a slice, writing to a Vec");
+    out
 }
 
 pub fn human_bytes(n: u64) -> String {
@@ -142,6 +158,29 @@ mod tests {
         // `zlib.compressobj(9, zlib.DEFLATED, 31)` gives the same); miniz_oxide gives 7066.
         assert_eq!(gzip_len(&sample()), 7067);
         assert_eq!(gzip_len(b""), 20);
+    }
+
+    #[test]
+    fn gzip_and_brotli_decode_to_their_input() {
+        use std::io::Read;
+        for input in [sample(), Vec::new(), b"a".to_vec()] {
+            let gz = gzip_bytes(&input);
+            assert_eq!(gz.len() as u64, gzip_len(&input));
+            assert_eq!(&gz[..3], [0x1f, 0x8b, 8], "gzip magic and deflate");
+            let mut back = Vec::new();
+            flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut back).unwrap();
+            assert_eq!(back, input);
+            let br = brotli_bytes(&input);
+            let mut back = Vec::new();
+            brotli::Decompressor::new(&br[..], 4096).read_to_end(&mut back).unwrap();
+            assert_eq!(back, input);
+        }
+        // Deterministic, and quality 11 does better than gzip -9 on text.
+        let s = sample();
+        assert_eq!(gzip_bytes(&s), gzip_bytes(&s));
+        assert_eq!(brotli_bytes(&s), brotli_bytes(&s));
+        let text = &s[..s.len() - 5000];
+        assert!(brotli_bytes(text).len() < gzip_bytes(text).len());
     }
 
     /// The same files measured by Node's zlib at level 9, as e2e/specs/budget.mjs measures

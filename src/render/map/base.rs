@@ -96,7 +96,7 @@ pub fn draw_map_base<DB: DrawingBackend>(
         let style = ShapeStyle { color: mix(theme.water, theme.grid, 0.6).to_rgba(), filled: false, stroke_width: 1 };
         for line in &geo.graticule {
             if Rect::of_points(line.iter().copied()).intersects(&vis) {
-                to_pixels(line, &a, &mut buf);
+                to_pixels(line, &a, layers.detail_px, &mut buf);
                 root.draw(&PathElement::new(buf.clone(), style))?;
             }
         }
@@ -111,7 +111,7 @@ pub fn draw_map_base<DB: DrawingBackend>(
         let base = if u.is_focus() { theme.land_focus } else { theme.land };
         let fill = if emphasis(i) { mix(base, theme.highlight, 0.10) } else { base };
         for r in u.rings.iter().filter(|r| !r.hole && r.bounds.intersects(&vis)) {
-            to_pixels(&r.xy, &a, &mut buf);
+            to_pixels(&r.xy, &a, layers.detail_px, &mut buf);
             if buf.len() >= 3 {
                 root.draw(&Polygon::new(buf.clone(), fill.filled()))?;
             }
@@ -128,7 +128,7 @@ pub fn draw_map_base<DB: DrawingBackend>(
             ArcKind::Disputed(_) | ArcKind::Hidden => continue,
         };
         if arc.bounds.intersects(&vis) {
-            to_pixels(&arc.xy, &a, &mut buf);
+            to_pixels(&arc.xy, &a, layers.detail_px, &mut buf);
             if buf.len() >= 2 {
                 root.draw(&PathElement::new(buf.clone(), style))?;
             }
@@ -140,7 +140,7 @@ pub fn draw_map_base<DB: DrawingBackend>(
     let hatch_style = ShapeStyle { color: disputed_color.mix(0.55), filled: false, stroke_width: 1 };
     for u in geo.units.iter().filter(|u| u.disputed && u.bounds.intersects(&vis)) {
         for r in u.rings.iter().filter(|r| !r.hole && r.bounds.intersects(&vis)) {
-            to_pixels(&r.xy, &a, &mut buf);
+            to_pixels(&r.xy, &a, layers.detail_px, &mut buf);
             if buf.len() >= 3 {
                 for seg in hatch(&buf, 5.0, &screen) {
                     root.draw(&PathElement::new(seg.to_vec(), hatch_style))?;
@@ -150,7 +150,7 @@ pub fn draw_map_base<DB: DrawingBackend>(
     }
     let dash_style = ShapeStyle { color: disputed_color.to_rgba(), filled: false, stroke_width: 2 };
     for arc in geo.arcs.iter().filter(|arc| matches!(arc.kind, ArcKind::Disputed(_)) && arc.bounds.intersects(&vis)) {
-        to_pixels(&arc.xy, &a, &mut buf);
+        to_pixels(&arc.xy, &a, layers.detail_px, &mut buf);
         for piece in dashes(&buf, 5.0, 3.0) {
             root.draw(&PathElement::new(piece, dash_style))?;
         }
@@ -161,7 +161,7 @@ pub fn draw_map_base<DB: DrawingBackend>(
         if let Some(u) = geo.units.get(i) {
             let style = ShapeStyle { color: theme.highlight.mix(0.8), filled: false, stroke_width: 1 };
             for r in u.rings.iter().filter(|r| r.bounds.intersects(&vis)) {
-                to_pixels(&r.xy, &a, &mut buf);
+                to_pixels(&r.xy, &a, layers.detail_px, &mut buf);
                 if let Some(&first) = buf.first() {
                     buf.push(first);
                 }

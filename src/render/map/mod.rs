@@ -33,7 +33,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Plane polyline → pixels, dropping points within a pixel of the last one kept (the last
 /// point is always kept, so lines still meet). Zoomed out, this drops most vertices.
-pub(super) fn to_pixels(xy: &[(f64, f64)], a: &Affine, out: &mut Vec<(i32, i32)>) {
+pub(super) fn to_pixels(xy: &[(f64, f64)], a: &Affine, detail: i32, out: &mut Vec<(i32, i32)>) {
     out.clear();
     out.reserve(xy.len());
     let n = xy.len();
@@ -41,7 +41,7 @@ pub(super) fn to_pixels(xy: &[(f64, f64)], a: &Affine, out: &mut Vec<(i32, i32)>
         let (px, py) = a.apply(x, y);
         let p = (px.round() as i32, py.round() as i32);
         match out.last() {
-            Some(&q) if (p.0 - q.0).abs() <= 1 && (p.1 - q.1).abs() <= 1 => {
+            Some(&q) if (p.0 - q.0).abs() <= detail && (p.1 - q.1).abs() <= detail => {
                 if i == n - 1 && p != q {
                     out.push(p);
                 }
