@@ -2,6 +2,7 @@
 // complete, cited page without JavaScript; replaced by the app without a layout shift; hidden
 // before the first paint when the address asks for another view.
 
+import { pathToFileURL } from 'node:url';
 import { assert, canvasNotBlank, gotoApp, isReadyScript } from '../lib.mjs';
 import { EVENTS } from '../data.mjs';
 
@@ -48,6 +49,21 @@ export const tests = {
       assert.equal(await p.locator('#prerender svg').count(), 4, 'timeline, map and both charts');
       assert((await p.locator('noscript').count()) === 1, 'the line about JavaScript');
       await ctx.screenshot(p, 'prerender-no-js');
+    } finally {
+      await context.close();
+    }
+  },
+
+  'without JavaScript the single file (opened from disk) is the same complete page': async ({ page, ctx }) => {
+    const file = process.env.SINGLE_FILE;
+    if (!file) ctx.skip('SINGLE_FILE not set (cargo xtask test sets it)');
+    const context = await page.context().browser().newContext({ javaScriptEnabled: false });
+    try {
+      const p = await context.newPage();
+      await p.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      const text = await p.locator('#prerender').innerText();
+      for (const e of EVENTS) assert(text.includes(e.title), `event "${e.title}" in the single file`);
+      assert.equal(await p.locator('#prerender svg').count(), 4, 'the four figures');
     } finally {
       await context.close();
     }
