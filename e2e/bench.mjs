@@ -3,9 +3,12 @@
 //
 //   BASE_URL=http://127.0.0.1:PORT/ BENCH_OUT=bench-output/browser.json node e2e/bench.mjs
 //
-// 1. BENCH_LOADS (default 10) cold loads, each in a fresh browser context (empty cache): time
-//    from navigation start to the app's performance.mark('atlas-ready'), DOMContentLoaded and
-//    load; the URLs the first load fetched.
+// 1. BENCH_LOADS (default 10) cold loads, each in a fresh browser context (empty cache), desktop
+//    (1280×800, no throttling): time from navigation start to the app's own
+//    performance.mark('atlas-ready'), DOMContentLoaded and load; the browser's own first
+//    contentful paint, largest contentful paint and layout shifts (their sum, as CLS), from
+//    PerformanceObservers (buffered) installed before the page's scripts run; the URLs the first
+//    load fetched.
 // 2. Every function on window.__atlasBench, called as fn(frames, n) with n = 0 (the real data)
 //    and n = 10000 (a generated dataset), in a fresh page each; it returns the time of each
 //    frame in ms (an array, or a single number). Missing: "n/a".
@@ -49,6 +52,28 @@ const summary = (xs) => ({
   max: xs.length ? Math.max(...xs) : null,
 });
 const fmt = (x) => (x == null ? 'n/a' : `${x.toFixed(1)} ms`);
+const fmtCls = (x) => (x == null ? 'n/a' : x.toFixed(3));
+
+// Runs in the page before its own scripts: the browser's paint, largest-contentful-paint and
+// layout-shift entries (buffered: also those before the observer existed) into
+// window.__benchPaint. LCP is the last candidate's time; CLS the sum of the shifts that did not
+// follow an input.
+const OBSERVE_PAINT = () => {
+  const v = { fcp: null, lcp: null, cls: 0, supported: PerformanceObserver.supportedEntryTypes || [] };
+  window.__benchPaint = v;
+  const observe = (type, f) => {
+    if (v.supported.includes(type)) new PerformanceObserver((list) => list.getEntries().forEach(f)).observe({ type, buffered: true });
+  };
+  observe('paint', (e) => {
+    if (e.name === 'first-contentful-paint') v.fcp = e.startTime;
+  });
+  observe('largest-contentful-paint', (e) => {
+    v.lcp = e.startTime;
+  });
+  observe('layout-shift', (e) => {
+    if (!e.hadRecentInput) v.cls += e.value;
+  });
+};
 
 async function newPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'UTC' });
@@ -65,12 +90,20 @@ async function coldLoad(browser, collectUrls) {
   const urls = [];
   if (collectUrls) page.on('request', (r) => urls.push(r.url()));
   try {
+    await page.addInitScript(OBSERVE_PAINT);
     await page.goto(BASE_URL, { waitUntil: 'load', timeout: TIMEOUT });
     await page.waitForFunction(isReadyScript, null, { timeout: TIMEOUT });
+    // Two frames and a little more after the app is ready: the paint that shows the first
+    // complete render reports its largest-contentful-paint candidate.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 200)))));
     const t = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
       const mark = performance.getEntriesByName('atlas-ready', 'mark')[0];
+      const paint = window.__benchPaint || {};
       return {
+        fcp: paint.fcp ?? null,
+        lcp: paint.lcp ?? null,
+        cls: paint.supported && paint.supported.includes('layout-shift') ? paint.cls : null,
         ready: mark ? mark.startTime : null,
         dcl: nav ? nav.domContentLoadedEventEnd : null,
         load: nav ? nav.loadEventEnd : null,
@@ -146,7 +179,7 @@ async function main() {
   const { browser, close } = await launchBrowser();
   const report = { chromium: browser.version(), base_url: BASE_URL, frames: FRAMES };
   try {
-    const ready = [], dcl = [], load = [];
+    const ready = [], dcl = [], load = [], fcp = [], lcp = [], cls = [];
     let firstUrls = [], heap = null;
     const errors = new Set();
     for (let i = 0; i < LOADS; i++) {
@@ -160,9 +193,21 @@ async function main() {
       if (r.ready != null) ready.push(r.ready);
       if (r.dcl != null) dcl.push(r.dcl);
       if (r.load != null) load.push(r.load);
-      console.log(`cold load ${i + 1}/${LOADS}: atlas-ready ${fmt(r.ready)}`);
+      if (r.fcp != null) fcp.push(r.fcp);
+      if (r.lcp != null) lcp.push(r.lcp);
+      if (r.cls != null) cls.push(r.cls);
+      console.log(
+        `cold load ${i + 1}/${LOADS}: app's atlas-ready mark ${fmt(r.ready)}; browser's FCP ${fmt(r.fcp)}, LCP ${fmt(r.lcp)}, CLS ${fmtCls(r.cls)}`,
+      );
     }
-    report.loads = { ready_ms: summary(ready), dom_content_loaded_ms: summary(dcl), load_event_ms: summary(load) };
+    report.loads = {
+      ready_ms: summary(ready),
+      dom_content_loaded_ms: summary(dcl),
+      load_event_ms: summary(load),
+      fcp_ms: summary(fcp),
+      lcp_ms: summary(lcp),
+      cls: summary(cls),
+    };
     report.first_visit_urls = firstUrls;
     report.js_heap_used_bytes = heap;
     report.console_errors = [...errors];
@@ -172,7 +217,13 @@ async function main() {
   }
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, JSON.stringify(report, null, 2) + '\n');
-  console.log(`atlas-ready median of ${LOADS} cold loads: ${fmt(report.loads.ready_ms.median)}`);
+  const l = report.loads;
+  const range = (v, f) => `${f(v.median)}  [${f(v.min)}–${f(v.max)}]`;
+  console.log(`desktop (1280×800, no throttling), median of ${LOADS} cold loads [min–max]:`);
+  console.log(`  app's own mark, atlas-ready             ${range(l.ready_ms, fmt)}`);
+  console.log(`  browser, first contentful paint (FCP)   ${range(l.fcp_ms, fmt)}`);
+  console.log(`  browser, largest contentful paint (LCP) ${range(l.lcp_ms, fmt)}`);
+  console.log(`  browser, layout shifts summed (CLS)     ${range(l.cls, fmtCls)}`);
   if (report.console_errors.length) console.log(`console errors during loads:\n  ${report.console_errors.join('\n  ')}`);
   console.log(`wrote ${OUT}`);
 }

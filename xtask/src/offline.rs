@@ -176,11 +176,17 @@ pub fn set_title(html: &str, title: &str) -> Res<String> {
 
 /// Trunk's index.html made CSP-clean (step 1 and 2 above): the inline loader replaced by
 /// `boot_tag`, the `integrity` of each `<link rel=modulepreload>` whose href is in `integrity`
-/// replaced by the new one, and the CSP `<meta>` after `<meta charset>`.
+/// replaced by the new one, and the CSP `<meta>` after `<meta charset>`. The wasm's `preload`
+/// goes: the static first view paints before the wasm competes with it for the network (the
+/// boot script fetches the wasm right after that first paint, see [`paint_first`]).
 pub fn rewrite_index(html: &str, boot_tag: &str, integrity: &[(String, String)]) -> Res<String> {
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!("script:not([src])", |el| {
             el.replace(boot_tag, ContentType::Html);
+            Ok(())
+        }))
+        .append_element_content_handler(element!("link[rel=preload][as=fetch][href$='.wasm']", |el| {
+            el.remove();
             Ok(())
         }))
         .append_element_content_handler(element!("link[rel=modulepreload][integrity]", |el| {
@@ -195,6 +201,20 @@ pub fn rewrite_index(html: &str, boot_tag: &str, integrity: &[(String, String)])
 }
 
 // ---------------------------------------------------------------- dist/ post-processing
+
+/// What the boot script waits for before it fetches and starts the wasm: the next frame, so
+/// that the static first view (xtask/src/prerender.rs) is painted with the page's whole
+/// bandwidth and CPU first.
+const PAINT_FIRST: &str = "await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));\n";
+
+/// Trunk's loader with [`PAINT_FIRST`] before its `await init(` (the call that fetches the
+/// wasm); an error if the loader has no such call.
+pub fn paint_first(loader: &str) -> Res<String> {
+    let at = loader.find("await init(").ok_or("Trunk's loader has no `await init(` call")?;
+    // The start of that statement: after the previous `;` or line break.
+    let start = loader[..at].rfind([';', '\n']).map_or(0, |i| i + 1);
+    Ok(format!("{}{PAINT_FIRST}{}", &loader[..start], &loader[start..]))
+}
 
 /// The relative paths (with `/`) of every file under `dir` but hidden ones (Trunk's `.stage`)
 /// and the precompressed copies beside them ([`is_precompressed`]), sorted: what the service
@@ -267,7 +287,7 @@ fn postprocess_with(dist: &Path, minify: Minify) -> Res<Processed> {
         }
         let register =
             fs::read_to_string(root().join("web/register-sw.js")).map_err(|e| format!("web/register-sw.js: {e}"))?;
-        let loader_js = loader.content.as_deref().unwrap_or("");
+        let loader_js = paint_first(loader.content.as_deref().unwrap_or(""))?;
         let js = minify(&format!("{}\n{register}", loader_js.trim()), true)?;
         let name = format!("boot-{}.js", &sha256_hex(js.as_bytes())[..16]);
         fs::write(dist.join(&name), &js).map_err(|e| format!("{name}: {e}"))?;
@@ -424,6 +444,17 @@ dispatchEvent(new CustomEvent(\"TrunkApplicationStarted\",{detail:{wasm}}))</scr
     }
 
     #[test]
+    fn the_wasm_waits_for_the_first_paint() {
+        let loader = "import init,*as bindings from\"./g.js\";if(1>0){};\nconst wasm=await init({module_or_path:\"./g_bg.wasm\"});x()";
+        let out = paint_first(loader).unwrap();
+        assert_eq!(
+            out,
+            format!("import init,*as bindings from\"./g.js\";if(1>0){{}};\n{PAINT_FIRST}const wasm=await init({{module_or_path:\"./g_bg.wasm\"}});x()")
+        );
+        assert!(paint_first("import x from './y.js';").unwrap_err().contains("await init("));
+    }
+
+    #[test]
     fn rewrites_trunk_index() {
         let glue = ("./pakru-atlas-9f8e.js".to_string(), "sha384-newglue".to_string());
         let boot = r#"<script type="module" src="./boot-1.js" integrity="sha384-boot"></script>"#;
@@ -434,6 +465,9 @@ dispatchEvent(new CustomEvent(\"TrunkApplicationStarted\",{detail:{wasm}}))</scr
             .replace("integrity=sha384-oldglue", "integrity=\"sha384-newglue\"");
         let (a, b) = (expected.find("<script type=module>").unwrap(), expected.find("</script></head>").unwrap());
         let expected = format!("{}{boot}{}", &expected[..a], &expected[b + "</script>".len()..]);
+        let preload = "<link as=fetch crossorigin=anonymous href=./pakru-atlas-9f8e_bg.wasm integrity=sha384-wasm rel=preload type=application/wasm>";
+        assert!(expected.contains(preload));
+        let expected = expected.replace(preload, "");
         assert_eq!(out, expected);
         assert!(csp_problems(&out, false).unwrap().is_empty());
         // The commented-out script is left alone.
