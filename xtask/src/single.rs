@@ -80,9 +80,11 @@ pub fn build(dist: &Path) -> Res<Single> {
             .find(|h| h.ends_with(ext))
             .ok_or(format!("dist/index.html has no <link rel={rel}> of a {ext} file"))
     };
-    let module = read_text(href_of("modulepreload", ".js")?)?;
+    let glue = href_of("modulepreload", ".js")?;
+    let module = read_text(glue)?;
     let init = default_export(&module)?;
-    let wasm = read(href_of("preload", ".wasm")?)?;
+    // wasm-bindgen names the wasm after its glue (the page no longer preloads it).
+    let wasm = read(&format!("{}_bg.wasm", glue.trim_end_matches(".js")))?;
 
     let script = format!(
         "{module}\n// The WebAssembly (code and data), inlined as base64 by `cargo xtask dist`.\n{{\n  \
