@@ -202,10 +202,15 @@ pub fn rewrite_index(html: &str, boot_tag: &str, integrity: &[(String, String)])
 
 // ---------------------------------------------------------------- dist/ post-processing
 
-/// What the boot script waits for before it fetches and starts the wasm: the next frame, so
-/// that the static first view (xtask/src/prerender.rs) is painted with the page's whole
-/// bandwidth and CPU first.
-const PAINT_FIRST: &str = "await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));\n";
+/// What the boot script waits for before it fetches and starts the wasm: the first contentful
+/// paint of the static first view (xtask/src/prerender.rs), so that it is painted with the
+/// page's whole bandwidth and CPU, whatever the network. Not when web/pre.js has hidden that
+/// view (nothing to paint first), and never more than 3 s (a page in a background tab paints
+/// nothing).
+const PAINT_FIRST: &str = "if (!document.documentElement.classList.contains('pre-off')) await new Promise((r) => { \
+const go = () => setTimeout(r); \
+if (performance.getEntriesByName('first-contentful-paint').length) go(); \
+else { new PerformanceObserver((l, o) => { o.disconnect(); go(); }).observe({ type: 'paint' }); setTimeout(r, 3000); } });\n";
 
 /// Trunk's loader with [`PAINT_FIRST`] before its `await init(` (the call that fetches the
 /// wasm); an error if the loader has no such call.
