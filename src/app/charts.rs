@@ -33,8 +33,14 @@ pub fn TradeChart() -> impl IntoView {
         let scene = scene.get();
         let theme = theme_of(scene.dark);
         if let Some(c) = canvas.get() {
-            let series = time_series(&atlas.series, "USD million");
-            draw_on(&c, scene.size, |root| draw_trade_chart(root, &series, &theme));
+            // In a task of its own: the charts are below the first screen.
+            set_timeout(
+                move || {
+                    let series = time_series(&atlas.series, "USD million");
+                    draw_on(&c, scene.size, |root| draw_trade_chart(root, &series, &theme));
+                },
+                std::time::Duration::ZERO,
+            );
         }
     });
     view! {
@@ -87,7 +93,10 @@ pub fn StudentsChart() -> impl IntoView {
         let scene = scene.get();
         let theme = theme_of(scene.dark);
         if let Some(c) = canvas.get() {
-            draw_on(&c, scene.size, |root| draw_students_chart(root, &atlas.students, &theme));
+            set_timeout(
+                move || draw_on(&c, scene.size, |root| draw_students_chart(root, &atlas.students, &theme)),
+                std::time::Duration::ZERO,
+            );
         }
     });
     view! {

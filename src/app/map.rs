@@ -228,6 +228,13 @@ pub fn Map() -> impl IntoView {
         });
     }
     install_bench(state, scene, canvas_ref, surface.clone());
+    // The borders are decoded and projected in a task of their own, not in the first frame's.
+    set_timeout(
+        || {
+            GeoData::get();
+        },
+        Duration::ZERO,
+    );
 
     // Every move of the map: the state's view on the last frame's canvas, changed by `f`.
     let set_view = {
