@@ -1,8 +1,49 @@
-//! Text helpers shared by every view: estimated label widths (no text measurement: in the
-//! browser that forces a page layout per label) and fitting a label into a width.
+//! Text helpers shared by every view: the one estimate of a label's width (no text
+//! measurement: in the browser that forces a page layout per label) and the one way a label is
+//! cut to fit.
 
-/// Estimated width of `text` in CSS pixels at a font size of `size` px: about 0.58 em per
-/// character (7 px at 12 px), enough for the Latin labels the views draw.
+/// Width of one character as a share of the font size: 7 px at 12 px, enough for the Latin
+/// labels the views draw.
+pub const CHAR_EM: f64 = 7.0 / 12.0;
+
+/// Estimated width of one character at a font size of `size` px.
+pub const fn char_width(size: f64) -> f64 {
+    size * CHAR_EM
+}
+
+/// Estimated width of `text` in CSS pixels at a font size of `size` px.
 pub fn text_width(text: &str, size: f64) -> f64 {
-    text.chars().count() as f64 * size * 0.58
+    text.chars().count() as f64 * char_width(size)
+}
+
+/// How many characters at `size` px fit in `avail` px.
+pub fn chars_in(avail: f64, size: f64) -> usize {
+    (avail / char_width(size)).floor().max(0.0) as usize
+}
+
+/// `text` if it has at most `max` characters, else its first `max - 1` (trailing spaces
+/// dropped) and an ellipsis.
+pub fn ellipsize(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_and_cuts() {
+        assert_eq!(char_width(12.0), 7.0);
+        assert_eq!(text_width("Moscow", 12.0), 42.0);
+        assert_eq!(chars_in(42.0, 12.0), 6);
+        assert_eq!(chars_in(-5.0, 12.0), 0);
+        assert_eq!(ellipsize("Cold War", 8), "Cold War");
+        assert_eq!(ellipsize("Cold War", 6), "Cold…");
+        assert_eq!(ellipsize("Cold War", 5), "Cold…");
+        assert_eq!(ellipsize("Кабул", 3), "Ка…");
+    }
 }

@@ -73,10 +73,8 @@ pub fn StudentsChart() -> impl IntoView {
                 atlas.students.iter().map(|r| r.row).min().unwrap_or(1),
                 atlas.students.iter().map(|r| r.row).max().unwrap_or(1)
             );
-            match &first.source.cited_in {
-                Some(c) => format!("{who}, {table}, {rows} (citing {c})"),
-                None => format!("{who}, {table}, {rows}"),
-            }
+            let all_rows = crate::data::Citation { locator: format!("{table}, {rows}"), ..first.source.clone() };
+            all_rows.format(&who, ", ")
         }
         _ => unique_cites(atlas, atlas.students.iter().map(|r| &r.source)),
     };

@@ -30,7 +30,7 @@ pub const FONT_PX: f64 = 12.0;
 /// Font size of cluster counts.
 pub const COUNT_FONT_PX: f64 = 10.0;
 /// Estimated width of one character of a cluster count.
-pub(crate) const COUNT_CHAR_W: f64 = 6.0;
+pub(crate) const COUNT_CHAR_W: f64 = crate::text::char_width(COUNT_FONT_PX);
 /// Height of the row holding era names, above the lanes.
 pub(crate) const ERA_ROW: f64 = 18.0;
 /// Height of the row holding tick labels, below the lanes.
@@ -196,13 +196,7 @@ pub(crate) fn fit(text: &str, avail: f64) -> Option<String> {
         return Some(text.to_string());
     }
     let keep = (avail / CHAR_W).floor() as usize;
-    if keep < 4 {
-        return None;
-    }
-    let mut cut: String = text.chars().take(keep - 1).collect();
-    cut.truncate(cut.trim_end().len());
-    cut.push('…');
-    Some(cut)
+    (keep >= 4).then(|| crate::text::ellipsize(text, keep))
 }
 
 /// Characters in a cluster's count label (see [`count_label`]); arithmetic, as clustering asks
@@ -437,7 +431,7 @@ pub(crate) fn layout_eras(atlas: &Atlas, view: &TimeScale, plot: &Rect) -> Vec<E
         let left = (x0 + 4.0).max(last_right + 6.0);
         let avail = x1 - 4.0 - left;
         let label = fit(&era.title, avail).map(|text| {
-            let w = text.chars().count() as f64 * CHAR_W;
+            let w = crate::text::text_width(&text, FONT_PX);
             let x = left + avail / 2.0;
             last_right = x + w / 2.0;
             Label { text, x, y: ERA_ROW / 2.0 }
@@ -453,7 +447,7 @@ pub(crate) fn layout_ticks(view: &TimeScale, plot: &Rect, width: f64) -> Vec<Axi
         .into_iter()
         .map(|t| {
             let x = view.x_of(t.year);
-            let w = t.label.chars().count() as f64 * CHAR_W;
+            let w = crate::text::text_width(&t.label, FONT_PX);
             // Labels near the ends shift inwards to stay on the canvas; one that would then
             // touch its neighbour is dropped (its grid line stays).
             let lx = x.clamp(w / 2.0 + 1.0, (width - w / 2.0 - 1.0).max(w / 2.0 + 1.0));

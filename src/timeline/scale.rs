@@ -167,7 +167,7 @@ pub struct Tick {
 
 /// Estimated width of one character of a 12 px sans-serif label. plotters can only measure
 /// text in the browser through a DOM round trip per label, so all label fitting uses this.
-pub const CHAR_W: f64 = 7.0;
+pub const CHAR_W: f64 = crate::text::char_width(12.0);
 /// Minimum free space between two tick labels.
 const TICK_LABEL_GAP: f64 = 10.0;
 /// The longest tick label, in characters ("1965", "Sep").

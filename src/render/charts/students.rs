@@ -40,13 +40,7 @@ pub fn draw_students_chart<B: DrawingBackend>(
         if narrow {
             root.draw(&Text::new(name, (x0, y + 1), text.clone()))?;
         } else {
-            let max_chars = (label_w / 7).max(8) as usize;
-            let shown = if name.chars().count() > max_chars {
-                let cut: String = name.chars().take(max_chars - 1).collect();
-                format!("{cut}…")
-            } else {
-                name
-            };
+            let shown = crate::text::ellipsize(&name, crate::text::chars_in(label_w as f64, 12.0).max(8));
             let right = TextStyle::from((FontFamily::SansSerif, 12).into_font()).color(&theme.text).pos(
                 plotters::style::text_anchor::Pos::new(
                     plotters::style::text_anchor::HPos::Right,

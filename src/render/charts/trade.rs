@@ -68,7 +68,7 @@ pub fn draw_trade_chart<B: DrawingBackend>(
         for p in &s.points {
             let label = point_label(p.value, p.lower_bound);
             let (cx, cy) = plot.at(p.at.unwrap_or_default(), p.value);
-            let lw = (label.chars().count() as f64 * 6.6).ceil() as i32;
+            let lw = crate::text::text_width(&label, 12.0).ceil() as i32;
             let candidates = [(cx - lw / 2, cy - 23), (cx - lw / 2, cy + 9), (cx + 10, cy - 7), (cx - 10 - lw, cy - 7)];
             let free =
                 |r: (i32, i32, i32, i32)| placed.iter().all(|q| r.2 <= q.0 || r.0 >= q.2 || r.3 <= q.1 || r.1 >= q.3);
@@ -85,7 +85,7 @@ pub fn draw_trade_chart<B: DrawingBackend>(
     // Legend under the chart: swatch in the series' marker shape, then title and basis, cut to
     // the width available.
     let legend = TextStyle::from((FontFamily::SansSerif, 12).into_font()).color(&theme.text);
-    let max_chars = ((w as f64 - 40.0) / 6.6).max(10.0) as usize;
+    let max_chars = crate::text::chars_in(w as f64 - 40.0, 12.0).max(10);
     for (i, s) in series.iter().enumerate() {
         let y = 4 + i as i32 * LEGEND_LINE + LEGEND_LINE / 2;
         let x = 14;
@@ -96,12 +96,7 @@ pub fn draw_trade_chart<B: DrawingBackend>(
             legend_area.draw(&Circle::new((x + 5, y), 5, color.filled()))?;
         }
         let full = if narrow { s.title.clone() } else { format!("{} — {}", s.title, s.basis) };
-        let text = if full.chars().count() > max_chars {
-            let cut: String = full.chars().take(max_chars - 1).collect();
-            format!("{}…", cut.trim_end())
-        } else {
-            full
-        };
+        let text = crate::text::ellipsize(&full, max_chars);
         legend_area.draw(&Text::new(text, (x + 18, y - 7), legend.clone()))?;
     }
     Ok(())
