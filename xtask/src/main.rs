@@ -32,9 +32,10 @@ commands:
                         cargo fmt --check, cargo clippy -D warnings (host and wasm32), cargo test
                         --workspace, check-data, dist, then the browser tests (e2e/run.mjs in
                         headless Chromium against dist/); ends with a SUMMARY line
-  bench [--no-build] [--loads N]
-                        cold loads to the atlas-ready mark, window.__atlasBench, first-visit bytes;
-                        writes bench-output/bench.json
+  bench [--no-build] [--loads N] [--lighthouse-runs N]
+                        Lighthouse on the mobile profile (5 runs, medians), desktop cold loads (the
+                        browser's FCP, LCP, CLS and the atlas-ready mark), window.__atlasBench,
+                        first-visit bytes (raw, gzip, brotli); writes bench-output/bench.json
   serve-static [DIR] [--prefix /p/] [--port N]
                         serve DIR (default dist/) with the tests' static server: X.br or X.gz in
                         place of X as Accept-Encoding allows; hashed names cached immutable,
