@@ -20,10 +20,10 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The files checked: dist/ name (by pattern), Content-Type, Cache-Control. */
 const FILES = [
   [/^index\.html$/, 'text/html; charset=utf-8', 'no-cache'],
-  [/^pakru-atlas-[0-9a-f]{16}_bg\.wasm$/, 'application/wasm', IMMUTABLE],
-  [/^pakru-atlas-[0-9a-f]{16}\.js$/, 'text/javascript; charset=utf-8', IMMUTABLE],
-  [/^main-[0-9a-f]{16}\.css$/, 'text/css; charset=utf-8', IMMUTABLE],
-  [/^boot-[0-9a-f]{16}\.js$/, 'text/javascript; charset=utf-8', IMMUTABLE],
+  [/^pakru-atlas-[0-9a-f]{8,16}_bg\.wasm$/, 'application/wasm', IMMUTABLE],
+  [/^pakru-atlas-[0-9a-f]{8,16}\.js$/, 'text/javascript; charset=utf-8', IMMUTABLE],
+  [/^main-[0-9a-f]{8,16}\.css$/, 'text/css; charset=utf-8', IMMUTABLE],
+  [/^boot-[0-9a-f]{8,16}\.js$/, 'text/javascript; charset=utf-8', IMMUTABLE],
   [/^sw\.js$/, 'text/javascript; charset=utf-8', 'no-cache'],
   [/^manifest\.webmanifest$/, 'application/manifest+json', 'no-cache'],
 ];

@@ -140,16 +140,15 @@ pub fn accepted_encodings(accept: Option<&str>) -> Vec<Encoding> {
     out.into_iter().map(|(e, _)| e).collect()
 }
 
-/// Whether a file name carries a content hash: `-` then 16 lower-case hex digits, then `.` or
-/// `_` (Trunk's `main-1a2b….css`, `pakru-atlas-1a2b….js`, `pakru-atlas-1a2b…_bg.wasm`; the boot
-/// script `boot-1a2b….js`), with a name before the `-`.
+/// Whether a file name carries a content hash: `-` then 8 to 16 lower-case hex digits (Trunk
+/// writes a 64-bit hash in hex without leading zeros), then `.` or `_` (Trunk's
+/// `main-1a2b….css`, `pakru-atlas-1a2b….js`, `pakru-atlas-1a2b…_bg.wasm`; the boot script
+/// `boot-1a2b….js`), with a name before the `-`.
 pub fn is_hashed_name(name: &str) -> bool {
     let b = name.rsplit('/').next().unwrap_or(name).as_bytes();
     (1..b.len()).any(|i| {
-        b[i] == b'-'
-            && b.len() > i + 17
-            && b[i + 1..i + 17].iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
-            && matches!(b[i + 17], b'.' | b'_')
+        let hex = b[i + 1..].iter().take_while(|&&c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)).count();
+        b[i] == b'-' && (8..=16).contains(&hex) && matches!(b.get(i + 1 + hex), Some(b'.' | b'_'))
     })
 }
 
@@ -454,6 +453,8 @@ mod tests {
             "pakru-atlas-dba47c24f7a54b28_bg.wasm",
             "boot-b2b2bfd4564eeeea.js",
             "sub/main-0123456789abcdef.css",
+            // Trunk drops a hash's leading zeros.
+            "pakru-atlas-898c62ed9b7b82e_bg.wasm",
             "pakru-atlas-dba47c24f7a54b28_bg.wasm.br",
         ] {
             assert!(is_hashed_name(name), "{name}");
@@ -466,7 +467,7 @@ mod tests {
             "icon-192.png",
             "icon.svg",
             "-0123456789abcdef.js",
-            "main-0123456789abcde.css",
+            "main-0123456.css",
             "main-0123456789abcdef0.css",
             "main-0123456789ABCDEF.css",
             "main-0123456789abcdeg.css",
