@@ -185,7 +185,11 @@ const dialogTests = {
     assert.equal(await code(), fromExample('event.html'), 'the event card, fixed height');
     // The trade chart, resizing (examples/chart.html pastes it from the default state).
     const preview = page.locator('#embed-preview');
-    assert.equal(await preview.getAttribute('src'), `${baseURL}?embed=event&e=${TASHKENT}&t=1960~1975`, 'the preview shows that embed');
+    // The preview follows once the choice has stayed the same for a moment.
+    const want = `${baseURL}?embed=event&e=${TASHKENT}&t=1960~1975`;
+    await page.waitForFunction((w) => document.getElementById('embed-preview').getAttribute('src') === w, want, { timeout: 5000 })
+      .catch(() => null);
+    assert.equal(await preview.getAttribute('src'), want, 'the preview shows that embed');
     assert.equal(await preview.getAttribute('width'), '700', 'preview at 700 px first');
     const f = await appFrame(page, `${baseURL}?embed=event`);
     assert.equal((await f.locator('#detail-h').textContent()).trim(), 'Tashkent Declaration', 'the preview is the real embed');

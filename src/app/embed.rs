@@ -86,6 +86,8 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
     let controls = RwSignal::new(0u32);
     let (origin, base) = super::share::app_base();
     let snippet = RwSignal::new(String::new());
+    // The latest preview address waiting to be loaded (older ones are dropped).
+    let pending = RwSignal::new(0u32);
 
     Effect::new(move |filled: Option<bool>| {
         let Some(root) = node.get() else { return false };
@@ -126,11 +128,19 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
             let _ = f.set_attribute("width", if w == "0" || w.is_empty() { "100%" } else { &w });
             let _ = f.set_attribute("height", &view.fixed_height().to_string());
             let _ = f.set_attribute("title", &format!("Preview: {}", embed_title(view)));
-            // Only an open dialog loads the preview.
+            // Only an open dialog loads the preview, and only once the state has stayed the same
+            // for a moment (a whole atlas loads in the frame: not once per keystroke or pan).
             let src = if is_open { format!("{base}{query}") } else { "about:blank".into() };
-            if f.get_attribute("src").as_deref() != Some(src.as_str()) {
-                let _ = f.set_attribute("src", &src);
-            }
+            pending.set(pending.get_untracked().wrapping_add(1));
+            let ticket = pending.get_untracked();
+            set_timeout(
+                move || {
+                    if pending.get_untracked() == ticket && f.get_attribute("src").as_deref() != Some(src.as_str()) {
+                        let _ = f.set_attribute("src", &src);
+                    }
+                },
+                std::time::Duration::from_millis(if is_open { 400 } else { 0 }),
+            );
         }
         true
     });
