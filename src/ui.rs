@@ -106,8 +106,8 @@ pub fn embed_title(view: Embed) -> String {
     }
 }
 
-/// `&`, `"`, `<` and `>` escaped for an HTML attribute.
-fn attr(s: &str) -> String {
+/// `&`, `"`, `<` and `>` escaped, for HTML text or an attribute value.
+pub fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
@@ -119,8 +119,8 @@ pub fn embed_snippet(origin: &str, base: &str, query: &str, view: Embed, kind: S
     let id = frame_id(view);
     let frame = format!(
         r#"<iframe id="{id}" src="{}" title="{}" style="width:100%;height:{}px;border:0" loading="lazy"></iframe>"#,
-        attr(&format!("{base}{query}")),
-        attr(&embed_title(view)),
+        escape_html(&format!("{base}{query}")),
+        escape_html(&embed_title(view)),
         view.fixed_height()
     );
     match kind {

@@ -40,17 +40,10 @@ pub fn device_pixel_ratio() -> f64 {
     web_sys::window().map(|w| w.device_pixel_ratio()).filter(|r| r.is_finite() && *r > 0.0).unwrap_or(1.0)
 }
 
-/// Resizes the canvas backing store to its CSS box × DPR (only when it changed, since a resize
-/// clears the canvas) and returns a backend in CSS pixels. `None` when the canvas has no size
-/// (hidden) or no 2D context.
-pub fn backend_for(canvas: &HtmlCanvasElement) -> Option<AppBackend<'static>> {
-    let w = canvas.client_width().max(0) as u32;
-    let h = canvas.client_height().max(0) as u32;
-    backend_sized(canvas, w, h)
-}
-
-/// As [`backend_for`], for a canvas that is not laid out (an offscreen buffer): the CSS size is
-/// given.
+/// Resizes the canvas backing store to its CSS size `w` × `h` (from [`observed_size`], or given
+/// for an offscreen buffer) × DPR, only when it changed (a resize clears the canvas), and
+/// returns a backend in CSS pixels. `None` when the size is zero (hidden) or there is no 2D
+/// context.
 pub fn backend_sized(canvas: &HtmlCanvasElement, w: u32, h: u32) -> Option<AppBackend<'static>> {
     if w == 0 || h == 0 {
         return None;

@@ -64,11 +64,11 @@ pub fn view_svg(state: &AppState, which: Figure) -> String {
             svg_of(size, |root| draw_timeline(root, &lay, &ds, &theme_of(scene.dark)))
         }
         Figure::Trade => {
-            let theme = theme_of(untrack(|| state.chart_scene((0.0, 0.0))).dark);
+            let theme = theme_of(state.dark.get_untracked());
             svg_of(size, |root| draw_trade_chart(root, &time_series(&atlas.series, "USD million"), &theme))
         }
         Figure::Students => {
-            let theme = theme_of(untrack(|| state.chart_scene((0.0, 0.0))).dark);
+            let theme = theme_of(state.dark.get_untracked());
             svg_of(size, |root| draw_students_chart(root, &atlas.students, &theme))
         }
         Figure::Map => super::map::map_svg(state),

@@ -21,6 +21,7 @@ use pakru_atlas::render::map::draw_map;
 use pakru_atlas::render::timeline::{draw_timeline, TimelineDrawState};
 use pakru_atlas::render::Theme;
 use pakru_atlas::timeline::{layout, Limits, TimeRange};
+use pakru_atlas::ui::escape_html as esc;
 use plotters::prelude::*;
 use std::fs;
 use std::path::Path;
@@ -33,10 +34,6 @@ pub const STUDENTS: (u32, u32) = (760, 380);
 /// The map's borders keep a vertex only every this many pixels (the canvas keeps one per
 /// pixel): the simplification that keeps the first view within its byte budget.
 pub const MAP_DETAIL_PX: i32 = 6;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// An SVG document drawn by `f` on `size`, as an inline `<svg>` that scales to its box (the
 /// plotters document without its XML prologue, with a viewBox and a class).
