@@ -2,7 +2,7 @@
 //! (drawn by the same functions as the canvas, through plotters' SVG backend).
 
 use crate::data::{AgreementRow, Atlas, Citation, Era, Event, Parsed, Place, PlaceKind, Series, SeriesPoint};
-use crate::data::{Source, StudentRow};
+use crate::data::{Chapter, MapPos, Source, Step, StepState, StudentRow, YearSpan};
 
 /// Quotes a CSV field when needed (RFC 4180).
 fn csv_field(s: &str) -> String {
@@ -48,7 +48,10 @@ pub fn data_json(atlas: &Atlas) -> String {
     section(&mut out, "eras", &atlas.eras);
     section(&mut out, "series", &atlas.series);
     section(&mut out, "students", &atlas.students);
-    out.push_str("\n}\n");
+    // story.json is an object, not a list.
+    out.push_str(",\n\"story\": {\"chapters\": ");
+    atlas.story.json(&mut out);
+    out.push_str("}\n}\n");
     out
 }
 
@@ -266,7 +269,7 @@ mod tests {
         let json = data_json(&atlas);
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["events"].as_array().unwrap().len(), atlas.events.len());
-        // Split into the six files and load them as the app's data: the same atlas, so no field
+        // Split into the seven files and load them as the app's data: the same atlas, so no field
         // was left out or written differently.
         let files: Vec<(String, String)> =
             crate::data::FILES.iter().map(|f| (f.to_string(), v[f.trim_end_matches(".json")].to_string())).collect();

@@ -13,6 +13,7 @@ pub mod fmath;
 pub mod geom;
 pub mod map;
 pub mod render;
+pub mod story;
 pub mod text;
 pub mod timeline;
 pub mod ui;

@@ -31,11 +31,21 @@ pub enum Embed {
     Events,
     /// One event's card with its citations (the selected event).
     Event,
+    /// A story step (`story=` and `step=`) with the views it uses.
+    Story,
 }
 
 impl Embed {
-    pub const ALL: [Embed; 7] =
-        [Embed::Atlas, Embed::Timeline, Embed::Map, Embed::Trade, Embed::Students, Embed::Events, Embed::Event];
+    pub const ALL: [Embed; 8] = [
+        Embed::Atlas,
+        Embed::Timeline,
+        Embed::Map,
+        Embed::Trade,
+        Embed::Students,
+        Embed::Events,
+        Embed::Event,
+        Embed::Story,
+    ];
 
     /// The value in the URL.
     pub fn key(self) -> &'static str {
@@ -47,6 +57,7 @@ impl Embed {
             Embed::Students => "students",
             Embed::Events => "events",
             Embed::Event => "event",
+            Embed::Story => "story",
         }
     }
 
@@ -69,6 +80,7 @@ impl Embed {
             Embed::Students => "Pakistani students in Russia",
             Embed::Events => "Events",
             Embed::Event => "Event",
+            Embed::Story => "Story",
         }
     }
 
@@ -84,6 +96,7 @@ impl Embed {
             Embed::Students => 600,
             Embed::Events => 700,
             Embed::Event => 720,
+            Embed::Story => 700,
         }
     }
 }
@@ -115,6 +128,10 @@ pub struct UrlState {
     pub map: Option<GeoView>,
     pub panel: Option<Panel>,
     pub embed: Option<Embed>,
+    /// A story chapter's id (`story=`): the story is open at `step` of it.
+    pub story: Option<String>,
+    /// The step, from 1 (`step=`); absent or unreadable: the first.
+    pub step: Option<u32>,
 }
 
 /// Decodes `%XX` escapes and `+` as space; invalid escapes are kept literally, invalid UTF-8 is
@@ -258,6 +275,8 @@ impl UrlState {
                 }
                 "panel" => st.panel = Panel::from_key(&v),
                 "embed" => st.embed = Embed::from_key(&v),
+                "story" => st.story = id_like(&v),
+                "step" => st.step = v.trim().parse::<u32>().ok().filter(|&n| n >= 1),
                 _ => {}
             }
         }
@@ -269,6 +288,10 @@ impl UrlState {
         let mut parts: Vec<String> = Vec::new();
         if let Some(e) = self.embed {
             parts.push(format!("embed={}", e.key()));
+        }
+        if let Some(s) = &self.story {
+            parts.push(format!("story={}", percent_encode(s)));
+            parts.push(format!("step={}", self.step.unwrap_or(1)));
         }
         if let Some(e) = &self.event {
             parts.push(format!("e={}", percent_encode(e)));
@@ -368,6 +391,8 @@ mod tests {
             map: Some(GeoView { lon: 70.0, lat: 40.5, zoom: 2.0 }),
             panel: Some(Panel::Embed),
             embed: Some(Embed::Map),
+            story: Some("rq2".into()),
+            step: Some(3),
         };
         let q = st.to_query();
         assert_eq!(UrlState::parse(&q), st, "{q}");
@@ -400,6 +425,13 @@ mod tests {
             assert_eq!(Embed::from_key(e.key()), Some(e));
         }
         assert_eq!(UrlState::parse("%").search, "");
+        let st = UrlState::parse("story=rq2&step=3");
+        assert_eq!((st.story.as_deref(), st.step), (Some("rq2"), Some(3)));
+        for bad in ["step=0", "step=-1", "step=x", "step=3.5", "step=99999999999"] {
+            assert_eq!(UrlState::parse(&format!("story=rq2&{bad}")).step, None, "{bad}");
+        }
+        assert_eq!(UrlState::parse("story=<x>").story, None);
+        assert_eq!(UrlState::parse("embed=story").embed, Some(Embed::Story));
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("%41%"), "A%");
     }

@@ -83,8 +83,10 @@ fn arb_state() -> impl Strategy<Value = UrlState> {
         prop::option::of(map),
         prop::option::of(prop::sample::select(Panel::ALL.to_vec())),
         prop::option::of(prop::sample::select(Embed::ALL.to_vec())),
+        // A step is written only with its chapter.
+        prop::option::of((arb_id(), 1u32..100)),
     )
-        .prop_map(|(event, place, range, categories, search, map, panel, embed)| UrlState {
+        .prop_map(|(event, place, range, categories, search, map, panel, embed, story)| UrlState {
             event,
             place,
             range,
@@ -93,6 +95,8 @@ fn arb_state() -> impl Strategy<Value = UrlState> {
             map,
             panel,
             embed,
+            story: story.as_ref().map(|s| s.0.clone()),
+            step: story.map(|s| s.1),
         })
 }
 
@@ -175,9 +179,11 @@ fn the_generators_reach_every_field() {
         map: Some(GeoView { lon: -12.5, lat: 45.25, zoom: 2.0 }),
         panel: Some(Panel::Embed),
         embed: Some(Embed::Atlas),
+        story: Some("rq2".into()),
+        step: Some(3),
     };
     let q = st.to_query();
-    assert_eq!(q, "?embed=1&e=tashkent-1966&p=moscow&t=1960.125~1970.5&c=alignment,crisis&q=gas+%26+oil+100%25+%E2%80%93+%D0%A2%D0%B0%D1%88%D0%BA%D0%B5%D0%BD%D1%82&m=-12.5,45.25,2&panel=embed");
+    assert_eq!(q, "?embed=1&story=rq2&step=3&e=tashkent-1966&p=moscow&t=1960.125~1970.5&c=alignment,crisis&q=gas+%26+oil+100%25+%E2%80%93+%D0%A2%D0%B0%D1%88%D0%BA%D0%B5%D0%BD%D1%82&m=-12.5,45.25,2&panel=embed");
     assert_eq!(UrlState::parse(&q), st);
     assert_eq!(Category::ALL.len(), 7);
 }

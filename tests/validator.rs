@@ -63,6 +63,29 @@ fn fixture() -> Vec<(&'static str, Value)> {
                 }
             ]),
         ),
+        (
+            "story.json",
+            json!({ "chapters": [
+                {
+                    "id": "rq1", "title": "A test chapter", "question": "What happened?",
+                    "question_source": { "source": "src-a", "locator": "§2" },
+                    "steps": [
+                        {
+                            "heading": "First step", "text": "Something happened [1]. It lasted [2].",
+                            "sources": [cite.clone(), { "source": "src-b", "locator": "p. 2" }],
+                            "views": ["timeline", "map"],
+                            "state": { "range": [1960, 1980], "event": "ev-one", "place": "city-y",
+                                       "map": { "lon": 74.0, "lat": 31.0, "zoom": 3 } }
+                        },
+                        {
+                            "heading": "Second step", "text": "Students came [1].", "sources": [cite.clone()],
+                            "views": ["trade", "students"],
+                            "state": { "series": ["ser-one"], "students": ["stu-one"], "categories": ["economic"] }
+                        }
+                    ]
+                }
+            ]}),
+        ),
     ]
 }
 
@@ -101,7 +124,120 @@ fn the_fixture_is_valid() {
     let atlas = load_files(&texts(&fixture())).unwrap_or_else(|e| panic!("fixture invalid: {e:?}"));
     assert_eq!(atlas.events.len(), 2);
     assert_eq!(atlas.places.len(), 3);
+    assert_eq!(atlas.story.len(), 1);
+    assert_eq!(atlas.story[0].steps.len(), 2);
     assert_eq!(FILES.len(), fixture().len());
+}
+
+fn step(v: &mut Value, chapter: usize, step: usize) -> &mut serde_json::Map<String, Value> {
+    v["chapters"][chapter]["steps"][step].as_object_mut().unwrap()
+}
+
+#[test]
+fn story_step_naming_an_unknown_event() {
+    assert_eq!(
+        errors_after("story.json", |v| {
+            step(v, 0, 0)["state"]["event"] = json!("ev-nowhere");
+        }),
+        vec![r#"story.json: record "rq1, step 1": field `state.event`: unknown event id "ev-nowhere""#]
+    );
+}
+
+#[test]
+fn story_steps_name_what_exists() {
+    let errors = errors_after("story.json", |v| {
+        let s = step(v, 0, 1);
+        s["state"]["series"] = json!(["ser-none"]);
+        s["state"]["students"] = json!(["stu-none"]);
+        s["state"]["place"] = json!("atlantis");
+        s["state"]["categories"] = json!(["economic", "gossip"]);
+        s["views"] = json!(["map", "timeline", "radar"]);
+        s["sources"][0]["source"] = json!("src-none");
+    });
+    for want in [
+        r#"story.json: record "rq1, step 2": field `state.series`: unknown series id "ser-none""#,
+        r#"story.json: record "rq1, step 2": field `state.students`: unknown Table 2 row id "stu-none""#,
+        r#"story.json: record "rq1, step 2": field `state.place`: unknown place id "atlantis""#,
+        r#"story.json: record "rq1, step 2": field `state.categories`: unknown category "gossip""#,
+        r#"story.json: record "rq1, step 2": field `views`: "timeline" repeated or out of order (timeline, map, trade, students)"#,
+        r#"story.json: record "rq1, step 2": field `views`: unknown view "radar" (one of timeline, map, trade, students)"#,
+        r#"story.json: record "rq1, step 2": field `sources[0]`: unknown source id "src-none""#,
+    ] {
+        assert!(errors.iter().any(|e| e == want), "missing {want}\n in {errors:#?}");
+    }
+}
+
+#[test]
+fn story_claims_are_cited_and_short() {
+    let errors = errors_after("story.json", |v| {
+        step(v, 0, 0)["text"] = json!("Uncited words [3].");
+        step(v, 0, 1)["text"] = json!(vec!["word"; 91].join(" ") + " [1]");
+    });
+    assert_eq!(
+        errors,
+        vec![
+            r#"story.json: record "rq1, step 1": field `text`: marker [3] has no source (the step lists 2)"#,
+            r#"story.json: record "rq1, step 1": field `sources[0]`: source [1] is cited by no marker in the text"#,
+            r#"story.json: record "rq1, step 1": field `sources[1]`: source [2] is cited by no marker in the text"#,
+            r#"story.json: record "rq1, step 2": field `text`: 91 words: at most 90"#,
+        ]
+    );
+}
+
+#[test]
+fn story_selected_event_must_be_visible() {
+    let errors = errors_after("story.json", |v| {
+        let s = step(v, 0, 0);
+        s["state"]["range"] = json!([1990, 2000]);
+        s["state"]["categories"] = json!(["economic"]);
+        s["state"]["place"] = json!("uni-z");
+    });
+    assert_eq!(
+        errors,
+        vec![
+            r#"story.json: record "rq1, step 1": field `state.event`: event "ev-one" lies outside the step's years 1990–2000"#,
+            r#"story.json: record "rq1, step 1": field `state.event`: event "ev-one" is in category "diplomatic", which the step hides"#,
+            r#"story.json: record "rq1, step 1": field `state.event`: event "ev-one" is not at place "uni-z", which the step selects"#,
+        ]
+    );
+}
+
+#[test]
+fn story_chapters_and_ranges() {
+    let errors = errors_after("story.json", |v| {
+        v["chapters"][0]["steps"] = json!([]);
+        v["chapters"].as_array_mut().unwrap().push(json!({ "id": "rq1", "title": "x", "question": "q", "steps": [] }));
+    });
+    assert_eq!(
+        errors,
+        vec![
+            r#"story.json: record "rq1": field `steps`: 0 steps: a chapter has 1 to 8"#,
+            r#"story.json: record "rq1": field `id`: duplicate chapter id "rq1""#,
+            r#"story.json: record "rq1": field `question_source`: a quoted question needs its source"#,
+            r#"story.json: record "rq1": field `steps`: 0 steps: a chapter has 1 to 8"#,
+        ]
+    );
+    let errors = errors_after("story.json", |v| {
+        step(v, 0, 1)["state"]["range"] = json!([2000, 1990]);
+        step(v, 0, 1)["state"]["map"] = json!({ "lon": 74.0, "lat": 31.0, "zoom": 40 });
+    });
+    assert_eq!(
+        errors,
+        vec![
+            r#"story.json: record "rq1, step 2": field `state.range`: [2000, 1990] is not a span of years within 1900..2100"#,
+            r#"story.json: record "rq1, step 2": field `state.map`: lon 74, lat 31, zoom 40: out of range"#,
+        ]
+    );
+}
+
+#[test]
+fn story_file_with_an_unknown_field_is_a_json_error() {
+    let errors = errors_after("story.json", |v| {
+        step(v, 0, 0)["state"]["colour"] = json!("red");
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("story.json: invalid JSON at line"), "{}", errors[0]);
+    assert!(errors[0].contains("unknown field `colour`"), "{}", errors[0]);
 }
 
 #[test]

@@ -37,7 +37,7 @@ pub fn TradeChart() -> impl IntoView {
             set_timeout(
                 move || {
                     let series = time_series(&atlas.series, "USD million");
-                    draw_on(&c, scene.size, |root| draw_trade_chart(root, &series, &theme));
+                    draw_on(&c, scene.size, |root| draw_trade_chart(root, &series, &scene.series, &theme));
                 },
                 std::time::Duration::ZERO,
             );
@@ -92,7 +92,7 @@ pub fn StudentsChart() -> impl IntoView {
         let theme = theme_of(scene.dark);
         if let Some(c) = canvas.get() {
             set_timeout(
-                move || draw_on(&c, scene.size, |root| draw_students_chart(root, &atlas.students, &theme)),
+                move || draw_on(&c, scene.size, |root| draw_students_chart(root, &atlas.students, &scene.students, &theme)),
                 std::time::Duration::ZERO,
             );
         }

@@ -32,9 +32,11 @@ pub fn DetailPanel() -> impl IntoView {
                         <p class="detail-meta">
                             <span class="detail-date">{e.date_label()}</span>" · "
                             <span class=format!("cat cat-{}", cat.key())>{cat.label()}</span>
-                            {e.agreement.as_ref().map(|a| view! { " · " <span class="badge">{format!("Agreement, Table 1, row {}", a.row)}</span> })}
+                            {e.as_written.clone().map(|w| view! { <p class="as-written">"The source writes “"{w}"”."</p> })}
+                        {e.agreement.as_ref().map(|a| view! { " · " <span class="badge">{format!("Agreement, Table 1, row {}", a.row)}</span> })}
                         </p>
                         <p class="detail-summary">{e.summary.clone()}</p>
+                        {e.as_written.clone().map(|w| view! { <p class="as-written">"The source writes “"{w}"”."</p> })}
                         {e.agreement.as_ref().map(|a| view! {
                             <p class="as-written">"As listed: “"{a.title_as_written.clone()}"”, signed “"{a.date_as_written.clone()}"”."</p>
                         })}
@@ -70,15 +72,18 @@ fn focus_heading() {
     });
 }
 
-/// Announces the selection politely: title and date only.
+/// Announces politely the selection (title and date only) or, in the story, the step's
+/// progress and heading.
 #[component]
 pub fn Announcer() -> impl IntoView {
     let state = use_state();
     let atlas = state.atlas;
+    let text = move || match state.story.get() {
+        Some(p) => p.step(atlas).map(|s| format!("{}: {}", p.progress(atlas), s.heading)),
+        None => state.selected.get().and_then(|i| atlas.events.get(i)).map(|e| format!("Selected: {}, {}", e.title, e.date_label())),
+    };
     view! {
-        <div class="visually-hidden" role="status" aria-live="polite" id="announcer">
-            {move || state.selected.get().and_then(|i| atlas.events.get(i)).map(|e| format!("Selected: {}, {}", e.title, e.date_label()))}
-        </div>
+        <div class="visually-hidden" role="status" aria-live="polite" id="announcer">{text}</div>
     }
 }
 

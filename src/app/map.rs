@@ -602,8 +602,14 @@ pub fn map_svg(state: &AppState) -> Option<String> {
     let el = doc.get_element_by_id("map")?;
     let (w, h) = (el.client_width().max(320) as u32, el.client_height().max(240) as u32);
     let scene = untrack(|| state.map_scene((w as f64, h as f64)));
-    let view = frame_view(state.atlas, scene.view, w as f64, h as f64);
+    map_svg_of(state.atlas, &scene)
+}
+
+/// The map of `scene` (at its size) as SVG.
+pub fn map_svg_of(atlas: &'static crate::data::Atlas, scene: &MapScene) -> Option<String> {
+    let (w, h) = scene.size;
+    let view = frame_view(atlas, scene.view, w, h);
     let theme = theme_of(scene.dark);
-    let (layers, _) = layers_for(state.atlas, &scene);
-    svg_of((w, h), |root| draw_map(root, GeoData::get(), &view, &layers, &theme))
+    let (layers, _) = layers_for(atlas, scene);
+    svg_of((w as u32, h as u32), |root| draw_map(root, GeoData::get(), &view, &layers, &theme))
 }

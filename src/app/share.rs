@@ -64,12 +64,13 @@ pub fn view_svg(state: &AppState, which: Figure) -> String {
             svg_of(size, |root| draw_timeline(root, &lay, &ds, &theme_of(scene.dark)))
         }
         Figure::Trade => {
-            let theme = theme_of(state.dark.get_untracked());
-            svg_of(size, |root| draw_trade_chart(root, &time_series(&atlas.series, "USD million"), &theme))
+            let scene = untrack(|| state.chart_scene((size.0 as f64, size.1 as f64)));
+            let series = time_series(&atlas.series, "USD million");
+            svg_of(size, |root| draw_trade_chart(root, &series, &scene.series, &theme_of(scene.dark)))
         }
         Figure::Students => {
-            let theme = theme_of(state.dark.get_untracked());
-            svg_of(size, |root| draw_students_chart(root, &atlas.students, &theme))
+            let scene = untrack(|| state.chart_scene((size.0 as f64, size.1 as f64)));
+            svg_of(size, |root| draw_students_chart(root, &atlas.students, &scene.students, &theme_of(scene.dark)))
         }
         Figure::Map => super::map::map_svg(state),
     };

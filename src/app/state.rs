@@ -6,7 +6,8 @@
 use crate::data::{Atlas, Category, CategorySet};
 use crate::map::GeoView;
 use crate::render::Theme;
-use crate::timeline::{Limits, TimeRange};
+use crate::story::StoryPos;
+use crate::timeline::TimeRange;
 use crate::ui::SortKey;
 use crate::urlstate::{Embed, Panel};
 use leptos::prelude::*;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub panel: RwSignal<Option<Panel>>,
     /// Embedded in another page: the compact atlas or one view alone.
     pub embed: RwSignal<Option<Embed>>,
+    /// The story step shown, while the story is open.
+    pub story: RwSignal<Option<StoryPos>>,
     /// Bumped when the window is resized or the device pixel ratio changes, so canvases redraw.
     pub layout_epoch: RwSignal<u32>,
     /// One flag per event: does it match the category toggles, the search text and the
@@ -78,12 +81,15 @@ pub struct MapScene {
 }
 
 /// Everything a chart draws (its data is fixed).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChartScene {
     /// The canvas's CSS size, from its ResizeObserver.
     pub size: (f64, f64),
     pub dark: bool,
     pub epoch: u32,
+    /// Series and Table 2 rows that the story step highlights (empty: none).
+    pub series: Vec<String>,
+    pub students: Vec<String>,
 }
 
 impl AppState {
@@ -108,6 +114,7 @@ impl AppState {
             map_view: RwSignal::new(None),
             panel: RwSignal::new(None),
             embed: RwSignal::new(None),
+            story: RwSignal::new(None),
             mask,
         }
     }
@@ -152,7 +159,13 @@ impl AppState {
 
     /// A chart's scene, tracking every signal it reads.
     pub fn chart_scene(&self, size: (f64, f64)) -> ChartScene {
-        ChartScene { size, dark: self.dark.get(), epoch: self.layout_epoch.get() }
+        let (series, students) = self
+            .story
+            .get()
+            .and_then(|p| p.step(self.atlas))
+            .map(|s| (s.state.series.clone(), s.state.students.clone()))
+            .unwrap_or_default();
+        ChartScene { size, dark: self.dark.get(), epoch: self.layout_epoch.get(), series, students }
     }
 }
 
@@ -183,8 +196,4 @@ pub fn use_state() -> AppState {
     expect_context::<AppState>()
 }
 
-/// The whole relationship: 1947 (or the earliest event) to today.
-pub fn full_range(atlas: &Atlas) -> TimeRange {
-    let (lo, hi) = atlas.year_range();
-    TimeRange::full(Limits::covering(lo, hi))
-}
+pub use crate::timeline::full_range;

@@ -16,9 +16,19 @@ fn location_search() -> String {
     web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
 }
 
-/// Reads the state out of the app.
+/// Reads the state out of the app. While the story is open the address is the step's (what
+/// the step shows follows from it), so that reloading or sharing opens the same step.
 pub fn capture(state: &AppState) -> UrlState {
     let atlas = state.atlas;
+    if let Some((id, n)) = state.story.get().and_then(|p| p.to_url(atlas)) {
+        return UrlState {
+            story: Some(id),
+            step: Some(n),
+            panel: state.panel.get(),
+            embed: state.embed.get_untracked(),
+            ..UrlState::default()
+        };
+    }
     let view = state.range.get();
     let full = full_range(atlas);
     let cats = state.categories.get();
@@ -32,12 +42,28 @@ pub fn capture(state: &AppState) -> UrlState {
         map: state.map_view.get(),
         panel: state.panel.get(),
         embed: state.embed.get_untracked(),
+        story: None,
+        step: None,
     }
 }
 
-/// Applies a parsed URL to the app; unknown ids are ignored, the rest still applies.
+/// Applies a parsed URL to the app; unknown ids are ignored, the rest still applies. A story
+/// step (`story=`, `step=`) sets what the step shows; an unknown chapter opens the atlas as the
+/// other keys say.
 pub fn apply(state: &AppState, url: &UrlState) {
     let atlas = state.atlas;
+    state.panel.set(url.panel);
+    state.embed.set(url.embed);
+    let mut pos = url.story.as_deref().and_then(|id| crate::story::StoryPos::from_url(atlas, id, url.step));
+    if url.embed == Some(crate::urlstate::Embed::Story) && pos.is_none() {
+        // An embedded story names a chapter that is not (or no longer) there: its first step.
+        pos = crate::story::first(atlas);
+    }
+    if let Some(pos) = pos {
+        super::story::show_step(*state, pos, false);
+        return;
+    }
+    state.story.set(None);
     state.selected.set(url.event.as_deref().and_then(|id| atlas.event_index(id)));
     state.place.set(url.place.as_deref().and_then(|id| atlas.places.iter().position(|p| p.id == id)));
     let mut range = full_range(atlas);
@@ -48,15 +74,20 @@ pub fn apply(state: &AppState, url: &UrlState) {
     state.categories.set(url.categories.unwrap_or([true; Category::COUNT]));
     state.search.set(url.search.clone());
     state.map_view.set(url.map);
-    state.panel.set(url.panel);
-    state.embed.set(url.embed);
+}
+
+/// What a history entry stands for: a selection (event, place) or a story step.
+#[derive(Clone, Copy, PartialEq)]
+enum Entry {
+    Selection(Option<usize>, Option<usize>),
+    Step(crate::story::StoryPos),
 }
 
 /// Starts the two-way binding between the app state and the URL.
 pub fn bind(state: AppState) {
     let initial = UrlState::parse(&location_search());
     apply(&state, &initial);
-    let last_selection = Rc::new(Cell::new(None::<(Option<usize>, Option<usize>)>));
+    let last_selection = Rc::new(Cell::new(None::<Entry>));
     let generation = Rc::new(Cell::new(0u32));
 
     let cb = Closure::<dyn Fn()>::new(move || apply(&state, &UrlState::parse(&location_search())));
@@ -67,7 +98,11 @@ pub fn bind(state: AppState) {
 
     Effect::new(move |_| {
         let url = capture(&state);
-        let selection = (state.selected.get(), state.place.get());
+        // A story step is a history entry of its own, like a selection.
+        let selection = match state.story.get() {
+            Some(p) => Entry::Step(p),
+            None => Entry::Selection(state.selected.get(), state.place.get()),
+        };
         let previous = last_selection.replace(Some(selection));
         // After back/forward the URL already says what the state is: nothing to write.
         if url.to_query() == location_search() {

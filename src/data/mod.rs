@@ -7,7 +7,7 @@ pub use pakru_data::*;
 
 /// The contents of the data files, embedded at compile time (from `data/`, or the directory
 /// named by `PAKRU_DATA` at build time; see `build.rs`).
-pub fn embedded_files() -> [(&'static str, &'static str); 6] {
+pub fn embedded_files() -> [(&'static str, &'static str); 7] {
     [
         ("sources.json", include_str!(concat!(env!("PAKRU_DATA_DIR"), "/sources.json"))),
         ("places.json", include_str!(concat!(env!("PAKRU_DATA_DIR"), "/places.json"))),
@@ -15,6 +15,7 @@ pub fn embedded_files() -> [(&'static str, &'static str); 6] {
         ("eras.json", include_str!(concat!(env!("PAKRU_DATA_DIR"), "/eras.json"))),
         ("series.json", include_str!(concat!(env!("PAKRU_DATA_DIR"), "/series.json"))),
         ("students.json", include_str!(concat!(env!("PAKRU_DATA_DIR"), "/students.json"))),
+        ("story.json", include_str!(concat!(env!("PAKRU_DATA_DIR"), "/story.json"))),
     ]
 }
 

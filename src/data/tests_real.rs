@@ -273,3 +273,15 @@ fn event_ids_are_kebab_case_and_every_event_is_cited() {
         assert!(a.event_index(id).is_some(), "missing event {id}");
     }
 }
+
+/// The source announced Druzhba-2016's end; it did not report it. And it spells the name its
+/// own way, which the data keeps beside the normal form.
+#[test]
+fn a_planned_end_is_labelled_and_the_sources_spelling_kept() {
+    let a = atlas();
+    let e = a.events.iter().find(|e| e.id == "druzhba-2016").unwrap();
+    assert!(e.end_planned);
+    assert_eq!(e.date_label(), "24 September – 10 October 2016 (end as planned)");
+    assert_eq!(e.as_written.as_deref(), Some("Druzhbha-2016"));
+    assert!(a.events.iter().filter(|x| x.id != e.id).all(|x| !x.date_label().contains("planned")));
+}

@@ -524,3 +524,9 @@ mod tests {
         }
     }
 }
+
+/// The whole relationship: 1947 (or the earliest event) to today.
+pub fn full_range(atlas: &crate::data::Atlas) -> TimeRange {
+    let (lo, hi) = atlas.year_range();
+    TimeRange::full(Limits::covering(lo, hi))
+}

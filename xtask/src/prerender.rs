@@ -126,10 +126,10 @@ pub fn html(atlas: &Atlas) -> String {
     let theme = Theme::light();
     let series = time_series(&atlas.series, "USD million");
     let trade = svg(TRADE, "chart", "Line chart of trade in USD million by year", |root| {
-        let _ = draw_trade_chart(root, &series, &theme);
+        let _ = draw_trade_chart(root, &series, &[], &theme);
     });
     let students = svg(STUDENTS, "chart tall", "Bar chart of Pakistani students by university", |root| {
-        let _ = draw_students_chart(root, &atlas.students, &theme);
+        let _ = draw_students_chart(root, &atlas.students, &[], &theme);
     });
     let trade_cites =
         pakru_atlas::ui::unique_cites(atlas, series.iter().flat_map(|s| s.points.iter().map(|p| &p.source)));

@@ -5,8 +5,8 @@
 //! data is valid, else the list of [`DataError`]s. The app [`decode`]s it, so the browser never
 //! parses JSON or re-validates, and the wasm carries neither a JSON parser nor the validator.
 //!
-//! Layout: the magic `PKDATA1`, then `0` and the atlas (sources, places, events, eras, series,
-//! students), or `1` and the errors. Each record is its fields in declaration order (see
+//! Layout: the magic `PKDATA2`, then `0` and the atlas (sources, places, events, eras, series,
+//! students, story), or `1` and the errors. Each record is its fields in declaration order (see
 //! [`bin_struct!`]): strings, numbers and floats as in [`crate::bytes`], `bool` as 0/1, an
 //! `Option` as 0, or 1 then the value, a `Vec` as its length then the items, a [`Parsed`] value
 //! as its raw text (parsed again on decoding, as the JSON loader does).
@@ -16,9 +16,9 @@ use crate::bytes::Reader;
 use crate::bytes::Writer;
 
 use crate::{AgreementRow, Atlas, Citation, DataError, Era, Event, FromRaw, Parsed, Place, PlaceKind, Series};
-use crate::{SeriesPoint, Source, StudentRow};
+use crate::{Chapter, MapPos, SeriesPoint, Source, Step, StepState, StudentRow, YearSpan};
 
-const MAGIC: &[u8] = b"PKDATA1";
+const MAGIC: &[u8] = b"PKDATA2";
 
 /// A value with a binary form.
 pub trait Bin: Sized {
@@ -173,6 +173,7 @@ pub fn encode(loaded: &Result<Atlas, Vec<DataError>>) -> Vec<u8> {
             a.eras.put(&mut w);
             a.series.put(&mut w);
             a.students.put(&mut w);
+            a.story.put(&mut w);
         }
         Err(errors) => {
             w.u(1);
@@ -201,7 +202,8 @@ fn read_result(bytes: &[u8]) -> Result<Result<Atlas, Vec<DataError>>, String> {
         let eras = Bin::get(&mut r)?;
         let series = Bin::get(&mut r)?;
         let students = Bin::get(&mut r)?;
-        Ok(Atlas::from_parts(sources, places, events, eras, series, students))
+        let story = Bin::get(&mut r)?;
+        Ok(Atlas::from_parts(sources, places, events, eras, series, students, story))
     };
     r.finish()?;
     Ok(result)
@@ -256,6 +258,6 @@ mod tests {
                 let _ = decode(&c);
             }
         }
-        assert!(is_corrupt(decode(b"PKDATA1\x02")));
+        assert!(is_corrupt(decode(b"PKDATA2\x02")));
     }
 }

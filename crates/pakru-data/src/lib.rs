@@ -16,11 +16,13 @@ pub mod geo_codec;
 mod loader;
 pub mod model;
 pub mod order;
+pub mod story;
 pub mod validate;
 
 pub use date::{Date, Precision};
 pub use loader::{load, Atlas, FILES};
 pub use model::*;
+pub use story::{Chapter, MapPos, Step, StepState, StoryFile, YearSpan};
 pub use validate::{validate, DataError};
 
 /// The data files of a directory, as [`load`] takes them (a missing file is left out, and

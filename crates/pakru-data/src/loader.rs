@@ -3,13 +3,13 @@
 //! Also compiled into `build.rs` (by path, with the rest of the model), which loads the data
 //! once at build time and embeds the result (see [`crate::codec`]).
 
-use crate::{validate, DataError, Era, Event, Place, Series, Source, StudentRow};
+use crate::{Chapter, DataError, Era, Event, Place, Series, Source, StoryFile, StudentRow};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 
-/// The data file names, in the order errors are reported.
-pub const FILES: [&str; 6] =
-    ["sources.json", "places.json", "events.json", "eras.json", "series.json", "students.json"];
+/// The data file names, in the order errors are reported. All but `story.json` are required.
+pub const FILES: [&str; 7] =
+    ["sources.json", "places.json", "events.json", "eras.json", "series.json", "students.json", "story.json"];
 
 /// The whole dataset. After [`load`] succeeds, every reference resolves, every date is valid and
 /// events are in date order.
@@ -21,11 +21,13 @@ pub struct Atlas {
     pub eras: Vec<Era>,
     pub series: Vec<Series>,
     pub students: Vec<StudentRow>,
+    /// The guided story's chapters, in file order.
+    pub story: Vec<Chapter>,
     place_index: HashMap<String, usize>,
     source_index: HashMap<String, usize>,
 }
 
-fn parse_file<T: DeserializeOwned>(name: &str, text: &str, errors: &mut Vec<DataError>) -> Vec<T> {
+fn parse_file<T: DeserializeOwned + Default>(name: &str, text: &str, errors: &mut Vec<DataError>) -> T {
     serde_json::from_str(text).unwrap_or_else(|e| {
         errors.push(DataError {
             file: name.to_string(),
@@ -33,7 +35,7 @@ fn parse_file<T: DeserializeOwned>(name: &str, text: &str, errors: &mut Vec<Data
             field: None,
             message: format!("invalid JSON at line {}, column {}: {}", e.line(), e.column(), strip_position(&e)),
         });
-        Vec::new()
+        T::default()
     })
 }
 
@@ -75,7 +77,12 @@ pub fn load(files: &[(&str, &str)]) -> Result<Atlas, Vec<DataError>> {
     if let Some(t) = text("students.json", &mut errors) {
         atlas.students = parse_file("students.json", &t, &mut errors);
     }
-    errors.extend(validate(&atlas));
+    // The story is optional: a dataset without one is an atlas without the Story button.
+    if let Some((_, t)) = files.iter().find(|(n, _)| *n == "story.json") {
+        atlas.story = parse_file::<StoryFile>("story.json", t, &mut errors).chapters;
+    }
+    let parsed = errors.is_empty();
+    errors.extend(crate::validate::validate_parsed(&atlas, parsed));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -94,8 +101,9 @@ impl Atlas {
         eras: Vec<Era>,
         series: Vec<Series>,
         students: Vec<StudentRow>,
+        story: Vec<Chapter>,
     ) -> Atlas {
-        Atlas { sources, places, events, eras, series, students, ..Atlas::default() }.indexed()
+        Atlas { sources, places, events, eras, series, students, story, ..Atlas::default() }.indexed()
     }
 
     fn indexed(mut self) -> Atlas {
@@ -123,6 +131,11 @@ impl Atlas {
 
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.source_index.get(id).map(|&i| &self.sources[i])
+    }
+
+    /// The chapter `id` of the story, as an index.
+    pub fn chapter_index(&self, id: &str) -> Option<usize> {
+        self.story.iter().position(|c| c.id == id)
     }
 
     pub fn event_index(&self, id: &str) -> Option<usize> {

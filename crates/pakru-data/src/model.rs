@@ -282,7 +282,14 @@ pub struct Event {
     pub date: Parsed<Date>,
     #[serde(default)]
     pub end: Option<Parsed<Date>>,
+    /// The end date is the planned end that the source announces, not a reported one.
+    #[serde(default)]
+    pub end_planned: bool,
     pub title: String,
+    /// The name as the source spells it, where that differs from the title's normal form
+    /// ("Druzhbha-2016").
+    #[serde(default)]
+    pub as_written: Option<String>,
     pub summary: String,
     pub category: Parsed<Category>,
     #[serde(default)]
@@ -306,9 +313,14 @@ impl Event {
     pub fn is_agreement(&self) -> bool {
         self.agreement.is_some()
     }
-    /// The period shown, at the date's real precision.
+    /// The period shown, at the date's real precision; a planned end says so.
     pub fn date_label(&self) -> String {
-        crate::date::format_span(&self.start(), self.end_date().as_ref())
+        let span = crate::date::format_span(&self.start(), self.end_date().as_ref());
+        if self.end_planned && self.end.is_some() {
+            format!("{span} (end as planned)")
+        } else {
+            span
+        }
     }
 }
 
@@ -388,11 +400,16 @@ macro_rules! with_records {
             Citation { source, locator, cited_in }
             Place { id, name, name_as_written, kind, parent, iso_n3, lat, lon, approximate, note }
             AgreementRow { row, title_as_written, date_as_written }
-            Event { id, date, end, title, summary, category, places, sources, agreement, note }
+            Event { id, date, end, end_planned, title, as_written, summary, category, places, sources, agreement, note }
             Era { id, title, start, end, summary, sources }
             SeriesPoint { label, at, value, lower_bound, source, note }
             Series { id, title, unit, basis, points, note }
             StudentRow { id, row, university_as_written, university, place, city, students, source }
+            Chapter { id, title, question, question_source, steps }
+            Step { heading, text, sources, views, state }
+            StepState { range, event, categories, place, map, series, students }
+            YearSpan { start, end }
+            MapPos { lon, lat, zoom }
         }
     };
 }

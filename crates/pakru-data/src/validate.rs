@@ -108,6 +108,13 @@ impl Report<'_> {
 
 /// Validates a whole parsed dataset. Returns every problem found, in file order.
 pub fn validate(atlas: &Atlas) -> Vec<DataError> {
+    validate_parsed(atlas, true)
+}
+
+/// [`validate`], told whether every file parsed: the story's references into the other files
+/// are checked only when those files parsed and passed, so that one broken file is reported
+/// once, not again as every story step that points into it.
+pub fn validate_parsed(atlas: &Atlas, all_parsed: bool) -> Vec<DataError> {
     let mut errors = Vec::new();
 
     let source_ids = {
@@ -153,6 +160,12 @@ pub fn validate(atlas: &Atlas) -> Vec<DataError> {
             r.span(&e.id, &e.date, e.end.as_ref());
             r.text(&e.id, "title", &e.title);
             r.text(&e.id, "summary", &e.summary);
+            if e.end_planned && e.end.is_none() {
+                r.err(&e.id, "end_planned", "a planned end needs an end date");
+            }
+            if let Some(w) = &e.as_written {
+                r.text(&e.id, "as_written", w);
+            }
             if let Err(m) = &e.category.value {
                 r.err(&e.id, "category", m.clone());
             }
@@ -209,6 +222,14 @@ pub fn validate(atlas: &Atlas) -> Vec<DataError> {
             r.place_ref(&s.id, "place", &s.place, &place_ids);
             r.place_ref(&s.id, "city", &s.city, &place_ids);
             r.citation(&s.id, "source", &s.source, &source_ids);
+        }
+    }
+
+    {
+        let cross = all_parsed && errors.is_empty();
+        let mut r = Report { file: "story.json", errors: &mut errors };
+        for (rec, field, message) in crate::story::check(atlas, &atlas.story, cross) {
+            r.err(&rec, field, message);
         }
     }
 

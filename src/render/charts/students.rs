@@ -7,10 +7,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// Draws Table 2 as horizontal bars, one per university in table order, labelled with the
-/// source's own wording and the count.
+/// source's own wording and the count. When `highlight` names rows (a story step's), the
+/// other bars are faded towards the background.
 pub fn draw_students_chart<B: DrawingBackend>(
     root: &DrawingArea<B, Shift>,
     rows: &[StudentRow],
+    highlight: &[String],
     theme: &Theme,
 ) -> DrawResult<B> {
     root.fill(&theme.background)?;
@@ -31,7 +33,9 @@ pub fn draw_students_chart<B: DrawingBackend>(
         let y = top + i as i32 * band;
         let bar_y = if narrow { y + band - bar_h - 2 } else { y + (band - bar_h) / 2 };
         let len = ((x1 - x0) as f64 * r.students as f64 / max).round() as i32;
-        root.draw(&Rectangle::new([(x0, bar_y), (x0 + len.max(1), bar_y + bar_h)], color.filled()))?;
+        let faded = !highlight.is_empty() && !highlight.contains(&r.id);
+        let fill = if faded { crate::render::theme::mix(color, theme.background, 0.75) } else { color };
+        root.draw(&Rectangle::new([(x0, bar_y), (x0 + len.max(1), bar_y + bar_h)], fill.filled()))?;
         root.draw(&Text::new(r.students.to_string(), (x0 + len + 5, bar_y + bar_h / 2 - 7), text.clone()))?;
         let name = match &r.university {
             Some(u) if u != &r.university_as_written => format!("{} [{u}]", r.university_as_written),

@@ -98,7 +98,7 @@ fn trade_chart_labels_every_point_and_the_units() {
     let a = series("a", &[(1998.5, 50.0, false), (2002.5, 100.0, false), (2006.5, 520.0, false)]);
     let b = series("b", &[(2023.5, 1000.0, true)]);
     let theme = Theme::light();
-    let rec = Recording::of(SIZE, |root| draw_trade_chart(root, &[&a, &b], &theme));
+    let rec = Recording::of(SIZE, |root| draw_trade_chart(root, &[&a, &b], &[], &theme));
     let texts = rec.texts();
     for label in ["50", "100", "520", "> 1,000", "USD million", "Year"] {
         assert!(texts.contains(&label), "missing {label} in {texts:?}");
@@ -131,7 +131,7 @@ fn value_labels_of_nearby_points_do_not_overlap() {
     let a = series("a", &[(2023.0, 920.0, false)]);
     let b = series("b", &[(2023.5, 1000.0, true)]);
     let c = series("c", &[(1998.5, 50.0, false), (2002.5, 100.0, false), (2003.5, 78.0, false)]);
-    let rec = Recording::of(SIZE, |root| draw_trade_chart(root, &[&c, &a, &b], &Theme::light()));
+    let rec = Recording::of(SIZE, |root| draw_trade_chart(root, &[&c, &a, &b], &[], &Theme::light()));
     // (text, (x, y)) of each value label.
     let labels: Vec<(&str, (i32, i32))> =
         texts_at(&rec).into_iter().filter(|(t, _)| ["920", "> 1,000", "50", "100", "78"].contains(t)).collect();
@@ -150,7 +150,7 @@ fn value_labels_of_nearby_points_do_not_overlap() {
 #[test]
 fn students_chart_has_a_bar_and_label_per_row() {
     let rows = student_rows(3);
-    let rec = Recording::of(SIZE, |root| draw_students_chart(root, &rows, &Theme::dark()));
+    let rec = Recording::of(SIZE, |root| draw_students_chart(root, &rows, &[], &Theme::dark()));
     let texts = rec.texts();
     for label in ["Uni 1", "Uni 3", "30", "Pakistani students"] {
         assert!(texts.contains(&label), "missing {label} in {texts:?}");
@@ -168,6 +168,37 @@ fn students_chart_has_a_bar_and_label_per_row() {
     assert_eq!(bars.len(), 3, "{:?}", rec.drawn);
     assert_eq!(rec.count_in(SERIES_COLORS[0]), 3);
     assert!(bars[0] < bars[1] && bars[1] < bars[2], "{bars:?}");
+}
+
+/// A story step's highlight: the named series keeps its colour and gets a 4 px line, the other
+/// fades; with no highlight both are drawn at full colour.
+#[test]
+fn highlighted_series_stands_out_and_the_rest_fades() {
+    let a = series("a", &[(1998.5, 50.0, false), (2002.5, 100.0, false)]);
+    let b = series("b", &[(2004.5, 270.0, false), (2006.5, 520.0, false)]);
+    let theme = Theme::light();
+    let (blue, orange) = (series_color(0, &theme), series_color(1, &theme));
+    let plain = Recording::of(SIZE, |root| draw_trade_chart(root, &[&a, &b], &[], &theme));
+    let lit = Recording::of(SIZE, |root| draw_trade_chart(root, &[&a, &b], &["b".to_string()], &theme));
+    let line = |rec: &Recording, width: u32| {
+        rec.drawn.iter().filter(|d| matches!(d, Drawn::Path { width: w, .. } if *w == width)).map(|d| d.ink()).count()
+    };
+    assert_eq!(line(&plain, 4), 0);
+    assert_eq!(line(&lit, 4), 1, "{:?}", lit.drawn);
+    assert!(lit.drawn.iter().any(|d| matches!(d, Drawn::Path { width: 4, ink, .. } if ink.is(orange))));
+    // Series a is no longer drawn in its own colour anywhere, but in a faded one.
+    assert!(plain.count_in(blue) > 0);
+    assert_eq!(lit.count_in(blue), 0);
+    assert!(lit.count_in(crate::render::theme::mix(blue, theme.background, 0.75)) > 0);
+}
+
+#[test]
+fn highlighted_student_rows_keep_their_colour() {
+    let rows = student_rows(3);
+    let theme = Theme::light();
+    let lit = Recording::of(SIZE, |root| draw_students_chart(root, &rows, &["r2".to_string()], &theme));
+    assert_eq!(lit.count_in(SERIES_COLORS[0]), 1, "{:?}", lit.drawn);
+    assert_eq!(lit.count_in(crate::render::theme::mix(SERIES_COLORS[0], theme.background, 0.75)), 2);
 }
 
 /// The SVG export of `f`'s drawing, through plotters' SVG backend.
@@ -348,10 +379,10 @@ fn trade_chart_svg_is_well_formed() {
     let a = series("a", &[(1998.5, 50.0, false), (2002.5, 100.0, false), (2006.5, 520.0, false)]);
     let b = series("b", &[(2023.5, 1000.0, true)]);
     let theme = Theme::dark();
-    let svg = svg_of(SIZE, |root| draw_trade_chart(root, &[&a, &b], &theme));
+    let svg = svg_of(SIZE, |root| draw_trade_chart(root, &[&a, &b], &[], &theme));
     let texts = well_formed_svg(&svg, SIZE);
     // Every text drawn is in the document, escaped ("> 1,000") and in order.
-    let rec = Recording::of(SIZE, |root| draw_trade_chart(root, &[&a, &b], &theme));
+    let rec = Recording::of(SIZE, |root| draw_trade_chart(root, &[&a, &b], &[], &theme));
     assert_eq!(texts, visible_texts(&rec));
     assert!(texts.iter().any(|t| t == "> 1,000"));
 }
@@ -360,8 +391,8 @@ fn trade_chart_svg_is_well_formed() {
 fn students_chart_svg_is_well_formed() {
     let rows = student_rows(5);
     let theme = Theme::light();
-    let svg = svg_of(SIZE, |root| draw_students_chart(root, &rows, &theme));
+    let svg = svg_of(SIZE, |root| draw_students_chart(root, &rows, &[], &theme));
     let texts = well_formed_svg(&svg, SIZE);
-    let rec = Recording::of(SIZE, |root| draw_students_chart(root, &rows, &theme));
+    let rec = Recording::of(SIZE, |root| draw_students_chart(root, &rows, &[], &theme));
     assert_eq!(texts, visible_texts(&rec));
 }

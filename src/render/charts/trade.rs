@@ -14,11 +14,24 @@ pub fn time_series<'a>(all: &'a [Series], unit: &str) -> Vec<&'a Series> {
 /// Draws trade values against years. Each series keeps its own colour and marker; points are
 /// joined only within a series (figures counted on different bases are never joined). A lower
 /// bound is drawn as an open upward triangle labelled "> value".
+///
+/// `highlight` names series to stand out (a story step's): when it is not empty, the others
+/// are drawn faded towards the background and the named ones with a thicker line.
 pub fn draw_trade_chart<B: DrawingBackend>(
     root: &DrawingArea<B, Shift>,
     series: &[&Series],
+    highlight: &[String],
     theme: &Theme,
 ) -> DrawResult<B> {
+    let faded = |s: &Series| !highlight.is_empty() && !highlight.contains(&s.id);
+    let color_of = |i: usize, s: &Series| {
+        let c = series_color(i, theme);
+        if faded(s) {
+            crate::render::theme::mix(c, theme.background, 0.75)
+        } else {
+            c
+        }
+    };
     root.fill(&theme.background)?;
     let points = series.iter().flat_map(|s| s.points.iter());
     let (mut x0, mut x1, mut y1) = (f64::MAX, f64::MIN, 0.0f64);
@@ -44,11 +57,12 @@ pub fn draw_trade_chart<B: DrawingBackend>(
 
     let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
     for (i, s) in series.iter().enumerate() {
-        let color = series_color(i, theme);
+        let color = color_of(i, s);
+        let stroke = if highlight.contains(&s.id) { 4 } else { 2 };
         let pts: Vec<(i32, i32)> =
             s.points.iter().filter(|p| !p.lower_bound).map(|p| plot.at(p.at.unwrap_or_default(), p.value)).collect();
         if pts.len() > 1 {
-            plot_area.draw(&PathElement::new(pts, color.stroke_width(2)))?;
+            plot_area.draw(&PathElement::new(pts, color.stroke_width(stroke)))?;
         }
         for p in &s.points {
             let (cx, cy) = plot.at(p.at.unwrap_or_default(), p.value);
@@ -62,6 +76,7 @@ pub fn draw_trade_chart<B: DrawingBackend>(
         }
     }
     let label_style = TextStyle::from((FontFamily::SansSerif, 12).into_font()).color(&theme.text);
+    let faded_style = label_style.clone().color(&theme.muted_text);
     // Value labels: above the point, else below, else to the right, else to the left; the
     // first position that overlaps no marker and no other label (widths are estimated).
     for s in series {
@@ -78,7 +93,8 @@ pub fn draw_trade_chart<B: DrawingBackend>(
                 None => candidates[0],
             };
             placed.push((x, y, x + lw, y + 14));
-            root.draw(&Text::new(label, (x, y), label_style.clone()))?;
+            let style = if faded(s) { &faded_style } else { &label_style };
+            root.draw(&Text::new(label, (x, y), style.clone()))?;
         }
     }
 
@@ -89,7 +105,7 @@ pub fn draw_trade_chart<B: DrawingBackend>(
     for (i, s) in series.iter().enumerate() {
         let y = 4 + i as i32 * LEGEND_LINE + LEGEND_LINE / 2;
         let x = 14;
-        let color = series_color(i, theme);
+        let color = color_of(i, s);
         if s.points.iter().all(|p| p.lower_bound) {
             legend_area.draw(&Polygon::new(vec![(x + 5, y - 6), (x - 1, y + 5), (x + 11, y + 5)], color.filled()))?;
         } else {
