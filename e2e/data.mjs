@@ -11,6 +11,7 @@ export const SOURCES = data('sources.json');
 export const PLACES = data('places.json');
 export const SERIES = data('series.json');
 export const STUDENTS = data('students.json');
+export const STORY = data('story.json');
 
 export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -23,8 +24,14 @@ export function parseDate(s) {
 export const cmpDate = (a, b) => a.y - b.y || a.m - b.m || a.d - b.d || a.p - b.p;
 export const showDate = (k) => [`${k.y}s`, `${k.y}`, `${MONTHS[k.m - 1]} ${k.y}`, `${k.d} ${MONTHS[k.m - 1]} ${k.y}`][k.p];
 
-/** The date at its real precision, as the app writes it ("1965", "January 1966", "1 May 1948"). */
+/** The date at its real precision, as the app writes it ("1965", "January 1966", "1 May 1948");
+ * an end the source only announced says so. */
 export function dateLabel(e) {
+  const label = spanLabel(e);
+  return e.end_planned ? `${label} (end as planned)` : label;
+}
+
+function spanLabel(e) {
   const s = parseDate(e.date);
   if (!e.end) return showDate(s);
   const t = parseDate(e.end);

@@ -1,11 +1,11 @@
 //! The guided story, without the DOM: where a step is, where the next one is, and the state
 //! the views move to for it. The app's story panel (`app::story`) only applies these.
 
-use crate::data::{Atlas, Category, CategorySet, Step};
+use crate::data::{Atlas, Category, CategorySet, Chapter, Step};
 use crate::export::cite_text;
-use crate::ui::escape_html;
 use crate::map::GeoView;
 use crate::timeline::TimeRange;
+use crate::ui::escape_html;
 
 /// A step of the story: indices into `atlas.story` and its chapter's steps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,9 +18,9 @@ impl StoryPos {
     /// The step an address names: chapter `id` and step `n` counted from 1. An unknown chapter
     /// is `None` (the atlas opens without the story); a step past the end is the last step, and
     /// a missing one the first.
-    pub fn from_url(atlas: &Atlas, id: &str, n: Option<u32>) -> Option<StoryPos> {
-        let chapter = atlas.chapter_index(id)?;
-        let steps = atlas.story[chapter].steps.len();
+    pub fn from_url(story: &[Chapter], id: &str, n: Option<u32>) -> Option<StoryPos> {
+        let chapter = story.iter().position(|c| c.id == id)?;
+        let steps = story[chapter].steps.len();
         if steps == 0 {
             return None;
         }
@@ -29,40 +29,40 @@ impl StoryPos {
     }
 
     /// The chapter's id and the step from 1, for the address.
-    pub fn to_url(self, atlas: &Atlas) -> Option<(String, u32)> {
-        let ch = atlas.story.get(self.chapter)?;
+    pub fn to_url(self, story: &[Chapter]) -> Option<(String, u32)> {
+        let ch = story.get(self.chapter)?;
         Some((ch.id.clone(), self.step as u32 + 1))
     }
 
-    pub fn step(self, atlas: &Atlas) -> Option<&Step> {
-        atlas.story.get(self.chapter)?.steps.get(self.step)
+    pub fn step(self, story: &[Chapter]) -> Option<&Step> {
+        story.get(self.chapter)?.steps.get(self.step)
     }
 
     /// The next step, into the next chapter after the last one; `None` at the very end.
-    pub fn next(self, atlas: &Atlas) -> Option<StoryPos> {
-        let ch = atlas.story.get(self.chapter)?;
+    pub fn next(self, story: &[Chapter]) -> Option<StoryPos> {
+        let ch = story.get(self.chapter)?;
         if self.step + 1 < ch.steps.len() {
             return Some(StoryPos { step: self.step + 1, ..self });
         }
-        (self.chapter + 1..atlas.story.len())
-            .find(|&c| !atlas.story[c].steps.is_empty())
+        (self.chapter + 1..story.len())
+            .find(|&c| !story[c].steps.is_empty())
             .map(|chapter| StoryPos { chapter, step: 0 })
     }
 
     /// The previous step, back into the previous chapter's last; `None` at the very start.
-    pub fn prev(self, atlas: &Atlas) -> Option<StoryPos> {
+    pub fn prev(self, story: &[Chapter]) -> Option<StoryPos> {
         if self.step > 0 {
             return Some(StoryPos { step: self.step - 1, ..self });
         }
         (0..self.chapter)
             .rev()
-            .find(|&c| !atlas.story[c].steps.is_empty())
-            .map(|chapter| StoryPos { chapter, step: atlas.story[chapter].steps.len() - 1 })
+            .find(|&c| !story[c].steps.is_empty())
+            .map(|chapter| StoryPos { chapter, step: story[chapter].steps.len() - 1 })
     }
 
     /// "Chapter 2 · step 3 of 6".
-    pub fn progress(self, atlas: &Atlas) -> String {
-        let n = atlas.story.get(self.chapter).map_or(0, |c| c.steps.len());
+    pub fn progress(self, story: &[Chapter]) -> String {
+        let n = story.get(self.chapter).map_or(0, |c| c.steps.len());
         format!("Chapter {} · step {} of {}", self.chapter + 1, self.step + 1, n)
     }
 }
@@ -85,9 +85,9 @@ pub fn text_html(text: &str, prefix: &str) -> String {
 /// The step's own part of the story panel (and of each printed section): progress, the
 /// chapter's question on its first step, the heading, the text and its numbered citations.
 /// `prefix` keeps the ids of the panel and of the printed copy apart.
-pub fn step_html(atlas: &Atlas, pos: StoryPos, prefix: &str) -> String {
-    let (Some(ch), Some(step)) = (atlas.story.get(pos.chapter), pos.step(atlas)) else { return String::new() };
-    let mut out = format!(r#"<p class="story-progress">{}</p>"#, escape_html(&pos.progress(atlas)));
+pub fn step_html(atlas: &Atlas, story: &[Chapter], pos: StoryPos, prefix: &str) -> String {
+    let (Some(ch), Some(step)) = (story.get(pos.chapter), pos.step(story)) else { return String::new() };
+    let mut out = format!(r#"<p class="story-progress">{}</p>"#, escape_html(&pos.progress(story)));
     if let (0, Some(q), Some(c)) = (pos.step, &ch.question, &ch.question_source) {
         out.push_str(&format!(
             r#"<blockquote class="story-question"><p>“{}”</p><footer>Research question, {}</footer></blockquote>"#,
@@ -101,12 +101,16 @@ pub fn step_html(atlas: &Atlas, pos: StoryPos, prefix: &str) -> String {
         text_html(&step.text, prefix)
     ));
     for (i, c) in step.sources.iter().enumerate() {
-        let full = atlas.source(&c.source).map(|s| s.reference()).unwrap_or_default();
+        // The full reference once per source, at its first citation.
+        let first = step.sources.iter().position(|x| x.source == c.source) == Some(i);
+        let full = match atlas.source(&c.source) {
+            Some(s) if first => format!(r#"<br><span class="cite-full">{}</span>"#, escape_html(&s.reference())),
+            _ => String::new(),
+        };
         out.push_str(&format!(
-            r#"<li id="{prefix}-cite-{}"><span class="cite-short">{}</span><br><span class="cite-full">{}</span></li>"#,
+            r#"<li id="{prefix}-cite-{}"><span class="cite-short">{}</span>{full}</li>"#,
             i + 1,
-            escape_html(&cite_text(atlas, c)),
-            escape_html(&full)
+            escape_html(&cite_text(atlas, c))
         ));
     }
     out.push_str("</ol>");
@@ -114,9 +118,8 @@ pub fn step_html(atlas: &Atlas, pos: StoryPos, prefix: &str) -> String {
 }
 
 /// The chapter menu's options, the current chapter selected.
-pub fn chapter_options(atlas: &Atlas, current: usize) -> String {
-    atlas
-        .story
+pub fn chapter_options(story: &[Chapter], current: usize) -> String {
+    story
         .iter()
         .enumerate()
         .map(|(i, c)| {
@@ -127,8 +130,8 @@ pub fn chapter_options(atlas: &Atlas, current: usize) -> String {
 }
 
 /// The first step of the story, if it has one.
-pub fn first(atlas: &Atlas) -> Option<StoryPos> {
-    atlas.story.iter().position(|c| !c.steps.is_empty()).map(|chapter| StoryPos { chapter, step: 0 })
+pub fn first(story: &[Chapter]) -> Option<StoryPos> {
+    story.iter().position(|c| !c.steps.is_empty()).map(|chapter| StoryPos { chapter, step: 0 })
 }
 
 /// What the views show at a step, as app-state values.
@@ -183,13 +186,12 @@ pub fn tween_range(a: TimeRange, b: TimeRange, t: f64) -> TimeRange {
     r
 }
 
-/// The map view `t` of the way from `a` to `b`: the zoom moves geometrically (each frame
-/// zooms by the same factor), the centre linearly.
+/// The map view `t` of the way from `a` to `b`, eased (a transition is short: the zoom moves
+/// linearly too, which spares the wasm a `pow`).
 pub fn tween_view(a: GeoView, b: GeoView, t: f64) -> GeoView {
     let e = ease(t);
     let lerp = |x: f64, y: f64| x + (y - x) * e;
-    let zoom = if a.zoom > 0.0 && b.zoom > 0.0 { a.zoom * (b.zoom / a.zoom).powf(e) } else { b.zoom };
-    GeoView { lon: lerp(a.lon, b.lon), lat: lerp(a.lat, b.lat), zoom }
+    GeoView { lon: lerp(a.lon, b.lon), lat: lerp(a.lat, b.lat), zoom: lerp(a.zoom, b.zoom) }
 }
 
 /// Ease in and out; clamped to 0–1.
@@ -203,8 +205,9 @@ mod tests {
     use super::*;
     use crate::timeline::full_range as full_range_of;
 
+    /// The data with the story (which the embedded atlas leaves to a file of its own).
     fn atlas() -> Atlas {
-        crate::data::load_embedded().expect("data/ is valid")
+        crate::data::load(&crate::data::embedded_files()).expect("data/ is valid")
     }
 
     #[test]
@@ -228,28 +231,31 @@ mod tests {
     fn addresses_name_steps_and_odd_ones_fall_back() {
         let a = atlas();
         let last = a.story[1].steps.len();
-        assert_eq!(StoryPos::from_url(&a, "rq2", Some(2)), Some(StoryPos { chapter: 1, step: 1 }));
-        assert_eq!(StoryPos::from_url(&a, "rq2", None), Some(StoryPos { chapter: 1, step: 0 }));
-        assert_eq!(StoryPos::from_url(&a, "rq2", Some(999)), Some(StoryPos { chapter: 1, step: last - 1 }));
-        assert_eq!(StoryPos::from_url(&a, "rq9", Some(1)), None);
-        let p = StoryPos::from_url(&a, "rq2", Some(2)).unwrap();
-        assert_eq!(p.to_url(&a), Some(("rq2".to_string(), 2)));
-        assert_eq!(p.progress(&a), format!("Chapter 2 · step 2 of {last}"));
+        let s = &a.story;
+        assert_eq!(StoryPos::from_url(s, "rq2", Some(2)), Some(StoryPos { chapter: 1, step: 1 }));
+        assert_eq!(StoryPos::from_url(s, "rq2", None), Some(StoryPos { chapter: 1, step: 0 }));
+        assert_eq!(StoryPos::from_url(s, "rq2", Some(999)), Some(StoryPos { chapter: 1, step: last - 1 }));
+        assert_eq!(StoryPos::from_url(s, "rq9", Some(1)), None);
+        assert_eq!(StoryPos::from_url(&[], "rq2", Some(1)), None);
+        let p = StoryPos::from_url(s, "rq2", Some(2)).unwrap();
+        assert_eq!(p.to_url(s), Some(("rq2".to_string(), 2)));
+        assert_eq!(p.progress(s), format!("Chapter 2 · step 2 of {last}"));
     }
 
     #[test]
     fn next_and_prev_walk_every_step_once() {
         let a = atlas();
         let total: usize = a.story.iter().map(|c| c.steps.len()).sum();
-        let mut p = first(&a).unwrap();
+        let s = &a.story;
+        let mut p = first(s).unwrap();
         let mut seen = vec![p];
-        while let Some(n) = p.next(&a) {
+        while let Some(n) = p.next(s) {
             seen.push(n);
             p = n;
         }
         assert_eq!(seen.len(), total);
         let mut back = vec![p];
-        while let Some(b) = p.prev(&a) {
+        while let Some(b) = p.prev(s) {
             back.push(b);
             p = b;
         }
@@ -286,10 +292,20 @@ mod tests {
         let a = atlas();
         for (c, ch) in a.story.iter().enumerate() {
             for (i, step) in ch.steps.iter().enumerate() {
-                let html = step_html(&a, StoryPos { chapter: c, step: i }, "story");
+                let html = step_html(&a, &a.story, StoryPos { chapter: c, step: i }, "story");
                 for n in 1..=step.sources.len() {
-                    assert!(html.contains(&format!(r##"href="#story-cite-{n}""##)), "{} step {}: marker {n}", ch.id, i + 1);
-                    assert!(html.contains(&format!(r#"<li id="story-cite-{n}">"#)), "{} step {}: cite {n}", ch.id, i + 1);
+                    assert!(
+                        html.contains(&format!(r##"href="#story-cite-{n}""##)),
+                        "{} step {}: marker {n}",
+                        ch.id,
+                        i + 1
+                    );
+                    assert!(
+                        html.contains(&format!(r#"<li id="story-cite-{n}">"#)),
+                        "{} step {}: cite {n}",
+                        ch.id,
+                        i + 1
+                    );
                 }
                 assert!(html.contains(&escape_html(&step.heading)));
                 assert_eq!(html.contains("story-question"), i == 0 && ch.question.is_some());
@@ -298,8 +314,21 @@ mod tests {
                 assert_eq!(html.matches(r#"class="cite-mark""#).count(), markers, "{} step {}", ch.id, i + 1);
             }
         }
-        assert_eq!(text_html("a <b> [1] & [x]", "p"), r##"a &lt;b&gt; <sup class="cite-mark"><a href="#p-cite-1" aria-label="source 1">[1]</a></sup> &amp; [x]"##);
-        assert_eq!(step_html(&a, StoryPos { chapter: 99, step: 0 }, "story"), "");
+        assert_eq!(
+            text_html("a <b> [1] & [x]", "p"),
+            r##"a &lt;b&gt; <sup class="cite-mark"><a href="#p-cite-1" aria-label="source 1">[1]</a></sup> &amp; [x]"##
+        );
+        assert_eq!(step_html(&a, &a.story, StoryPos { chapter: 99, step: 0 }, "story"), "");
+        // A source cited twice in a step is referenced in full once.
+        let (c, i) = a
+            .story
+            .iter()
+            .enumerate()
+            .flat_map(|(c, ch)| ch.steps.iter().enumerate().map(move |(i, s)| (c, i, s)))
+            .find(|(_, _, s)| s.sources.len() > 1 && s.sources.iter().all(|x| x.source == s.sources[0].source))
+            .map(|(c, i, _)| (c, i))
+            .expect("a step citing one source at several places");
+        assert_eq!(step_html(&a, &a.story, StoryPos { chapter: c, step: i }, "s").matches("cite-full").count(), 1);
     }
 
     #[test]
@@ -309,7 +338,7 @@ mod tests {
         assert_eq!(tween_view(a, b, 0.0), a);
         assert_eq!(tween_view(a, b, 1.0), b);
         let mid = tween_view(a, b, 0.5);
-        assert!((mid.zoom - 8f64.sqrt()).abs() < 1e-9);
+        assert!((mid.zoom - 4.5).abs() < 1e-9 && (mid.lon - 50.0).abs() < 1e-9);
         let full = full_range_of(&atlas());
         let mut to = full;
         to.set_range(1960.0, 1970.0);

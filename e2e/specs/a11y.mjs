@@ -174,6 +174,22 @@ export const tests = {
     await expectNoViolations(dark, 'embed mode, dark, 700 px');
   },
 
+  'axe-core finds no violations in story mode (a step of each chapter, light and dark, and embedded)': async ({ page, baseURL, ctx }) => {
+    const dark = await ctx.newPage({ colorScheme: 'dark' });
+    for (const [i, q] of ['?story=rq1&step=1', '?story=rq2&step=3', '?story=rq3&step=4', '?story=rq4&step=6', '?story=journey&step=8'].entries()) {
+      const p = i % 2 ? dark : page;
+      await gotoApp(p, baseURL, q);
+      await sleep(700);
+      await frames(p);
+      assert(await p.evaluate(() => document.body.classList.contains('story-mode')), `${q}: story mode on`);
+      await expectNoViolations(p, `story ${q}, ${i % 2 ? 'dark' : 'light'}`);
+    }
+    const small = await ctx.newPage({ viewport: { width: 700, height: 900 } });
+    await gotoApp(small, baseURL, '?embed=story&story=rq3&step=4');
+    await sleep(700);
+    await expectNoViolations(small, 'story step embedded, 700 px');
+  },
+
   'axe-core finds no violations with the detail panel and the other panels open': async ({ page, baseURL, ctx }) => {
     await gotoApp(page, baseURL);
     // Select through the table, as a user would.

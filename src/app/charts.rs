@@ -92,7 +92,9 @@ pub fn StudentsChart() -> impl IntoView {
         let theme = theme_of(scene.dark);
         if let Some(c) = canvas.get() {
             set_timeout(
-                move || draw_on(&c, scene.size, |root| draw_students_chart(root, &atlas.students, &scene.students, &theme)),
+                move || {
+                    draw_on(&c, scene.size, |root| draw_students_chart(root, &atlas.students, &scene.students, &theme))
+                },
                 std::time::Duration::ZERO,
             );
         }

@@ -78,9 +78,13 @@ fn focus_heading() {
 pub fn Announcer() -> impl IntoView {
     let state = use_state();
     let atlas = state.atlas;
-    let text = move || match state.story.get() {
-        Some(p) => p.step(atlas).map(|s| format!("{}: {}", p.progress(atlas), s.heading)),
-        None => state.selected.get().and_then(|i| atlas.events.get(i)).map(|e| format!("Selected: {}, {}", e.title, e.date_label())),
+    let text = move || match state.story_pos() {
+        Some(p) => p.step(state.chapters()).map(|s| format!("{}: {}", p.progress(state.chapters()), s.heading)),
+        None => state
+            .selected
+            .get()
+            .and_then(|i| atlas.events.get(i))
+            .map(|e| format!("Selected: {}, {}", e.title, e.date_label())),
     };
     view! {
         <div class="visually-hidden" role="status" aria-live="polite" id="announcer">{text}</div>

@@ -28,6 +28,7 @@ fn choice_label(e: Embed) -> &'static str {
         Embed::Atlas => "The whole atlas (compact)",
         Embed::Event => "The selected event's card",
         Embed::Events => "The events table",
+        Embed::Story => "The story step shown",
         other => other.title(),
     }
 }
@@ -51,7 +52,7 @@ fn template() -> String {
 <fieldset class="embed-kind"><legend>Snippet</legend>
 <label><input type="radio" name="embed-kind" id="embed-kind-resizing" value="resizing" checked> Resizes to fit (frame and script)</label>
 <label><input type="radio" name="embed-kind" id="embed-kind-fixed" value="fixed"> Fixed height (frame only, for editors that remove scripts)</label></fieldset></div>
-<p class="hint" id="embed-hint" hidden>Select an event first: the card shows the selected event.</p>
+<p class="hint" id="embed-hint" hidden></p>
 <label for="embed-code">Paste this into your page:</label>
 <textarea id="embed-code" readonly rows="8"></textarea>
 <button type="button" id="copy-embed">Copy embed code</button>
@@ -63,6 +64,23 @@ fn template() -> String {
 /// The element `id` of the page (the dialog's controls have fixed ids).
 fn by_id(id: &str) -> Option<Element> {
     web_sys::window()?.document()?.get_element_by_id(id)
+}
+
+/// Opens the Embed dialog with `view` chosen (the story's "Embed this step").
+pub fn open_with(state: &AppState, view: Embed) {
+    state.panel.set(Some(Panel::Embed));
+    if let Some(sel) = by_id("embed-view") {
+        let sel = sel.unchecked_into::<HtmlSelectElement>();
+        sel.set_value(view.key());
+        if let Ok(ev) = web_sys::Event::new_with_event_init_dict("change", &{
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            init
+        }) {
+            let _ = sel.dispatch_event(&ev);
+        }
+        let _ = sel.focus();
+    }
 }
 
 /// The value of the checked radio button of group `name`.
@@ -121,7 +139,15 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
         }
         snippet.set(text);
         if let Some(h) = by_id("embed-hint") {
-            let _ = h.toggle_attribute_with_force("hidden", !(view == Embed::Event && u.event.is_none()));
+            let hint = match view {
+                Embed::Event if u.event.is_none() => "Select an event first: the card shows the selected event.",
+                Embed::Story if u.story.is_none() => {
+                    "Open the story at a step first: the embed shows that step (else the first)."
+                }
+                _ => "",
+            };
+            h.set_text_content(Some(hint));
+            let _ = h.toggle_attribute_with_force("hidden", hint.is_empty());
         }
         if let Some(f) = by_id("embed-preview") {
             let w = checked(&root, "embed-width");

@@ -214,11 +214,15 @@ pub fn Map() -> impl IntoView {
             }
         });
     }
-    // Selecting an event brings its places on screen.
+    // Selecting an event brings its places on screen (not in the story: a step's map view is
+    // the one its author chose).
     {
         let surface = surface.clone();
         Effect::new(move |_| {
             let Some(e) = state.selected.get().and_then(|i| atlas.events.get(i)) else { return };
+            if state.story_pos_untracked().is_some() {
+                return;
+            }
             let pts: Vec<(f64, f64)> = event_points(atlas, e).iter().map(|p| (p.1, p.2)).collect();
             if let Some(mut v) = current_view(state, &surface) {
                 if v.ensure_visible(&pts, 40.0) {

@@ -66,6 +66,7 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
         share::report_height();
     }
     watch_environment(state);
+    story::mount(state);
     Effect::new(move |_| mark_ready());
     let n = atlas.events.len();
     let first = atlas.events.first().map(|e| e.start().year).unwrap_or(1947);
@@ -75,18 +76,15 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
     view! {
         <header class=if embed.is_some() { "embed-header" } else { "site-header" }>
             <h1 class:embed-title=embed.is_some()>{title}</h1>
-            {(embed.is_none() && !atlas.story.is_empty()).then(|| view! {
+            {embed.is_none().then(|| view! {
                 <button type="button" id="story-open" class="story-open" aria-controls="story"
                     on:click=move |_| story::open(state)>"Story"</button>
-            })}
-            {embed.is_none().then(|| view! {
                 <p class="tagline">{format!(
                     "{n} dated events, agreements and figures of the relationship between Pakistan and the USSR/Russia, {first} to today — every fact cited."
                 )}</p>
             })}
         </header>
         <main id="main" class="layout">
-            <story::StoryPanel />
             <section class="panel timeline-panel" aria-labelledby="timeline-h">
                 <h2 id="timeline-h">"Timeline"</h2>
                 <detail::FilterBar />
@@ -102,7 +100,6 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
             <table::EventsTable />
             <share::ShareBar />
         </main>
-        <div id="story-print" class="story-print"></div>
         <detail::Announcer />
         <footer class="site-footer">
             <p class="attribution">"Sources: "{sources}"."</p>

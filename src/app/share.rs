@@ -142,7 +142,7 @@ pub fn ShareBar() -> impl IntoView {
                 }).collect_view()}
                 <span>"Data: "</span>
                 <button type="button" id="dl-csv" on:click=move |_| download_text("pakistan-russia-events.csv", "text/csv", &export::events_csv(atlas))>"Events CSV"</button>
-                <button type="button" on:click=move |_| download_text("pakistan-russia-data.json", "application/json", &export::data_json(atlas))>"All data JSON"</button>
+                <button type="button" on:click=move |_| super::story::with_story(state, move |story| download_text("pakistan-russia-data.json", "application/json", &export::data_json(atlas, story)))>"All data JSON"</button>
                 <span>"Selected event: "</span>
                 <button type="button" disabled=no_selection on:click=cite(false)>"Citation (text)"</button>
                 <button type="button" disabled=no_selection on:click=cite(true)>"Citation (BibTeX)"</button>

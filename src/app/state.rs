@@ -3,7 +3,7 @@
 //! Each canvas redraws from one memo of everything it draws ([`TimelineScene`], [`MapScene`],
 //! [`ChartScene`]), so an input that a view draws cannot be left out of its redraw.
 
-use crate::data::{Atlas, Category, CategorySet};
+use crate::data::{Atlas, Category, CategorySet, Chapter};
 use crate::map::GeoView;
 use crate::render::Theme;
 use crate::story::StoryPos;
@@ -42,13 +42,35 @@ pub struct AppState {
     pub panel: RwSignal<Option<Panel>>,
     /// Embedded in another page: the compact atlas or one view alone.
     pub embed: RwSignal<Option<Embed>>,
-    /// The story step shown, while the story is open.
-    pub story: RwSignal<Option<StoryPos>>,
+    /// The story: its chapters (loaded when first needed) and the step shown. One signal, so
+    /// the wasm carries one more signal type, not three.
+    pub story: RwSignal<Story>,
     /// Bumped when the window is resized or the device pixel ratio changes, so canvases redraw.
     pub layout_epoch: RwSignal<u32>,
     /// One flag per event: does it match the category toggles, the search text and the
     /// selected place? Derived once per change of those, not on every redraw.
     mask: Memo<Vec<bool>>,
+}
+
+/// The story's part of the state.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Story {
+    /// The step shown, while the story is open.
+    pub pos: Option<StoryPos>,
+    pub data: StoryData,
+    /// A step an address asked for (chapter id, step from 1) while the story was loading.
+    pub wanted: Option<(String, Option<u32>)>,
+}
+
+/// Where the story's chapters are.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum StoryData {
+    #[default]
+    NotLoaded,
+    Loading,
+    Ready(&'static [Chapter]),
+    /// Why the file could not be loaded or read.
+    Failed(String),
 }
 
 /// Everything the timeline draws.
@@ -114,9 +136,38 @@ impl AppState {
             map_view: RwSignal::new(None),
             panel: RwSignal::new(None),
             embed: RwSignal::new(None),
-            story: RwSignal::new(None),
+            story: RwSignal::new(Story::default()),
             mask,
         }
+    }
+
+    /// The story's chapters, tracked; empty until they are loaded.
+    pub fn chapters(&self) -> &'static [Chapter] {
+        self.story.with(|s| match s.data {
+            StoryData::Ready(c) => c,
+            _ => &[],
+        })
+    }
+
+    /// The story step shown, tracked.
+    pub fn story_pos(&self) -> Option<StoryPos> {
+        self.story.with(|s| s.pos)
+    }
+
+    pub fn story_pos_untracked(&self) -> Option<StoryPos> {
+        self.story.with_untracked(|s| s.pos)
+    }
+
+    pub fn set_story_pos(&self, pos: Option<StoryPos>) {
+        self.story.update(|s| s.pos = pos);
+    }
+
+    /// [`AppState::chapters`], untracked.
+    pub fn chapters_untracked(&self) -> &'static [Chapter] {
+        self.story.with_untracked(|s| match s.data {
+            StoryData::Ready(c) => c,
+            _ => &[],
+        })
     }
 
     pub fn theme(&self) -> Theme {
@@ -159,10 +210,10 @@ impl AppState {
 
     /// A chart's scene, tracking every signal it reads.
     pub fn chart_scene(&self, size: (f64, f64)) -> ChartScene {
+        let chapters = self.chapters();
         let (series, students) = self
-            .story
-            .get()
-            .and_then(|p| p.step(self.atlas))
+            .story_pos()
+            .and_then(|p| p.step(chapters))
             .map(|s| (s.state.series.clone(), s.state.students.clone()))
             .unwrap_or_default();
         ChartScene { size, dark: self.dark.get(), epoch: self.layout_epoch.get(), series, students }

@@ -8,7 +8,8 @@
 //! its citations and its views, drawn as SVG by the views' own drawing functions.
 
 use super::canvas::svg_of;
-use super::state::{full_range, theme_of, use_state, AppState};
+use super::state::{full_range, theme_of, AppState, StoryData};
+use crate::data::Chapter;
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
 use crate::story::{chapter_options, step_html, target, tween_range, tween_view, StoryPos};
@@ -37,14 +38,103 @@ fn reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// The story file's name beside the app (see `cargo xtask story-file`).
+const STORY_FILE: &str = "story.bin";
+
+/// Calls `then` with the chapters once they are loaded: at once if they are, else after the
+/// story file has arrived (`then` is dropped if it cannot be read: the panel says why).
+pub fn with_story(state: AppState, then: impl FnOnce(&'static [Chapter]) + 'static) {
+    if let StoryData::Ready(c) = state.story.with_untracked(|s| s.data.clone()) {
+        then(c);
+        return;
+    }
+    if state.story.with_untracked(|s| s.data.clone()) == StoryData::Loading {
+        return;
+    }
+    state.story.update(|s| s.data = StoryData::Loading);
+    let done = move |bytes: Result<Vec<u8>, String>| match bytes.and_then(|b| crate::data::codec::decode_story(&b)) {
+        Ok(chapters) => {
+            let chapters: &'static [Chapter] = Box::leak(chapters.into_boxed_slice());
+            state.story.update(|s| s.data = StoryData::Ready(chapters));
+            then(chapters);
+        }
+        Err(e) => state.story.update(|s| s.data = StoryData::Failed(e)),
+    };
+    // The single file carries the story inline, as base64 in a data block.
+    if let Some(el) = by_id("story-data") {
+        let text = el.text_content().unwrap_or_default();
+        let bytes = web_sys::window()
+            .ok_or_else(|| "no window".to_string())
+            .and_then(|w| w.atob(text.trim()).map_err(|_| "the inline story is not base64".to_string()))
+            .map(|s| s.chars().map(|c| c as u32 as u8).collect());
+        done(bytes);
+        return;
+    }
+    fetch_bytes(STORY_FILE, done);
+}
+
+/// Fetches `url` and hands its bytes, or why there are none, to `done`.
+fn fetch_bytes(url: &str, done: impl FnOnce(Result<Vec<u8>, String>) + 'static) {
+    let Some(w) = web_sys::window() else { return done(Err("no window".into())) };
+    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
+    let fail = {
+        let done = done.clone();
+        move |why: String| {
+            if let Some(d) = done.borrow_mut().take() {
+                d(Err(why));
+            }
+        }
+    };
+    let fail2 = fail.clone();
+    let name = url.to_string();
+    let on_response = Closure::once(move |resp: JsValue| {
+        let resp: web_sys::Response = resp.unchecked_into();
+        if !resp.ok() {
+            return fail(format!("{name}: HTTP {}", resp.status()));
+        }
+        let Ok(p) = resp.array_buffer() else { return fail(format!("{name}: unreadable")) };
+        let fail3 = fail.clone();
+        let on_body = Closure::once(move |buf: JsValue| {
+            if let Some(d) = done.borrow_mut().take() {
+                d(Ok(js_sys::Uint8Array::new(&buf).to_vec()));
+            }
+        });
+        let on_err = Closure::once(move |_: JsValue| fail3("the story file broke off".into()));
+        let _ = p.then2(&on_body, &on_err);
+        on_body.forget();
+        on_err.forget();
+    });
+    let on_error = Closure::once(move |_: JsValue| fail2(format!("{STORY_FILE} could not be fetched (offline?)")));
+    let _ = w.fetch_with_str(url).then2(&on_response, &on_error);
+    on_response.forget();
+    on_error.forget();
+}
+
+/// Opens the story at chapter `id`, step `n` (from 1) — once the story is loaded. An unknown
+/// chapter leaves the atlas as it is, except in an embedded story, which shows the first step.
+pub fn open_at(state: AppState, id: String, n: Option<u32>) {
+    state.story.update(|s| s.wanted = Some((id.clone(), n)));
+    with_story(state, move |story| {
+        state.story.update(|s| s.wanted = None);
+        let mut pos = StoryPos::from_url(story, &id, n);
+        if pos.is_none() && state.embed.get_untracked() == Some(crate::urlstate::Embed::Story) {
+            pos = crate::story::first(story);
+        }
+        match pos {
+            Some(p) => show_step(state, p, false),
+            None => state.set_story_pos(None),
+        }
+    });
+}
+
 /// Moves the atlas to step `pos`: selection, place, categories and the charts' highlight at
 /// once, the time range and the map view through a short transition when `animate` (and the
 /// visitor allows motion).
 pub fn show_step(state: AppState, pos: StoryPos, animate: bool) {
     let atlas = state.atlas;
-    let Some(step) = pos.step(atlas) else { return };
+    let Some(step) = pos.step(state.chapters_untracked()) else { return };
     let t = target(atlas, step, full_range(atlas));
-    state.story.set(Some(pos));
+    state.set_story_pos(Some(pos));
     state.search.set(String::new());
     state.hovered.set(None);
     state.categories.set(t.categories);
@@ -68,7 +158,7 @@ pub fn show_step(state: AppState, pos: StoryPos, animate: bool) {
     fn frame(state: AppState, pos: StoryPos, start: f64, f: std::rc::Rc<dyn Fn(f64)>) {
         request_animation_frame(move || {
             // Another step (or leaving the story) ends this transition.
-            if state.story.get_untracked() != Some(pos) {
+            if state.story_pos_untracked() != Some(pos) {
                 return;
             }
             let now = web_sys::window().and_then(|w| w.performance()).map_or(start + TRANSITION_MS, |p| p.now());
@@ -91,67 +181,104 @@ pub fn show_step(state: AppState, pos: StoryPos, animate: bool) {
 
 /// Leaves the story where it is: every view keeps the step's state, for exploring.
 pub fn leave(state: AppState) {
-    state.story.set(None);
+    state.set_story_pos(None);
+    state.story.update(|s| s.wanted = None);
+    if matches!(state.story.with_untracked(|s| s.data.clone()), StoryData::Failed(_)) {
+        state.story.update(|s| s.data = StoryData::NotLoaded); // a later try loads again
+    }
     focus("story-open");
 }
 
-/// Opens the story at its first step.
+/// Opens the story at its first step (loading it first if need be).
 pub fn open(state: AppState) {
-    if let Some(p) = crate::story::first(state.atlas) {
-        show_step(state, p, true);
-        focus("story-h");
-    }
+    with_story(state, move |story| {
+        if let Some(p) = crate::story::first(story) {
+            show_step(state, p, true);
+            focus("story-h");
+        }
+    });
+    focus("story-h");
 }
 
-fn template(state: AppState) -> String {
-    format!(
-        r#"<div class="story-head"><h2 id="story-h" tabindex="-1">Story</h2>
-<label for="story-chapter">Chapter</label> <select id="story-chapter">{}</select></div>
+/// The panel's fixed part: heading, chapter menu, the step's place, the buttons.
+const TEMPLATE: &str = r#"<div class="story-head"><h2 id="story-h" tabindex="-1">Story</h2>
+<label for="story-chapter">Chapter</label> <select id="story-chapter"></select></div>
 <div id="story-body"></div>
 <div class="story-nav" role="group" aria-label="Story steps">
 <button type="button" id="story-prev" data-story="prev">← Previous</button>
 <button type="button" id="story-next" data-story="next">Next →</button>
-<button type="button" id="story-explore" data-story="explore">Explore</button></div>
-<p class="help">← → or Page Up / Page Down: previous and next step. Esc or Explore: leave the story here and explore.</p>"#,
-        chapter_options(state.atlas, 0)
-    )
-}
+<button type="button" id="story-explore" data-story="explore">Explore</button>
+<button type="button" id="story-embed" data-story="embed">Embed this step</button></div>
+<p class="help">← → or Page Up / Page Down: previous and next step. Esc or Explore: leave the story here and explore.</p>"#;
 
 /// The views a step uses, as body classes (`story-v-map`), so the page shows those only.
-fn set_body_classes(state: AppState, pos: Option<StoryPos>) {
+fn set_body_classes(story: &[Chapter], pos: Option<StoryPos>) {
     let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else { return };
     let list = body.class_list();
     let _ = list.toggle_with_force("story-mode", pos.is_some());
-    let views = pos.and_then(|p| p.step(state.atlas)).map(|s| s.views.clone()).unwrap_or_default();
+    let views = pos.and_then(|p| p.step(story)).map(|s| s.views.clone()).unwrap_or_default();
     for v in crate::data::story::STEP_VIEWS {
         let _ = list.toggle_with_force(&format!("story-v-{v}"), views.iter().any(|x| x == v));
     }
 }
 
-#[component]
-pub fn StoryPanel() -> impl IntoView {
-    let state = use_state();
+/// Builds the story panel as the first child of `<main>` (from a static template, not a
+/// `view!`: its wasm is a few listeners, not a view tree) and keeps it in step with the state.
+pub fn mount(state: AppState) {
     let atlas = state.atlas;
-    let root = NodeRef::<leptos::html::Section>::new();
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(root) = doc.create_element("section") else { return };
+    root.set_id("story");
+    root.set_class_name("panel story-panel");
+    let _ = root.set_attribute("aria-labelledby", "story-h");
+    let _ = root.set_attribute("hidden", "");
+    root.set_inner_html(TEMPLATE);
+    // The chapter menu, once the chapters are there. (Effects run once the page is mounted:
+    // the first run puts the panel at the top of `<main>`.)
+    let panel = root.clone();
     Effect::new(move |_| {
-        let pos = state.story.get();
-        set_body_classes(state, pos);
-        let Some(el) = root.get() else { return };
-        el.set_hidden(pos.is_none());
+        if panel.parent_node().is_none() {
+            if let Some(main) = by_id("main") {
+                let _ = main.insert_before(&panel, main.first_child().as_ref());
+            }
+        }
+        let story = state.chapters();
+        if let Some(sel) = by_id("story-chapter") {
+            sel.set_inner_html(&chapter_options(story, 0));
+        }
+    });
+    let panel = root.clone();
+    Effect::new(move |_| {
+        let (pos, data) = state.story.with(|s| (s.pos, s.data.clone()));
+        let story = state.chapters();
+        set_body_classes(story, pos);
+        // Shown at a step, and while the story loads or if it could not be loaded.
+        let hidden = pos.is_none() && matches!(data, StoryData::NotLoaded | StoryData::Ready(_));
+        let _ = if hidden { panel.set_attribute("hidden", "") } else { panel.remove_attribute("hidden") };
+        let message = match &data {
+            StoryData::Loading => Some("Loading the story…".to_string()),
+            StoryData::Failed(why) => {
+                Some(format!("The story could not be loaded ({why}). The rest of the atlas works as before."))
+            }
+            _ => None,
+        };
+        if let (Some(m), Some(body)) = (message, by_id("story-body")) {
+            body.set_inner_html(&format!(
+                r#"<p class="story-progress" role="alert">{}</p>"#,
+                crate::ui::escape_html(&m)
+            ));
+        }
         let Some(p) = pos else { return };
         if let Some(body) = by_id("story-body") {
-            body.set_inner_html(&step_html(atlas, p, "story"));
+            body.set_inner_html(&step_html(atlas, story, p, "story"));
         }
         if let Some(sel) = by_id("story-chapter").and_then(|e| e.dyn_into::<HtmlSelectElement>().ok()) {
             sel.set_selected_index(p.chapter as i32);
         }
-        for (id, to) in [("story-prev", p.prev(atlas)), ("story-next", p.next(atlas))] {
+        for (id, to) in [("story-prev", p.prev(story)), ("story-next", p.next(story))] {
             if let Some(b) = by_id(id) {
-                // A focused button that goes dead hands focus to the panel, not to the page.
-                let focused = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.active_element())
-                    .is_some_and(|a| a == b);
+                // A focused button that goes dead hands focus to the panel's heading.
+                let focused = doc_active().is_some_and(|a| a == b);
                 let _ = if to.is_some() { b.remove_attribute("disabled") } else { b.set_attribute("disabled", "") };
                 if to.is_none() && focused {
                     focus("story-h");
@@ -159,49 +286,60 @@ pub fn StoryPanel() -> impl IntoView {
             }
         }
     });
-    let go = move |to: Option<StoryPos>| {
+    // One listener (one closure type) for clicks, the chapter menu and keys.
+    let on_event = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| on_event(state, ev));
+    for kind in ["click", "change", "keydown"] {
+        let _ = root.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
+    }
+    on_event.forget();
+    install_print(state);
+}
+
+fn doc_active() -> Option<Element> {
+    web_sys::window()?.document()?.active_element()
+}
+
+fn on_event(state: AppState, ev: web_sys::Event) {
+    let story = state.chapters_untracked();
+    let pos = state.story_pos_untracked();
+    let go = |to: Option<StoryPos>| {
         if let Some(p) = to {
             show_step(state, p, true);
         }
     };
-    let on_click = move |ev: web_sys::MouseEvent| {
-        let Some(t) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-        let Some(b) = t.closest("[data-story]").ok().flatten() else { return };
-        let Some(p) = state.story.get_untracked() else { return };
-        match b.get_attribute("data-story").as_deref() {
-            Some("prev") => go(p.prev(atlas)),
-            Some("next") => go(p.next(atlas)),
-            Some("explore") => leave(state),
-            _ => {}
+    let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+    let in_select = target.tag_name() == "SELECT";
+    match ev.type_().as_str() {
+        "change" if in_select => {
+            let value = target.unchecked_ref::<HtmlSelectElement>().value();
+            go(story.iter().position(|c| c.id == value).map(|chapter| StoryPos { chapter, step: 0 }));
         }
-    };
-    let on_change = move |ev: web_sys::Event| {
-        let Some(sel) = ev.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) else { return };
-        if let Some(chapter) = atlas.chapter_index(&sel.value()) {
-            go(Some(StoryPos { chapter, step: 0 }));
-        }
-    };
-    let on_key = move |ev: web_sys::KeyboardEvent| {
-        let Some(p) = state.story.get_untracked() else { return };
-        // The chapter menu keeps its own arrow keys.
-        let in_select = ev.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).is_some();
-        let to = match ev.key().as_str() {
-            "ArrowLeft" | "PageUp" if !in_select => p.prev(atlas),
-            "ArrowRight" | "PageDown" if !in_select => p.next(atlas),
-            "Escape" => {
-                ev.prevent_default();
-                leave(state);
-                return;
+        "click" => {
+            let action = target.closest("[data-story]").ok().flatten().and_then(|b| b.get_attribute("data-story"));
+            match (action.as_deref(), pos) {
+                (Some("explore"), _) => leave(state),
+                (Some("embed"), Some(_)) => super::embed::open_with(&state, crate::urlstate::Embed::Story),
+                (Some("prev"), Some(p)) => go(p.prev(story)),
+                (Some("next"), Some(p)) => go(p.next(story)),
+                _ => {}
             }
-            _ => return,
-        };
-        ev.prevent_default();
-        go(to);
-    };
-    install_print(state);
-    view! {
-        <section node_ref=root class="panel story-panel" id="story" aria-labelledby="story-h" hidden
-            inner_html=template(state) on:click=on_click on:change=on_change on:keydown=on_key></section>
+        }
+        "keydown" => {
+            let key = ev.unchecked_ref::<web_sys::KeyboardEvent>().key();
+            let to = match (key.as_str(), pos) {
+                ("Escape", _) => {
+                    ev.prevent_default();
+                    return leave(state);
+                }
+                // The chapter menu keeps its own arrow keys.
+                ("ArrowLeft" | "PageUp", Some(p)) if !in_select => p.prev(story),
+                ("ArrowRight" | "PageDown", Some(p)) if !in_select => p.next(story),
+                _ => return,
+            };
+            ev.prevent_default();
+            go(to);
+        }
+        _ => {}
     }
 }
 
@@ -210,9 +348,18 @@ pub fn StoryPanel() -> impl IntoView {
 fn install_print(state: AppState) {
     let Some(w) = web_sys::window() else { return };
     let before = Closure::<dyn Fn()>::new(move || {
-        let Some(out) = by_id("story-print") else { return };
-        let html = state.story.get_untracked().map(|p| print_html(state, p.chapter)).unwrap_or_default();
-        out.set_inner_html(&html);
+        let Some(p) = state.story_pos_untracked() else { return };
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let out = by_id("story-print").or_else(|| {
+            let el = doc.create_element("div").ok()?;
+            el.set_id("story-print");
+            el.set_class_name("story-print");
+            doc.body()?.append_child(&el).ok()?;
+            Some(el)
+        });
+        if let Some(out) = out {
+            out.set_inner_html(&print_html(state, p.chapter));
+        }
     });
     let after = Closure::<dyn Fn()>::new(move || {
         if let Some(out) = by_id("story-print") {
@@ -228,12 +375,13 @@ fn install_print(state: AppState) {
 /// Every step of chapter `chapter` with its views drawn at the step's state.
 fn print_html(state: AppState, chapter: usize) -> String {
     let atlas = state.atlas;
-    let Some(ch) = atlas.story.get(chapter) else { return String::new() };
+    let story = state.chapters_untracked();
+    let Some(ch) = story.get(chapter) else { return String::new() };
     let mut out = format!("<h2>Story: {}</h2>", crate::ui::escape_html(&ch.title));
     for i in 0..ch.steps.len() {
         let pos = StoryPos { chapter, step: i };
         out.push_str(r#"<section class="print-step">"#);
-        out.push_str(&step_html(atlas, pos, &format!("print-{i}")));
+        out.push_str(&step_html(atlas, story, pos, &format!("print-{i}")));
         for v in &ch.steps[i].views {
             out.push_str(r#"<figure class="print-view">"#);
             out.push_str(&step_view_svg(state, pos, v).unwrap_or_default());
@@ -247,7 +395,7 @@ fn print_html(state: AppState, chapter: usize) -> String {
 /// View `view` of step `pos`, as SVG, drawn by the view's own function from the step's state.
 pub fn step_view_svg(state: AppState, pos: StoryPos, view: &str) -> Option<String> {
     let atlas = state.atlas;
-    let step = pos.step(atlas)?;
+    let step = pos.step(state.chapters_untracked())?;
     let t = target(atlas, step, full_range(atlas));
     let theme = theme_of(false);
     let mask = crate::filter::full_mask(atlas, &t.categories, "", t.place);

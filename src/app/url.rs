@@ -20,7 +20,10 @@ fn location_search() -> String {
 /// the step shows follows from it), so that reloading or sharing opens the same step.
 pub fn capture(state: &AppState) -> UrlState {
     let atlas = state.atlas;
-    if let Some((id, n)) = state.story.get().and_then(|p| p.to_url(atlas)) {
+    let wanted = state.story.with(|s| s.wanted.clone());
+    if let Some((id, n)) =
+        state.story_pos().and_then(|p| p.to_url(state.chapters())).or(wanted.map(|(id, n)| (id, n.unwrap_or(1))))
+    {
         return UrlState {
             story: Some(id),
             step: Some(n),
@@ -54,16 +57,12 @@ pub fn apply(state: &AppState, url: &UrlState) {
     let atlas = state.atlas;
     state.panel.set(url.panel);
     state.embed.set(url.embed);
-    let mut pos = url.story.as_deref().and_then(|id| crate::story::StoryPos::from_url(atlas, id, url.step));
-    if url.embed == Some(crate::urlstate::Embed::Story) && pos.is_none() {
-        // An embedded story names a chapter that is not (or no longer) there: its first step.
-        pos = crate::story::first(atlas);
-    }
-    if let Some(pos) = pos {
-        super::story::show_step(*state, pos, false);
+    if let Some(id) = &url.story {
+        // The step is shown once the story's file is there (at once if it is).
+        super::story::open_at(*state, id.clone(), url.step);
         return;
     }
-    state.story.set(None);
+    state.set_story_pos(None);
     state.selected.set(url.event.as_deref().and_then(|id| atlas.event_index(id)));
     state.place.set(url.place.as_deref().and_then(|id| atlas.places.iter().position(|p| p.id == id)));
     let mut range = full_range(atlas);
@@ -99,7 +98,7 @@ pub fn bind(state: AppState) {
     Effect::new(move |_| {
         let url = capture(&state);
         // A story step is a history entry of its own, like a selection.
-        let selection = match state.story.get() {
+        let selection = match state.story_pos() {
             Some(p) => Entry::Step(p),
             None => Entry::Selection(state.selected.get(), state.place.get()),
         };

@@ -36,7 +36,11 @@ mod tests_real;
 mod tests {
     #[test]
     fn the_embedded_bytes_are_the_loaded_json() {
-        let from_json = super::load(&super::embedded_files());
+        // The story is a file of its own (`codec::encode_story`), not part of the embedded bytes.
+        let from_json = super::load(&super::embedded_files()).map(|mut a| {
+            a.story.clear();
+            a
+        });
         assert!(from_json.is_ok(), "data/ is valid");
         assert_eq!(super::load_embedded(), from_json);
     }

@@ -68,3 +68,47 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// `cargo xtask story-file [DIR]`: writes the story's chapters in their binary form to
+/// `DIR/story.bin` (default: Trunk's staging folder, `TRUNK_STAGING_DIR`, as a post-build hook
+/// of Trunk.toml runs it). The data are those the build embeds (`PAKRU_DATA`, else data/). With
+/// invalid data nothing is written and the build goes on: the app then shows the problems.
+pub fn cmd_story_file(args: &[String]) -> Res {
+    let out = match args.first() {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(
+            std::env::var("TRUNK_STAGING_DIR").map_err(|_| "story-file: give a folder, or run as a Trunk hook")?,
+        ),
+    };
+    let dir = match std::env::var("PAKRU_DATA") {
+        Ok(d) if !d.is_empty() => {
+            let p = PathBuf::from(d);
+            if p.is_absolute() {
+                p
+            } else {
+                root().join(p)
+            }
+        }
+        _ => root().join("data"),
+    };
+    let files = pakru_data::read_dir_files(&dir);
+    let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    match pakru_data::load(&refs) {
+        Ok(atlas) => {
+            let bytes = pakru_data::codec::encode_story(&atlas.story);
+            std::fs::write(out.join(STORY_FILE), &bytes)
+                .map_err(|e| format!("{}: {e}", out.join(STORY_FILE).display()))?;
+            println!(
+                "story: {} chapters, {} bytes -> {}",
+                atlas.story.len(),
+                bytes.len(),
+                out.join(STORY_FILE).display()
+            );
+        }
+        Err(errors) => println!("story: not written ({} problem(s) in {})", errors.len(), dir.display()),
+    }
+    Ok(())
+}
+
+/// The story file's name in dist/ (the app fetches it by this name).
+pub const STORY_FILE: &str = "story.bin";

@@ -148,7 +148,14 @@ pub fn build(dist: &Path) -> Res<Single> {
                 Err(format!("dist/index.html: unexpected <script> {attrs:?}").into())
             }
         }));
-    let out = rewrite_str(&html, settings).map_err(|e| e.to_string())?;
+    let mut out = rewrite_str(&html, settings).map_err(|e| e.to_string())?;
+    // The story's file, inline: a data block (never run), which the app reads instead of
+    // fetching story.bin.
+    if let Ok(story) = fs::read(dist.join(crate::checkdata::STORY_FILE)) {
+        let block = format!(r#"<script type="application/octet-stream" id="story-data">{}</script>"#, b64(&story));
+        let at = out.rfind("</body>").ok_or("dist/index.html has no </body>")?;
+        out.insert_str(at, &block);
+    }
     let out = insert_after_charset(&out, &csp_meta(&policy(&script, &style)))?;
     let problems = csp_problems(&out, true)?;
     if !problems.is_empty() {

@@ -6,7 +6,7 @@
 //! parses JSON or re-validates, and the wasm carries neither a JSON parser nor the validator.
 //!
 //! Layout: the magic `PKDATA2`, then `0` and the atlas (sources, places, events, eras, series,
-//! students, story), or `1` and the errors. Each record is its fields in declaration order (see
+//! students), or `1` and the errors. Each record is its fields in declaration order (see
 //! [`bin_struct!`]): strings, numbers and floats as in [`crate::bytes`], `bool` as 0/1, an
 //! `Option` as 0, or 1 then the value, a `Vec` as its length then the items, a [`Parsed`] value
 //! as its raw text (parsed again on decoding, as the JSON loader does).
@@ -173,7 +173,6 @@ pub fn encode(loaded: &Result<Atlas, Vec<DataError>>) -> Vec<u8> {
             a.eras.put(&mut w);
             a.series.put(&mut w);
             a.students.put(&mut w);
-            a.story.put(&mut w);
         }
         Err(errors) => {
             w.u(1);
@@ -181,6 +180,25 @@ pub fn encode(loaded: &Result<Atlas, Vec<DataError>>) -> Vec<u8> {
         }
     }
     w.0
+}
+
+const STORY_MAGIC: &[u8] = b"PKSTORY1";
+
+/// The story's chapters in their binary form: a file of its own (`story.bin` beside the app),
+/// which the app loads when the story is opened rather than with the atlas.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn encode_story(story: &[Chapter]) -> Vec<u8> {
+    let mut w = Writer::new(STORY_MAGIC);
+    story.to_vec().put(&mut w);
+    w.0
+}
+
+/// Reads what [`encode_story`] wrote; anything else is an error message, never a panic.
+pub fn decode_story(bytes: &[u8]) -> Result<Vec<Chapter>, String> {
+    let mut r = Reader::new(bytes, STORY_MAGIC, "story.bin")?;
+    let story = Vec::<Chapter>::get(&mut r)?;
+    r.finish()?;
+    Ok(story)
 }
 
 /// Reads what [`encode`] wrote. Corrupt bytes (which a build never writes) are reported as a
@@ -202,8 +220,7 @@ fn read_result(bytes: &[u8]) -> Result<Result<Atlas, Vec<DataError>>, String> {
         let eras = Bin::get(&mut r)?;
         let series = Bin::get(&mut r)?;
         let students = Bin::get(&mut r)?;
-        let story = Bin::get(&mut r)?;
-        Ok(Atlas::from_parts(sources, places, events, eras, series, students, story))
+        Ok(Atlas::from_parts(sources, places, events, eras, series, students, Vec::new()))
     };
     r.finish()?;
     Ok(result)
@@ -224,13 +241,30 @@ mod tests {
     #[test]
     fn the_binary_form_is_the_loaded_json() {
         let files = repo_files();
-        let from_json = load(&refs(&files));
+        let from_json = load(&refs(&files)).map(|mut a| {
+            a.story.clear(); // a file of its own (see `encode_story`)
+            a
+        });
         assert!(from_json.is_ok(), "data/ is valid");
         let bytes = encode(&from_json);
         assert_eq!(decode(&bytes), from_json);
         // No keys, no punctuation, no indentation: well under the JSON's size.
         let json: usize = files.iter().map(|(_, t)| t.len()).sum();
         assert!(bytes.len() * 10 < json * 8, "{} bytes for {json} of JSON", bytes.len());
+    }
+
+    #[test]
+    fn the_story_file_round_trips_and_rejects_garbage() {
+        let atlas = load(&refs(&repo_files())).unwrap();
+        assert!(!atlas.story.is_empty());
+        let bytes = encode_story(&atlas.story);
+        assert_eq!(decode_story(&bytes), Ok(atlas.story.clone()));
+        // The atlas's own bytes leave the story out: it is loaded when opened.
+        assert!(decode(&encode(&Ok(atlas.clone()))).unwrap().story.is_empty());
+        for n in (0..bytes.len()).step_by(11) {
+            assert!(decode_story(&bytes[..n]).is_err(), "truncated to {n}");
+        }
+        assert!(decode_story(b"<!doctype html><html>").is_err());
     }
 
     #[test]

@@ -1,0 +1,297 @@
+// The guided story (data/story.json): a keyboard-only walk through every chapter, what each
+// step draws, addresses and Back/Forward, the embed of a step, the Embed dialog, print, and
+// axe in story mode.
+//
+// "What each step draws" is checked against the atlas itself: the views of a step must show
+// exactly the pixels the same views show when the step's state (selection, years, categories,
+// place, map view) is opened as an ordinary address, and the charts must differ from the
+// unhighlighted ones exactly when the step highlights something on them.
+
+import { assert, gotoApp, sleep } from '../lib.mjs';
+import { STORY, EVENTS, frames } from '../data.mjs';
+
+const CANVAS = { timeline: 'canvas#timeline', map: 'canvas#map', trade: 'canvas#trade-chart', students: 'canvas#students-chart' };
+const TOTAL = STORY.chapters.reduce((n, c) => n + c.steps.length, 0);
+
+/** Waits for the step's transition (450 ms) and the redraws after it. */
+async function settle(page) {
+  await sleep(600);
+  await frames(page);
+  await sleep(250);
+  await frames(page);
+}
+
+const panel = (page) =>
+  page.evaluate(() => ({
+    search: location.search,
+    progress: document.querySelector('#story .story-progress')?.textContent.trim(),
+    heading: document.querySelector('#story .story-step-h')?.textContent.trim(),
+    announced: document.getElementById('announcer')?.textContent.trim(),
+    hidden: document.getElementById('story')?.hidden,
+    focus: document.activeElement?.id || document.activeElement?.tagName,
+    body: document.body.className,
+  }));
+
+/** Every pixel of a canvas's backing store, as a hash and a size. */
+const pixels = (page, sel) =>
+  page.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    if (!c || !c.width || !c.height) return null;
+    const copy = document.createElement('canvas');
+    copy.width = c.width;
+    copy.height = c.height;
+    const g = copy.getContext('2d', { willReadFrequently: true });
+    g.drawImage(c, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619);
+    return `${c.width}x${c.height}:${h >>> 0}`;
+  }, sel);
+
+/** The ordinary address that shows a step's state without the story. */
+function exploreQuery(step) {
+  const s = step.state || {};
+  const q = [];
+  if (s.event) q.push(`e=${s.event}`);
+  if (s.place) q.push(`p=${s.place}`);
+  if (s.range) q.push(`t=${s.range[0]}~${s.range[1]}`);
+  if (s.categories) q.push(`c=${s.categories.join(',')}`);
+  if (s.map) q.push(`m=${s.map.lon},${s.map.lat},${s.map.zoom}`);
+  return q.length ? `?${q.join('&')}` : '';
+}
+
+/** The pixels of a step's views against the same views at the step's state without the story. */
+async function drawsItsState(page, baseURL, ctx, ch) {
+  const other = await ctx.context.newPage();
+  await other.setViewportSize(page.viewportSize());
+  for (const [i, step] of ch.steps.entries()) {
+    const where = `${ch.id} step ${i + 1}`;
+    await gotoApp(page, baseURL, `?story=${ch.id}&step=${i + 1}`);
+    await gotoApp(other, baseURL, exploreQuery(step));
+    await settle(page);
+    for (const v of step.views) {
+      const got = await pixels(page, CANVAS[v]);
+      assert(got, `${where}: ${v} is drawn`);
+      if (v === 'timeline' || v === 'map') {
+        // Story mode lays the page out differently: compare at the same canvas size.
+        const size = await page.evaluate((sel) => { const r = document.querySelector(sel).getBoundingClientRect(); return [r.width, r.height]; }, CANVAS[v]);
+        await other.evaluate(([sel, w, h]) => {
+          const c = document.querySelector(sel);
+          c.style.width = `${w}px`;
+          c.style.height = `${h}px`;
+        }, [CANVAS[v], ...size]);
+        await settle(other);
+        assert.equal(got, await pixels(other, CANVAS[v]), `${where}: ${v} draws the step's state (${exploreQuery(step)})`);
+      } else {
+        const highlights = (v === 'trade' ? step.state?.series : step.state?.students) || [];
+        for (const p of [page, other]) await p.evaluate((sel) => { document.querySelector(sel).style.width = '800px'; }, CANVAS[v]);
+        await settle(page);
+        await settle(other);
+        const [a, b] = [await pixels(page, CANVAS[v]), await pixels(other, CANVAS[v])];
+        if (highlights.length) assert.notEqual(a, b, `${where}: ${v} shows the step's highlight`);
+        else assert.equal(a, b, `${where}: ${v} has no highlight`);
+      }
+    }
+  }
+  await other.close();
+}
+
+export const tests = {
+  'a keyboard-only walk goes through every step of every chapter, announcing each': async ({ page, baseURL }) => {
+    await gotoApp(page, baseURL);
+    // Tab to the Story button, Enter: the panel opens at the first step with focus in it.
+    let tabs = 0;
+    while (!(await page.evaluate(() => document.activeElement?.id === 'story-open'))) {
+      await page.keyboard.press('Tab');
+      assert(++tabs < 20, 'the Story button is among the first 20 tab stops');
+    }
+    await page.keyboard.press('Enter');
+    await settle(page);
+    let seen = 0;
+    for (const [c, ch] of STORY.chapters.entries()) {
+      for (const [i, step] of ch.steps.entries()) {
+        const p = await panel(page);
+        const progress = `Chapter ${c + 1} · step ${i + 1} of ${ch.steps.length}`;
+        assert.equal(p.hidden, false, 'the panel is shown');
+        assert.equal(p.progress, progress);
+        assert.equal(p.heading, step.heading, progress);
+        assert.equal(p.announced, `${progress}: ${step.heading}`, `${progress}: the live region`);
+        assert.equal(p.search, `?story=${ch.id}&step=${i + 1}`, `${progress}: the address`);
+        for (const v of ['timeline', 'map', 'trade', 'students']) {
+          assert.equal(p.body.includes(`story-v-${v}`), step.views.includes(v), `${progress}: view ${v} shown`);
+        }
+        if (i === 0 && ch.question) {
+          const q = await page.locator('#story .story-question p').textContent();
+          assert.equal(q, `“${ch.question}”`, `${ch.id}: opens with the research question`);
+        }
+        // Every marker links to a citation of the step.
+        const cites = await page.locator('#story .citations li').count();
+        assert.equal(cites, step.sources.length, `${progress}: citations`);
+        assert.atLeast(cites, 1, `${progress}: at least one citation`);
+        seen++;
+        if (seen < TOTAL) {
+          // Alternate the keys the panel takes: →, Page Down, and the Next button.
+          const key = ['ArrowRight', 'PageDown'][seen % 2];
+          if (seen % 5 === 0) {
+            await page.focus('#story-next');
+            await page.keyboard.press('Enter');
+          } else {
+            await page.keyboard.press(key);
+          }
+          await settle(page);
+        }
+      }
+    }
+    assert.equal(seen, TOTAL);
+    // At the end, Next is disabled; ← goes back; Esc leaves the story where it is.
+    assert(await page.locator('#story-next').isDisabled(), 'Next is disabled at the last step');
+    await page.keyboard.press('ArrowLeft');
+    await settle(page);
+    const last = STORY.chapters.at(-1);
+    assert.equal((await panel(page)).progress, `Chapter ${STORY.chapters.length} · step ${last.steps.length - 1} of ${last.steps.length}`);
+    await page.keyboard.press('Escape');
+    await settle(page);
+    const out = await panel(page);
+    assert.equal(out.hidden, true, 'Esc hides the panel');
+    assert(!out.body.includes('story-mode'), 'Esc leaves story mode');
+    assert.equal(out.focus, 'story-open', 'focus returns to the Story button');
+    const s = last.steps.at(-2).state || {};
+    if (s.event) assert(out.search.includes(`e=${s.event}`), `Esc keeps the step's selection (${out.search})`);
+  },
+
+  'addresses open a step; Back and Forward move between steps; odd addresses fall back': async ({ page, baseURL }) => {
+    const ch = STORY.chapters[1];
+    await gotoApp(page, baseURL, `?story=${ch.id}&step=3`);
+    await settle(page);
+    assert.equal((await panel(page)).heading, ch.steps[2].heading);
+    await page.locator('#story-next').click();
+    await settle(page);
+    assert.equal((await panel(page)).search, `?story=${ch.id}&step=4`);
+    await page.locator('#story-prev').click();
+    await settle(page);
+    await page.locator('#story-prev').click();
+    await settle(page);
+    assert.equal((await panel(page)).search, `?story=${ch.id}&step=2`);
+    await page.goBack();
+    await settle(page);
+    assert.equal((await panel(page)).heading, ch.steps[2].heading, 'Back: step 3 again');
+    await page.goBack();
+    await settle(page);
+    assert.equal((await panel(page)).heading, ch.steps[3].heading, 'Back: step 4');
+    await page.goForward();
+    await settle(page);
+    assert.equal((await panel(page)).heading, ch.steps[2].heading, 'Forward: step 3');
+    // The chapter menu jumps to a chapter's first step.
+    await page.selectOption('#story-chapter', STORY.chapters[3].id);
+    await settle(page);
+    assert.equal((await panel(page)).search, `?story=${STORY.chapters[3].id}&step=1`);
+    // A step past the end is the last step; an unknown chapter opens the atlas without it.
+    await gotoApp(page, baseURL, `?story=${ch.id}&step=999`);
+    await settle(page);
+    assert.equal((await panel(page)).progress, `Chapter 2 · step ${ch.steps.length} of ${ch.steps.length}`);
+    for (const q of ['?story=nope&step=2', '?story=&step=x', '?story=rq1&step=-3&e=nope']) {
+      await gotoApp(page, baseURL, q);
+      await settle(page);
+      const p = await panel(page);
+      if (q.startsWith('?story=rq1')) assert.equal(p.progress, 'Chapter 1 · step 1 of ' + STORY.chapters[0].steps.length, q);
+      else assert(p.hidden && !p.body.includes('story-mode'), `${q}: no story, the atlas as usual (${JSON.stringify(p)})`);
+      assert.equal(await page.locator('table.events tbody tr').count() > 0 || p.body.includes('story-mode'), true, `${q}: the page works`);
+    }
+  },
+
+  'a step embedded at 700 px wide shows its panel and views within ~700 px': async ({ page, baseURL }) => {
+    await page.setViewportSize({ width: 700, height: 900 });
+    for (const [c, ch] of STORY.chapters.entries()) {
+      // The longest step of each chapter.
+      const i = ch.steps.reduce((best, s, k) => (s.text.length > ch.steps[best].text.length ? k : best), 0);
+      const step = ch.steps[i];
+      await gotoApp(page, baseURL, `?embed=story&story=${ch.id}&step=${i + 1}`);
+      await settle(page);
+      const got = await page.evaluate(() => ({
+        height: Math.ceil(document.documentElement.getBoundingClientRect().height),
+        shown: [...document.querySelectorAll('main > *')].filter((e) => e.checkVisibility()).map((e) => e.id || e.className),
+        heading: document.querySelector('#story .story-step-h')?.textContent.trim(),
+      }));
+      assert.equal(got.heading, step.heading, `${ch.id} step ${i + 1}`);
+      assert.atMost(got.height, 760, `${ch.id} step ${i + 1}: height at 700 px wide`);
+      assert.equal(got.shown.length, 1 + step.views.length, `${ch.id} step ${i + 1}: the panel and its ${step.views.join(', ')} (${got.shown})`);
+      for (const v of step.views) assert.ok(await pixels(page, CANVAS[v]), `${v} drawn`);
+      assert.equal(await page.locator('#story-embed').isVisible(), false, 'no Embed button inside an embed');
+      const open = await page.locator('#open-atlas').getAttribute('href');
+      assert(open.endsWith(`?story=${ch.id}&step=${i + 1}`), `Open in the atlas: ${open}`);
+      if (c === 0) {
+        // Next and Previous work inside the embed too.
+        const [button, to] = i + 1 < ch.steps.length ? ['#story-next', i + 1] : ['#story-prev', i - 1];
+        await page.locator(button).click();
+        await settle(page);
+        assert.equal(await page.locator('#story .story-step-h').textContent(), ch.steps[to].heading);
+      }
+    }
+    // An embed naming no known chapter shows the first step, not an empty frame.
+    await gotoApp(page, baseURL, '?embed=story&story=gone');
+    await settle(page);
+    assert.equal((await panel(page)).heading, STORY.chapters[0].steps[0].heading);
+  },
+
+  'the Embed dialog offers the step shown': async ({ page, baseURL }) => {
+    await gotoApp(page, baseURL, '?story=rq3&step=2');
+    await settle(page);
+    await page.locator('#story-embed').click();
+    await settle(page);
+    assert.equal(await page.locator('#embed-view').inputValue(), 'story');
+    const code = await page.locator('#embed-code').inputValue();
+    assert.includes(code, 'embed=story&amp;story=rq3&amp;step=2', 'the snippet names the step');
+    assert.equal(await page.locator('#embed-hint').isVisible(), false);
+  },
+
+  'printing in story mode gives one section per step with its text, citations and views': async ({ page, baseURL }) => {
+    const ch = STORY.chapters[2];
+    await gotoApp(page, baseURL, `?story=${ch.id}&step=1`);
+    await settle(page);
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await page.emulateMedia({ media: 'print' });
+    const got = await page.evaluate(() =>
+      [...document.querySelectorAll('#story-print .print-step')].map((s) => ({
+        heading: s.querySelector('.story-step-h')?.textContent,
+        cites: s.querySelectorAll('.citations li').length,
+        views: [...s.querySelectorAll('.print-view svg')].map((svg) => svg.querySelectorAll('*').length),
+        visible: s.checkVisibility(),
+      })),
+    );
+    assert.equal(got.length, ch.steps.length, 'one section per step');
+    for (const [i, s] of ch.steps.entries()) {
+      assert.equal(got[i].heading, s.heading);
+      assert.equal(got[i].cites, s.sources.length, `${s.heading}: citations`);
+      assert.equal(got[i].views.length, s.views.length, `${s.heading}: one drawing per view`);
+      for (const n of got[i].views) assert.atLeast(n, 20, `${s.heading}: a drawn view`);
+      assert(got[i].visible, `${s.heading}: printed`);
+    }
+    assert.equal(await page.locator('main#main').isVisible(), false, 'the interactive page is not printed');
+    await page.emulateMedia({ media: 'screen' });
+    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    assert.equal(await page.locator('#story-print .print-step').count(), 0);
+  },
+
+  'a story file that cannot be loaded is said, and the atlas goes on': async ({ baseURL, ctx }) => {
+    ctx.allowConsoleError(/404/);
+    // Without the service worker, which would answer from its cache.
+    const page = await ctx.newPage({ serviceWorkers: 'block' });
+    await page.route('**/story.bin', (route) => route.fulfill({ status: 404, body: 'no' }));
+    await gotoApp(page, baseURL);
+    await page.locator('#story-open').click();
+    await settle(page);
+    const text = await page.locator('#story').innerText();
+    assert.includes(text, 'The story could not be loaded', 'the panel says so');
+    await page.locator('#story-explore').click();
+    await settle(page);
+    assert.equal((await panel(page)).hidden, true);
+    assert.equal(await page.locator('table.events tbody tr').count(), EVENTS.length, 'the atlas is unchanged');
+    // The 404 was this test's own doing.
+    ctx.badResponses.length = 0;
+  },
+};
+
+for (const ch of STORY.chapters) {
+  tests[`chapter ${ch.id}: each step's views draw the step's state, and the charts its highlight`] = ({ page, baseURL, ctx }) =>
+    drawsItsState(page, baseURL, ctx, ch);
+}
