@@ -372,6 +372,12 @@ impl TimeScale {
     }
 }
 
+/// The whole relationship: 1947 (or the earliest event) to today.
+pub fn full_range(atlas: &crate::data::Atlas) -> TimeRange {
+    let (lo, hi) = atlas.year_range();
+    TimeRange::full(Limits::covering(lo, hi))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -523,10 +529,4 @@ mod tests {
             }
         }
     }
-}
-
-/// The whole relationship: 1947 (or the earliest event) to today.
-pub fn full_range(atlas: &crate::data::Atlas) -> TimeRange {
-    let (lo, hi) = atlas.year_range();
-    TimeRange::full(Limits::covering(lo, hi))
 }

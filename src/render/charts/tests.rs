@@ -181,7 +181,7 @@ fn highlighted_series_stands_out_and_the_rest_fades() {
     let plain = Recording::of(SIZE, |root| draw_trade_chart(root, &[&a, &b], &[], &theme));
     let lit = Recording::of(SIZE, |root| draw_trade_chart(root, &[&a, &b], &["b".to_string()], &theme));
     let line = |rec: &Recording, width: u32| {
-        rec.drawn.iter().filter(|d| matches!(d, Drawn::Path { width: w, .. } if *w == width)).map(|d| d.ink()).count()
+        rec.drawn.iter().filter(|d| matches!(d, Drawn::Path { width: w, .. } if *w == width)).count()
     };
     assert_eq!(line(&plain, 4), 0);
     assert_eq!(line(&lit, 4), 1, "{:?}", lit.drawn);
