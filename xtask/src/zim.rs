@@ -7,8 +7,9 @@
 //! - index.html carries [`MARKER`], `<meta name="pakru-package" content="zim">`, and the boot
 //!   script (web/register-sw.js) registers no service worker when it sees it. A marker written
 //!   when packing, not a guess from the address: kiwix-serve serves a book at `/<book>/`
-//!   (3.3) or `/content/<book>/` (3.4 and later), Kiwix Desktop at `zim://`, and Kiwix JS runs
-//!   its own service worker on the same origin, which ours must not replace;
+//!   (3.3, tested) or `/content/<book>/` (later versions), Kiwix Desktop at `zim://`, and Kiwix
+//!   JS can serve books through a service worker of its own on the same origin, which ours must
+//!   not replace;
 //! - index.html's Content-Security-Policy is [`zim_csp`], which lets kiwix-serve's top bar work
 //!   (see there) and still allows no inline script, style or handler of our own.
 //!
@@ -44,7 +45,7 @@ pub const PUBLISHER: &str = "Pakistan–Russia Relations Atlas";
 /// The whole atlas: every view and every record (there is no reduced variant).
 pub const FLAVOUR: &str = "maxi";
 pub const TAGS: &str =
-    "_category:other;_pictures:yes;_videos:no;_details:yes;_ftindex:yes;history;pakistan;russia;timeline;map";
+    "_category:other;_pictures:yes;_videos:no;_details:yes;history;pakistan;russia;timeline;map";
 pub const ILLUSTRATION: &str = "zim-illustration-48.png";
 
 /// The one inline event handler kiwix-serve 3.3's top bar runs in our page: jQuery 1.10.2
