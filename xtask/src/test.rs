@@ -113,10 +113,7 @@ pub fn cmd_test(args: &[String]) -> Res {
         Ok(tools)
     })?;
     let chrome = steps.run("chromium", crate::tools::ensure_chromium)?;
-    if let Err(e) = steps.run("zim-tools, kiwix-serve", || {
-        crate::tools::ensure_zim_tools()?;
-        crate::tools::ensure_kiwix_serve()
-    }) {
+    if let Err(e) = steps.run("zim-tools, kiwix-serve", crate::tools::ensure_zim_and_kiwix_tools) {
         failures.push(e);
     }
 

@@ -11,7 +11,7 @@
 //!   node_modules through a small shim put first on Trunk's PATH
 //! - Chromium (Debian's, with apt-get as root; elsewhere `CHROME`)
 //! - zimwriterfs and zimcheck (Debian's `zim-tools`) for the ZIM file, kiwix-serve (Debian's
-//!   `kiwix-tools`) for its browser test: [`ensure_zim_tools`], [`ensure_kiwix_serve`]
+//!   `kiwix-tools`) for its browser test: [`ensure_zim_tools`], [`ensure_zim_and_kiwix_tools`]
 
 use crate::util::{output_of, root, run, Res};
 use std::ffi::OsString;
@@ -351,9 +351,10 @@ pub fn ensure_zim_tools() -> Res {
     ensure_programs(&[("zimwriterfs", "zim-tools"), ("zimcheck", "zim-tools")])
 }
 
-/// kiwix-serve (package `kiwix-tools`), for the ZIM's browser test (e2e/specs/zim.mjs).
-pub fn ensure_kiwix_serve() -> Res {
-    ensure_programs(&[("kiwix-serve", "kiwix-tools")])
+/// zim-tools and kiwix-serve (package `kiwix-tools`, for e2e/specs/zim.mjs), in one apt-get
+/// run when both are missing.
+pub fn ensure_zim_and_kiwix_tools() -> Res {
+    ensure_programs(&[("zimwriterfs", "zim-tools"), ("zimcheck", "zim-tools"), ("kiwix-serve", "kiwix-tools")])
 }
 
 #[cfg(test)]

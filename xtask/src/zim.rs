@@ -44,8 +44,7 @@ pub const CREATOR: &str = "Pakistan–Russia Relations Atlas";
 pub const PUBLISHER: &str = "Pakistan–Russia Relations Atlas";
 /// The whole atlas: every view and every record (there is no reduced variant).
 pub const FLAVOUR: &str = "maxi";
-pub const TAGS: &str =
-    "_category:other;_pictures:yes;_videos:no;_details:yes;history;pakistan;russia;timeline;map";
+pub const TAGS: &str = "_category:other;_pictures:yes;_videos:no;_details:yes;history;pakistan;russia;timeline;map";
 pub const ILLUSTRATION: &str = "zim-illustration-48.png";
 
 /// The one inline event handler kiwix-serve 3.3's top bar runs in our page: jQuery 1.10.2
