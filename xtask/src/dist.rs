@@ -8,7 +8,8 @@
 //! - zips dist/ into `pakru-atlas-<version>.zip` beside it: [`crate::zipfile`];
 //! - writes a brotli (`.br`) and a gzip (`.gz`) copy beside every text and wasm file of dist/,
 //!   for a web server that serves them in place of the file ([`write_precompressed`]; the
-//!   service worker, the zip, the single file and the size table leave them out).
+//!   service worker, the zip, the single file and the size table leave them out);
+//! - packs dist/ into `pakru-atlas_en_all_<YYYY-MM>.zim` beside it, for Kiwix: [`crate::zim`].
 
 use crate::tools::Toolchain;
 use crate::util::{brotli_bytes, gzip_bytes, gzip_len, human_bytes, root, run, Res};
@@ -65,6 +66,7 @@ pub struct Bundle {
     pub single: crate::single::Single,
     /// How many files got a `.br` and a `.gz` copy.
     pub precompressed: usize,
+    pub zim: crate::zim::Zim,
 }
 
 /// `<dist>/../pakru-atlas-<version>.zip`.
@@ -85,8 +87,9 @@ pub fn bundle(dist: &Path) -> Res<Bundle> {
     let zip = zip_path(dist)?;
     let files = crate::offline::bundle_files(dist)?;
     let zip_bytes = crate::zipfile::write_zip(&zip, dist, &files, &format!("{PACKAGE}-{version}"))?;
+    let zim = crate::zim::write(dist)?;
     let precompressed = write_precompressed(dist)?;
-    Ok(Bundle { processed, zip, zip_bytes, single, precompressed })
+    Ok(Bundle { processed, zip, zip_bytes, single, precompressed, zim })
 }
 
 /// The extensions of the files that get precompressed copies (and `Vary: Accept-Encoding` from
@@ -224,7 +227,7 @@ pub fn cmd_dist(args: &[String]) -> Res {
         })?;
         root().join("dist")
     };
-    let b = steps.run("bundle: csp, sw, single, zip, .br/.gz", || bundle(&dist))?;
+    let b = steps.run("bundle: csp, sw, single, zip, zim, .br/.gz", || bundle(&dist))?;
     print_sizes(&format!("\n{}:", dist.display()), &sizes(&dist)?);
     println!(
         "\nservice worker: {} precaches the {} other files (version {}); boot script {}",
@@ -243,6 +246,7 @@ pub fn cmd_dist(args: &[String]) -> Res {
         b.single.bytes,
         b.single.gzip
     );
+    println!("zim (Kiwix): {}", crate::zim::describe(&b.zim));
     steps.print();
     Ok(())
 }

@@ -12,6 +12,7 @@ mod single;
 mod test;
 mod tools;
 mod util;
+mod zim;
 mod zipfile;
 
 const HELP: &str = "\
@@ -25,7 +26,8 @@ commands:
                         service worker precaching every file); the single self-contained file
                         dist-single/pakru-atlas.html; pakru-atlas-<version>.zip of dist/ beside it;
                         a .br and a .gz copy beside each text and wasm file of dist/ (for the web
-                        server; not precached, zipped or counted); prints each file's size, raw,
+                        server; not precached, zipped or counted); pakru-atlas_en_all_<YYYY-MM>.zim
+                        for Kiwix (zimwriterfs, see xtask/src/zim.rs); prints each file's size, raw,
                         gzip and brotli. --no-build: bundle Trunk's output already in dist/ (or DIR)
   check-data [DIR]      validate the data files in data/ (or DIR); every error, one per line
   test [--browser-only] [--no-build] [--grep TEXT]

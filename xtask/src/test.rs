@@ -9,10 +9,11 @@
 //!    the browser runs it, with its wasm-only code);
 //! 5. `cargo test --workspace`;
 //! 6. the data check (`cargo xtask check-data`);
-//! 7. the release build into dist/ (and the build with broken data for the error-panel test);
+//! 7. the release build into dist/ (and the build with broken data for the error-panel test),
+//!    then `zimcheck -A` on the ZIM file it packs ([`crate::zim`]);
 //! 8. the browser tests (`node e2e/run.mjs`) against dist/ served twice by the static server:
 //!    at the root (`BASE_URL`) and under a sub-path (`SUBPATH_BASE_URL`, as a university would
-//!    embed it).
+//!    embed it); e2e/specs/zim.mjs serves the ZIM file (`ZIM_FILE`) with kiwix-serve itself.
 //!
 //! A failing step among 2 to 6 makes the run fail but does not stop the later ones; a failed
 //! build skips the browser tests. Every step is reported as it ends and in the list at the end,
@@ -112,6 +113,9 @@ pub fn cmd_test(args: &[String]) -> Res {
         Ok(tools)
     })?;
     let chrome = steps.run("chromium", crate::tools::ensure_chromium)?;
+    if let Err(e) = steps.run("zim-tools, kiwix-serve", crate::tools::ensure_zim_and_kiwix_tools) {
+        failures.push(e);
+    }
 
     if !opts.browser_only {
         for (name, args) in LINT_STEPS {
@@ -170,6 +174,12 @@ pub fn cmd_test(args: &[String]) -> Res {
             // The browser's byte-budget test reads these sizes: one gzip measure everywhere.
             let sizes_file = root.join("target").join("dist-sizes.json");
             crate::dist::write_sizes(&sizes_file, &sizes)?;
+            let zim = crate::zim::existing(&dist).pop();
+            if let Err(e) =
+                steps.run("zimcheck -A", || crate::zim::check(zim.as_deref().ok_or("no ZIM file beside dist/")?))
+            {
+                failures.push(e);
+            }
             let r = steps.run("browser tests", || {
                 let at_root = crate::server::start(&dist, "/", 0).map_err(|e| e.to_string())?;
                 let at_sub = crate::server::start(&dist, SUBPATH, 0).map_err(|e| e.to_string())?;
@@ -186,6 +196,9 @@ pub fn cmd_test(args: &[String]) -> Res {
                 }
                 cmd.envs(fixtures.env.iter().map(|(k, v)| (k, v)));
                 cmd.env("DIST_SIZES", &sizes_file);
+                if let Some(z) = &zim {
+                    cmd.env("ZIM_FILE", z);
+                }
                 cmd.arg("e2e/run.mjs")
                     .current_dir(&root)
                     .env("BASE_URL", at_root.url())

@@ -10,6 +10,8 @@
 //! - wasm-opt at Trunk.toml's version: the system's if it matches, else binaryen's from
 //!   node_modules through a small shim put first on Trunk's PATH
 //! - Chromium (Debian's, with apt-get as root; elsewhere `CHROME`)
+//! - zimwriterfs and zimcheck (Debian's `zim-tools`) for the ZIM file, kiwix-serve (Debian's
+//!   `kiwix-tools`) for its browser test: [`ensure_zim_tools`], [`ensure_zim_and_kiwix_tools`]
 
 use crate::util::{output_of, root, run, Res};
 use std::ffi::OsString;
@@ -322,6 +324,37 @@ pub fn ensure_chromium() -> Res<PathBuf> {
     }
     println!("ok: {}", output_of("/usr/bin/chromium", &["--version"]).unwrap_or_else(|| "/usr/bin/chromium".into()));
     Ok(debian)
+}
+
+/// Each `(program, Debian package)` whose program does not run (`--version`) is installed with
+/// apt-get as root on Debian; elsewhere an error says what to install.
+fn ensure_programs(programs: &[(&str, &str)]) -> Res {
+    let missing: Vec<&str> =
+        programs.iter().filter(|(p, _)| output_of(p, &["--version"]).is_none()).map(|(_, d)| *d).collect();
+    if !missing.is_empty() {
+        if !is_debian_root() {
+            return Err(format!("install the Debian/Ubuntu package(s) {} (apt-get install)", missing.join(" ")));
+        }
+        let mut packages = missing.clone();
+        packages.dedup();
+        apt_install(&packages)?;
+    }
+    for (p, _) in programs {
+        let v = output_of(p, &["--version"]).ok_or(format!("{p} still does not run after installing it"))?;
+        println!("ok: {p} {}", v.lines().next().unwrap_or(""));
+    }
+    Ok(())
+}
+
+/// zimwriterfs and zimcheck (package `zim-tools`), for the ZIM file of `cargo xtask dist`.
+pub fn ensure_zim_tools() -> Res {
+    ensure_programs(&[("zimwriterfs", "zim-tools"), ("zimcheck", "zim-tools")])
+}
+
+/// zim-tools and kiwix-serve (package `kiwix-tools`, for e2e/specs/zim.mjs), in one apt-get
+/// run when both are missing.
+pub fn ensure_zim_and_kiwix_tools() -> Res {
+    ensure_programs(&[("zimwriterfs", "zim-tools"), ("zimcheck", "zim-tools"), ("kiwix-serve", "kiwix-tools")])
 }
 
 #[cfg(test)]
