@@ -16,13 +16,14 @@ const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 
 /** First-visit transfer (sum of each fetched file's gzip size) may not grow past this: 256 KiB
  *  by Node's zlib before xtask's measure became the one measure (it reads ~0.6 % higher, 257.6
- *  KiB); plus the 6 KiB the single-view embeds and the Embed dialog were allowed, and the 30 KiB
- *  the static first view in index.html may cost (README, Bytes). */
-export const FIRST_VISIT_GZIP_CEILING = 292 * 1024;
+ *  KiB); plus the 6 KiB the single-view embeds and the Embed dialog were allowed, the 30 KiB
+ *  the static first view in index.html may cost, and the 16 KiB of the story's code (its
+ *  chapters are a file of their own, loaded when opened; README, Bytes). */
+export const FIRST_VISIT_GZIP_CEILING = 308 * 1024;
 /** First-visit transfer with brotli (quality 11, the `.br` files `cargo xtask dist` writes and
- *  the server sends to browsers that accept br) may not grow past this: the target that replaced
- *  the former 160 KB gzip one. */
-export const FIRST_VISIT_BR_CEILING = 235 * 1024;
+ *  the server sends to browsers that accept br) may not grow past this: the 235 KiB target that
+ *  replaced the former 160 KB gzip one, plus the story's code (16 KiB brotli). */
+export const FIRST_VISIT_BR_CEILING = 251 * 1024;
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

@@ -133,6 +133,11 @@ export const tests = {
     await page.goto(`${base}?q=${encodeURIComponent(title)}`, { waitUntil: 'load' });
     await page.waitForFunction(isReadyScript, null, { timeout: 30_000 });
     assert.equal(await page.locator('#search').inputValue(), title, 'search from the URL, offline');
+    // The story, loaded only when opened, was precached: a step opens offline.
+    await page.goto(`${base}?story=rq2&step=2`, { waitUntil: 'load' });
+    await page.waitForFunction(isReadyScript, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('#story .story-step-h'), null, { timeout: 10_000 });
+    assert.equal(await page.locator('#story .story-progress').innerText(), `Chapter 2 · step 2 of ${data('story.json').chapters[1].steps.length}`, 'a story step offline');
     await ctx.screenshot('offline-reload');
   },
 
@@ -189,8 +194,18 @@ export const tests = {
     const csp = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content);
     assert.match(csp, /^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/]{43}=' 'wasm-unsafe-eval'; style-src 'sha256-[A-Za-z0-9+/]{43}='; img-src data:;/, 'single-file CSP');
     assert(!/unsafe-inline|unsafe-eval'/.test(csp.replace("'wasm-unsafe-eval'", '')), `no unsafe-inline/unsafe-eval: ${csp}`);
-    const counts = await page.evaluate(() => ({ scripts: document.scripts.length, styles: document.querySelectorAll('style').length }));
-    assert.deepEqual(counts, { scripts: 1, styles: 1 }, 'inline blocks');
+    // One script, one style block, and the story's data block (never run: not JavaScript).
+    const counts = await page.evaluate(() => ({
+      scripts: [...document.scripts].filter((s) => s.type !== 'application/octet-stream').length,
+      data: document.querySelectorAll('script[type="application/octet-stream"]#story-data').length,
+      styles: document.querySelectorAll('style').length,
+    }));
+    assert.deepEqual(counts, { scripts: 1, data: 1, styles: 1 }, 'inline blocks');
+    // The story opens from that block: no request for story.bin.
+    await page.locator('#story-open').click();
+    await page.waitForFunction(() => document.querySelector('#story .story-step-h'), null, { timeout: 10_000 });
+    assert.equal(await page.locator('#story .story-step-h').innerText(), data('story.json').chapters[0].steps[0].heading, 'the story in the single file');
+    assert.deepEqual(ctx.requests.filter((u) => u.includes('story.bin')), [], 'no request for story.bin');
     await ctx.screenshot('single-file');
   },
 

@@ -60,6 +60,12 @@ function exploreQuery(step) {
   return q.length ? `?${q.join('&')}` : '';
 }
 
+/** After a load: the map's settle redraw (150 ms) and two frames. */
+async function drawn(page) {
+  await sleep(200);
+  await frames(page);
+}
+
 /** The pixels of a step's views against the same views at the step's state without the story. */
 async function drawsItsState(page, baseURL, ctx, ch) {
   const other = await ctx.context.newPage();
@@ -67,8 +73,9 @@ async function drawsItsState(page, baseURL, ctx, ch) {
   for (const [i, step] of ch.steps.entries()) {
     const where = `${ch.id} step ${i + 1}`;
     await gotoApp(page, baseURL, `?story=${ch.id}&step=${i + 1}`);
+    await page.waitForFunction((h) => document.querySelector('#story .story-step-h')?.textContent === h, step.heading);
     await gotoApp(other, baseURL, exploreQuery(step));
-    await settle(page);
+    await drawn(page);
     for (const v of step.views) {
       const got = await pixels(page, CANVAS[v]);
       assert(got, `${where}: ${v} is drawn`);
@@ -80,13 +87,13 @@ async function drawsItsState(page, baseURL, ctx, ch) {
           c.style.width = `${w}px`;
           c.style.height = `${h}px`;
         }, [CANVAS[v], ...size]);
-        await settle(other);
+        await drawn(other);
         assert.equal(got, await pixels(other, CANVAS[v]), `${where}: ${v} draws the step's state (${exploreQuery(step)})`);
       } else {
         const highlights = (v === 'trade' ? step.state?.series : step.state?.students) || [];
         for (const p of [page, other]) await p.evaluate((sel) => { document.querySelector(sel).style.width = '800px'; }, CANVAS[v]);
-        await settle(page);
-        await settle(other);
+        await drawn(page);
+        await drawn(other);
         const [a, b] = [await pixels(page, CANVAS[v]), await pixels(other, CANVAS[v])];
         if (highlights.length) assert.notEqual(a, b, `${where}: ${v} shows the step's highlight`);
         else assert.equal(a, b, `${where}: ${v} has no highlight`);

@@ -208,7 +208,7 @@ fn key_dates_keep_the_precision_of_the_sources() {
     assert_eq!(by_id("intergovernmental-commission-2023").places, vec!["islamabad".to_string()]);
     assert!(by_id("soviet-plane-hijacking-1990").places.iter().any(|p| p == "karachi"));
     let druzhba = by_id("druzhba-2016");
-    assert_eq!(druzhba.date_label(), "24 September – 10 October 2016");
+    assert_eq!(druzhba.date_label(), "24 September – 10 October 2016 (end as planned)");
     assert_eq!(by_id("sco-full-membership-2017").start(), Date::ymd(2017, 6, 9));
 }
 

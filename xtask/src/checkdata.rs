@@ -49,26 +49,6 @@ pub fn cmd_check_data(args: &[String]) -> Res {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn committed_data_is_valid() {
-        let r = super::check(&crate::util::root().join("data"));
-        assert!(r.is_ok(), "{:#?}", r.err());
-    }
-
-    #[test]
-    fn reports_missing_files() {
-        let dir = std::env::temp_dir().join(format!("xtask-empty-data-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let errors = super::check(&dir).unwrap_err();
-        for name in pakru_data::FILES {
-            assert!(errors.iter().any(|e| e.contains(name) && e.contains("missing")), "{name}: {errors:#?}");
-        }
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-}
-
 /// `cargo xtask story-file [DIR]`: writes the story's chapters in their binary form to
 /// `DIR/story.bin` (default: Trunk's staging folder, `TRUNK_STAGING_DIR`, as a post-build hook
 /// of Trunk.toml runs it). The data are those the build embeds (`PAKRU_DATA`, else data/). With
@@ -112,3 +92,23 @@ pub fn cmd_story_file(args: &[String]) -> Res {
 
 /// The story file's name in dist/ (the app fetches it by this name).
 pub const STORY_FILE: &str = "story.bin";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn committed_data_is_valid() {
+        let r = super::check(&crate::util::root().join("data"));
+        assert!(r.is_ok(), "{:#?}", r.err());
+    }
+
+    #[test]
+    fn reports_missing_files() {
+        let dir = std::env::temp_dir().join(format!("xtask-empty-data-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let errors = super::check(&dir).unwrap_err();
+        for name in pakru_data::FILES {
+            assert!(errors.iter().any(|e| e.contains(name) && e.contains("missing")), "{name}: {errors:#?}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
