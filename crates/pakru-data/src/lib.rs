@@ -13,6 +13,7 @@ pub mod bytes;
 pub mod codec;
 pub mod date;
 pub mod geo_codec;
+pub mod i18n;
 mod loader;
 pub mod model;
 pub mod order;
