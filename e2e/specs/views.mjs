@@ -2,6 +2,7 @@
 // the dark theme and a 360 px wide phone. Expected values come from data/*.json, read here.
 
 import { assert, canvasNotBlank, expect, gotoApp } from '../lib.mjs';
+import { core } from '../engines/core.mjs';
 import { data, EVENTS, SERIES, STUDENTS, parseDate, cmpDate, BY_DATE, sourceShort, citeText, tableIds } from '../data.mjs';
 
 // ---------------------------------------------------------------- the data, read in node
@@ -55,7 +56,7 @@ const CANVASES = ['#timeline', '#map', '#trade-chart', '#students-chart'];
 // ---------------------------------------------------------------- tests
 
 export const tests = {
-  'page loads with the header and both charts drawn and cited': async ({ page, baseURL, ctx }) => {
+  'page loads with the header and both charts drawn and cited': core(async ({ page, baseURL, ctx }) => {
     await gotoApp(page, baseURL);
     const h1 = page.locator('header h1');
     assert.equal(await h1.count(), 1, 'one h1 in the header');
@@ -86,7 +87,7 @@ export const tests = {
     const desc = await page.getAttribute('#students-chart', 'aria-label');
     for (const r of STUDENTS) assert.includes(desc, `${r.university_as_written}: ${r.students}`, 'students chart description');
     await ctx.screenshot('views-charts');
-  },
+  }),
 
   'the events table lists every event of data/events.json': async ({ page, baseURL }) => {
     await gotoApp(page, baseURL);

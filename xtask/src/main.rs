@@ -3,6 +3,7 @@
 mod bench;
 mod checkdata;
 mod dist;
+mod engines;
 mod fixtures;
 mod geodata;
 mod offline;

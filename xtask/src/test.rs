@@ -112,6 +112,10 @@ pub fn cmd_test(args: &[String]) -> Res {
         Ok(tools)
     })?;
     let chrome = steps.run("chromium", crate::tools::ensure_chromium)?;
+    // Firefox and WebKit for the cross-engine core (e2e/engines/); without them those fail.
+    if let Err(e) = steps.run("firefox, webkit", crate::engines::ensure_engines) {
+        failures.push(format!("firefox, webkit: {e}"));
+    }
 
     if !opts.browser_only {
         for (name, args) in LINT_STEPS {
@@ -248,5 +252,9 @@ mod tests {
         let out = "ok - a\nFAIL - b: x\nbrowser: 1 passed, 1 failed, 2 skipped\n";
         assert_eq!(parse_browser_counts(out), Some(Counts { passed: 1, failed: 1 }));
         assert_eq!(parse_browser_counts("nothing"), None);
+        // With the per-engine line before it, the whole run's line counts.
+        let out = "ok - [webkit] a\n# chromium 56 passed, 1 failed; firefox 20 passed, 0 failed; webkit 19 passed, 1 failed\n\
+            browser: 95 passed, 2 failed, 3 skipped\n";
+        assert_eq!(parse_browser_counts(out), Some(Counts { passed: 95, failed: 2 }));
     }
 }
