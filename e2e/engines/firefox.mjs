@@ -15,8 +15,8 @@ export function available() {
   return existsSync(binary()) ? null : `${binary()} not found (Debian package firefox-esr)`;
 }
 
-export async function launch() {
-  const browser = await puppeteer.launch({
+const start = (prefs = {}) =>
+  puppeteer.launch({
     browser: 'firefox',
     executablePath: binary(),
     headless: true,
@@ -28,14 +28,22 @@ export async function launch() {
       'browser.shell.checkDefaultBrowser': false,
       'ui.prefersReducedMotion': 0,
       'layout.css.prefers-color-scheme.content-override': 1, // light
+      ...prefs,
     },
   });
+
+export async function launch() {
+  const browser = await start();
   const version = await browser.version();
+  // Firefox ESR 153's BiDi has no emulation.setScriptingEnabled: pages without JavaScript come
+  // from a second browser with the javascript.enabled pref off, started when first needed.
+  let noScript = null;
   return {
     name,
     version,
     async newDriver({ viewport = { width: 1280, height: 800 }, javaScriptEnabled = true } = {}) {
-      const context = await browser.createBrowserContext();
+      if (!javaScriptEnabled && !noScript) noScript = start({ 'javascript.enabled': false });
+      const context = await (javaScriptEnabled ? browser : await noScript).createBrowserContext();
       const page = await context.newPage();
       const d = { engine: name, javaScriptEnabled, errors: [], requests: [], foreign: [], badResponses: [] };
       page.on('console', (m) => {
@@ -62,8 +70,7 @@ export async function launch() {
           req.abort('blockedbyclient').catch(() => {});
         }
       });
-      if (!javaScriptEnabled) await page.setJavaScriptEnabled(false);
-      else {
+      if (javaScriptEnabled) {
         await page.exposeFunction('__e2eCsp', (v) => d.errors.push(`CSP violation: ${JSON.stringify(v)}`));
         await page.evaluateOnNewDocument(() => {
           document.addEventListener(
@@ -89,6 +96,13 @@ export async function launch() {
         forward: () => go(page.goForward({ waitUntil: 'load' })),
         reload: () => go(page.reload({ waitUntil: 'load' })),
         title: () => page.title(),
+        addInitScript: (src) => page.evaluateOnNewDocument(`(${src})()`),
+        frameURLs: async () => page.mainFrame().childFrames().map((f) => f.url()),
+        frameEvaluate: (i, src, arg) => {
+          const f = page.mainFrame().childFrames()[i];
+          if (!f) throw new Error(`no child frame ${i}`);
+          return f.evaluate(`(${src})(${JSON.stringify(arg === undefined ? null : arg)})`);
+        },
         // A string is evaluated by the browser's debugger, outside the page's CSP.
         evaluate: (src, arg) => page.evaluate(`(${src})(${JSON.stringify(arg === undefined ? null : arg)})`),
         press: async (k) => {
@@ -110,6 +124,9 @@ export async function launch() {
       });
       return d;
     },
-    close: () => browser.close().catch(() => {}),
+    async close() {
+      if (noScript) await (await noScript).close().catch(() => {});
+      await browser.close().catch(() => {});
+    },
   };
 }

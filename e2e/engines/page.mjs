@@ -58,7 +58,7 @@ class Locator {
   }
   async _all(fnSrc, arg) {
     const { src, arg: a } = overElements(this._steps, fnSrc, arg);
-    return this._page._d.evaluate(src, a);
+    return this._page._eval(src, a);
   }
   /** Waits (up to `timeout`) for exactly one match, then runs `fn(element, arg)` on it. */
   async _one(fnSrc, arg, timeout = 5000) {
@@ -158,62 +158,14 @@ class Locator {
   }
 }
 
-/** The page adapter over driver `d` (see the top of this file). */
-export class EnginePage {
-  constructor(d, ctx) {
+/** What a page and a frame share: evaluation, waiting and locators. */
+class Scope {
+  constructor(d) {
     this._d = d;
-    this._ctx = ctx;
-    this._viewport = null;
-    this.keyboard = {
-      press: (k) => d.press(k),
-      type: (t) => d.type(t),
-    };
-    this.mouse = {
-      move: (x, y) => d.mouseMove(x, y),
-      down: () => d.mouseDown(),
-      up: () => d.mouseUp(),
-      click: (x, y) => d.click(x, y),
-      wheel: (dx, dy) => d.wheel(dx, dy),
-    };
-  }
-  /** Which engine runs this page: 'firefox' or 'webkit' ('chromium' pages are Playwright's). */
-  get engine() {
-    return this._d.engine;
-  }
-  async goto(url) {
-    await this._d.goto(url);
-    // WebDriver gives no HTTP status: the page's own navigation entry has it (0 when unknown).
-    const status = this._d.javaScriptEnabled
-      ? await this._d.evaluate('() => { const n = performance.getEntriesByType("navigation")[0]; return n && n.responseStatus ? n.responseStatus : 0; }').catch(() => 0)
-      : 0;
-    await this._refreshURL();
-    return { ok: () => status === 0 || (status >= 200 && status < 300), status: () => status, url: () => url };
-  }
-  url() {
-    // Synchronous in Playwright: the last URL read (refreshed by every wait and evaluate).
-    return this._url;
-  }
-  async _refreshURL() {
-    this._url = await this._d.url();
-  }
-  async goBack() {
-    await this._d.back();
-    await this._refreshURL();
-  }
-  async goForward() {
-    await this._d.forward();
-    await this._refreshURL();
-  }
-  async reload() {
-    await this._d.reload();
-    await this._refreshURL();
-  }
-  title() {
-    return this._d.title();
   }
   async evaluate(fn, arg) {
     const src = typeof fn === 'function' ? fn.toString() : `() => (${fn})`;
-    const v = await this._d.evaluate(src, arg);
+    const v = await this._eval(src, arg);
     await this._refreshURL();
     return v;
   }
@@ -221,7 +173,7 @@ export class EnginePage {
     const src = typeof fn === 'function' ? fn.toString() : `() => (${fn})`;
     const t0 = Date.now();
     for (;;) {
-      const v = await this._d.evaluate(src, arg).catch((e) => {
+      const v = await this._eval(src, arg).catch((e) => {
         if (Date.now() - t0 > timeout) throw e;
         return null; // e.g. the page is navigating
       });
@@ -232,12 +184,6 @@ export class EnginePage {
       if (Date.now() - t0 > timeout) throw new AssertionError(`waitForFunction timed out after ${timeout} ms`);
       await sleep(typeof polling === 'number' ? polling : 50);
     }
-  }
-  waitForTimeout(ms) {
-    return sleep(ms);
-  }
-  async waitForLoadState() {
-    await this.waitForFunction(() => document.readyState === 'complete');
   }
   locator(css, options = {}) {
     return new Locator(this, [{ css, hasText: options.hasText }]);
@@ -275,6 +221,113 @@ export class EnginePage {
   selectOption(css, v) {
     return this.locator(css).first().selectOption(v);
   }
+  url() {
+    // Synchronous in Playwright: the last URL read (refreshed by every wait and evaluate).
+    return this._url;
+  }
+}
+
+/** A child frame of the page (Playwright's Frame): evaluation and locators run inside it. */
+class EngineFrame extends Scope {
+  constructor(page, index, url) {
+    super(page._d);
+    this._page = page;
+    this._index = index;
+    this._url = url;
+  }
+  _eval(src, arg) {
+    return this._d.frameEvaluate(this._index, src, arg);
+  }
+  async _refreshURL() {
+    this._url = await this._eval('() => location.href').catch(() => this._url);
+  }
+}
+
+/** The page adapter over driver `d` (see the top of this file). */
+export class EnginePage extends Scope {
+  constructor(d, ctx) {
+    super(d);
+    this._ctx = ctx;
+    this._viewport = null;
+    this._main = { toString: () => 'main frame' };
+    this._frames = [];
+    this._framesPending = null;
+    this.keyboard = {
+      press: (k) => d.press(k),
+      type: (t) => d.type(t),
+    };
+    this.mouse = {
+      move: (x, y) => d.mouseMove(x, y),
+      down: () => d.mouseDown(),
+      up: () => d.mouseUp(),
+      click: (x, y) => d.click(x, y),
+      wheel: (dx, dy) => d.wheel(dx, dy),
+    };
+  }
+  /** Which engine runs this page: 'firefox' or 'webkit' ('chromium' pages are Playwright's). */
+  get engine() {
+    return this._d.engine;
+  }
+  async goto(url) {
+    await this._d.goto(url);
+    // WebDriver gives no HTTP status: the page's own navigation entry has it (0 when unknown).
+    const status = this._d.javaScriptEnabled
+      ? await this._d.evaluate('() => { const n = performance.getEntriesByType("navigation")[0]; return n && n.responseStatus ? n.responseStatus : 0; }').catch(() => 0)
+      : 0;
+    await this._refreshURL();
+    return { ok: () => status === 0 || (status >= 200 && status < 300), status: () => status, url: () => url };
+  }
+  _eval(src, arg) {
+    return this._d.evaluate(src, arg);
+  }
+  mainFrame() {
+    return this._main;
+  }
+  /**
+   * Synchronous in Playwright: the main frame and the child frames as last read; each call
+   * reads them again in the background (so a polling loop, as lib.mjs's appFrame, sees them).
+   */
+  frames() {
+    if (!this._framesPending) {
+      this._framesPending = this._d
+        .frameURLs()
+        .then((urls) => {
+          this._frames = urls.map((u, i) => new EngineFrame(this, i, u));
+        })
+        .catch(() => {})
+        .finally(() => {
+          this._framesPending = null;
+        });
+    }
+    return [this._main, ...this._frames];
+  }
+  addInitScript(fn) {
+    return this._d.addInitScript(typeof fn === 'function' ? fn.toString() : `() => { ${fn} }`);
+  }
+  async _refreshURL() {
+    this._url = await this._d.url();
+  }
+  async goBack() {
+    await this._d.back();
+    await this._refreshURL();
+  }
+  async goForward() {
+    await this._d.forward();
+    await this._refreshURL();
+  }
+  async reload() {
+    await this._d.reload();
+    await this._refreshURL();
+  }
+  title() {
+    return this._d.title();
+  }
+  waitForTimeout(ms) {
+    return sleep(ms);
+  }
+  async waitForLoadState() {
+    await this.waitForFunction(() => document.readyState === 'complete');
+  }
   async setViewportSize(v) {
     this._viewport = v;
     await this._d.setViewport(v);
@@ -289,9 +342,6 @@ export class EnginePage {
   }
   context() {
     throw new AssertionError(`page.context() is not supported in ${this.engine} (Playwright's browser contexts are Chromium-only here); use ctx.newPage(options)`);
-  }
-  frames() {
-    throw new AssertionError(`page.frames() is not supported in ${this.engine}`);
   }
 }
 

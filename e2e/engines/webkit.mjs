@@ -61,7 +61,8 @@ const key = (k) => KEYS[k] ?? k;
 const INSTALL_HOOK = `() => {
   if (window.__e2eErrors) return;
   const errors = (window.__e2eErrors = []);
-  const show = (v) => (v instanceof Error ? v.stack || v.message : typeof v === 'string' ? v : (() => { try { return JSON.stringify(v); } catch { return String(v); } })());
+  // WebKit's Error.stack lacks the name and message.
+  const show = (v) => (v instanceof Error ? v.name + ': ' + v.message + (v.stack ? '\\n' + v.stack : '') : typeof v === 'string' ? v : (() => { try { return JSON.stringify(v); } catch { return String(v); } })());
   const original = console.error;
   console.error = function (...a) {
     errors.push('console.error: ' + a.map(show).join(' '));
@@ -77,8 +78,8 @@ const READ_HOOK = `() => {
   return { errors, requests };
 }`;
 
-/** Launches WebKitWebDriver (under xvfb-run when there is no display). Returns the engine. */
-export async function launch() {
+/** Starts one WebKitWebDriver (under xvfb-run when there is no display): { base, stop }. */
+async function startDriver() {
   const port = await freePort();
   const cmd = process.env.DISPLAY ? ['WebKitWebDriver', `--port=${port}`] : ['xvfb-run', '-a', '-s', '-screen 0 1920x1080x24', 'WebKitWebDriver', `--port=${port}`];
   const proc = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, TZ: 'UTC', LANG: 'en_US.UTF-8' } });
@@ -94,6 +95,36 @@ export async function launch() {
     if (Date.now() - t0 > 20_000 || proc.exitCode !== null) throw new Error(`WebKitWebDriver did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  const stop = () => {
+    try {
+      process.kill(-proc.pid, 'SIGTERM');
+    } catch {}
+  };
+  return { base, stop, busy: false };
+}
+
+async function call(base, method, path, body) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const j = await r.json().catch(() => ({ value: { error: `HTTP ${r.status}` } }));
+  const v = j.value;
+  if (v && v.error) {
+    const e = new Error(`WebDriver ${method} ${path.replace(/\/session\/[^/]+/, '')}: ${v.error}: ${v.message || ''}`);
+    e.wdError = v.error;
+    throw e;
+  }
+  return v;
+}
+
+/**
+ * Launches the engine. WebKitWebDriver holds one session at a time, so a test's second page
+ * (ctx.newPage) gets a WebKitWebDriver of its own; they are kept for the next tests.
+ */
+export async function launch() {
+  const pool = [await startDriver()];
   // Block every host but this machine (the runner's request guard).
   const dir = mkdtempSync(join(tmpdir(), 'e2e-webkit-'));
   const filter = join(dir, 'content-filter.json');
@@ -108,22 +139,6 @@ export async function launch() {
   const binary = miniBrowserPath();
   let version = 'WebKitGTK';
 
-  async function call(method, path, body) {
-    const r = await fetch(base + path, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const j = await r.json().catch(() => ({ value: { error: `HTTP ${r.status}` } }));
-    const v = j.value;
-    if (v && v.error) {
-      const e = new Error(`WebDriver ${method} ${path.replace(/\/session\/[^/]+/, '')}: ${v.error}: ${v.message || ''}`);
-      e.wdError = v.error;
-      throw e;
-    }
-    return v;
-  }
-
   return {
     name,
     get version() {
@@ -133,33 +148,56 @@ export async function launch() {
     async newDriver({ viewport = { width: 1280, height: 800 }, javaScriptEnabled = true } = {}) {
       const args = ['--automation', `--content-filter=${filter}`, '-t', 'UTC'];
       if (!javaScriptEnabled) args.push('--enable-javascript=false');
-      const s = await call('POST', '/session', { capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary, args } } } });
+      let wd = pool.find((w) => !w.busy);
+      if (!wd) pool.push((wd = await startDriver()));
+      wd.busy = true;
+      const caps = { capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary, args } } } };
+      // Creating a session fails now and then ("failed to create a new browsing context"): once more.
+      const s = await call(wd.base, 'POST', '/session', caps).catch(async (e) => {
+        await new Promise((r) => setTimeout(r, 500));
+        return call(wd.base, 'POST', '/session', caps).catch((e2) => {
+          wd.busy = false;
+          throw new Error(`${e.message}; again: ${e2.message}`);
+        });
+      });
       version = `${s.capabilities.browserName} ${s.capabilities.browserVersion}`;
       const sid = `/session/${s.sessionId}`;
-      const c = (method, path, body) => call(method, sid + path, body);
-      const exec = async (src, arg) => {
+      // One command at a time: evaluating in a frame is switch, run, switch back.
+      let queue = Promise.resolve();
+      const locked = (f) => {
+        const r = queue.then(f, f);
+        queue = r.catch(() => {});
+        return r;
+      };
+      const raw = (method, path, body) => call(wd.base, method, sid + path, body);
+      const c = (method, path, body) => locked(() => raw(method, path, body));
+      const initScripts = [];
+      const execRaw = async (src, arg) => {
         const script = `const done = arguments[arguments.length - 1];
           Promise.resolve().then(() => (${src})(arguments[0])).then(
             (v) => done({ ok: v === undefined ? null : v }),
             (e) => done({ err: String((e && e.stack) || e) }));`;
-        const r = await c('POST', '/execute/async', { script, args: [arg === undefined ? null : arg] });
+        const r = await raw('POST', '/execute/async', { script, args: [arg === undefined ? null : arg] });
         if (r && 'err' in r) throw new Error(`in page: ${r.err}`);
         return r ? r.ok : r;
       };
+      const exec = (src, arg) => locked(() => execRaw(src, arg));
       const pointer = (actions) => c('POST', '/actions', { actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions }] });
       let pos = { x: 0, y: 0 };
       const seen = new Set();
       const navigate = async (go) => {
         await d.drain();
         await go();
-        if (javaScriptEnabled) await exec(INSTALL_HOOK).catch(() => {});
+        if (!javaScriptEnabled) return;
+        await exec(INSTALL_HOOK).catch(() => {});
+        // No init scripts over WebDriver classic: they run once the page has loaded.
+        for (const src of initScripts) await exec(src).catch(() => {});
       };
       const d = {
         engine: name,
         javaScriptEnabled,
         async setViewport({ width, height }) {
           await c('POST', '/window/rect', { width, height });
-          if (!javaScriptEnabled) return;
           // The window has a toolbar: grow it by what is missing from the viewport.
           const inner = await exec('() => [innerWidth, innerHeight]');
           if (inner[0] !== width || inner[1] !== height) await c('POST', '/window/rect', { width: 2 * width - inner[0], height: 2 * height - inner[1] });
@@ -180,6 +218,31 @@ export async function launch() {
         errors: [],
         requests: [],
         title: () => c('GET', '/title'),
+        addInitScript: async (src) => {
+          initScripts.push(src);
+        },
+        /** The URLs of the page's child frames (window.frames order). */
+        frameURLs: () =>
+          locked(async () => {
+            const n = await execRaw('() => window.frames.length');
+            const urls = [];
+            for (let i = 0; i < n; i++) {
+              await raw('POST', '/frame', { id: i });
+              urls.push(await execRaw('() => location.href').catch(() => 'about:blank'));
+              await raw('POST', '/frame/parent', {});
+            }
+            return urls;
+          }),
+        /** Evaluates in child frame `i`. */
+        frameEvaluate: (i, src, arg) =>
+          locked(async () => {
+            await raw('POST', '/frame', { id: i });
+            try {
+              return await execRaw(src, arg);
+            } finally {
+              await raw('POST', '/frame', { id: null });
+            }
+          }),
         evaluate: exec,
         async press(k) {
           const parts = k.split('+').filter(Boolean).map(key);
@@ -219,15 +282,14 @@ export async function launch() {
         },
         async close() {
           await c('DELETE', '').catch(() => {});
+          wd.busy = false;
         },
       };
       await d.setViewport(viewport);
       return d;
     },
     async close() {
-      try {
-        process.kill(-proc.pid, 'SIGTERM');
-      } catch {}
+      for (const w of pool) w.stop();
     },
   };
 }

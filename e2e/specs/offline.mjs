@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { data } from '../data.mjs';
 import { assert, canvasNotBlank, expect, gotoApp, isReadyScript, sleep } from '../lib.mjs';
+import { core } from '../engines/core.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(repo, 'dist');
@@ -166,7 +167,7 @@ export const tests = {
     await canvasNotBlank(page, 'canvas#timeline');
   },
 
-  'the single file opened from disk (file://) shows the timeline and the map': async ({ page, ctx }) => {
+  'the single file opened from disk (file://) shows the timeline and the map': core(async ({ page, ctx }) => {
     const file = process.env.SINGLE_FILE || join(repo, 'dist-single', 'pakru-atlas.html');
     assert(existsSync(file), `${file} is missing: run cargo xtask dist`);
     const url = pathToFileURL(file).href;
@@ -192,7 +193,7 @@ export const tests = {
     const counts = await page.evaluate(() => ({ scripts: document.scripts.length, styles: document.querySelectorAll('style').length }));
     assert.deepEqual(counts, { scripts: 1, styles: 1 }, 'inline blocks');
     await ctx.screenshot('single-file');
-  },
+  }),
 
   'the zip beside dist/ holds every file of dist/': async ({ ctx }) => {
     const zip = join(repo, `pakru-atlas-${version}.zip`);

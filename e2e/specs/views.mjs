@@ -212,7 +212,7 @@ export const tests = {
     await ctx.screenshot(phone, 'views-360', { fullPage: true });
   },
 
-  'printing shows the selected event with its citations and the charts, not the controls': async ({ page, baseURL, ctx }) => {
+  'printing shows the selected event with its citations and the charts, not the controls': core(async ({ page, baseURL, ctx }) => {
     const e = BY_DATE.find((x) => x.sources.length > 1) || BY_DATE[0];
     await gotoApp(page, baseURL, `?e=${e.id}`);
     await page.emulateMedia({ media: 'print' });
@@ -232,5 +232,8 @@ export const tests = {
     const pdf = await page.pdf({ format: 'A4' });
     assert.atLeast(pdf.length, 10_000, 'PDF bytes');
     await ctx.screenshot('views-print');
-  },
+  }, {
+    firefox: 'Firefox ESR 153 over WebDriver BiDi cannot emulate print media (its PDF printing works, but the test reads the print layout from computed styles)',
+    webkit: 'WebDriver classic has no print-media emulation',
+  }),
 };
