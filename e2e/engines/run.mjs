@@ -73,7 +73,9 @@ async function runTest(engine, name, fn, env) {
   } finally {
     clearTimeout(timer);
   }
-  await collect().catch(() => {});
+  // Bounded: a crashed browser must not hold up the run.
+  const bounded = (p) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 15_000).unref())]);
+  await bounded(collect());
   const problems = [];
   if (!skipped) {
     const unexpected = rec.consoleErrors.filter((m) => !allowed.some((re) => re.test(m)));
@@ -82,9 +84,9 @@ async function runTest(engine, name, fn, env) {
     if (foreign.length) problems.push(`requests to other hosts:\n      ${foreign.join('\n      ')}`);
   }
   if ((error || problems.length) && page) {
-    await page.screenshot({ path: join(env.outDir, `FAIL-${engine.name}-${slug(name)}.png`) }).catch(() => {});
+    await bounded(page.screenshot({ path: join(env.outDir, `FAIL-${engine.name}-${slug(name)}.png`) }));
   }
-  for (const d of drivers) await d.close().catch(() => {});
+  for (const d of drivers) await bounded(d.close());
   if (skipped) return { status: 'skip', message: skipped };
   if (error) {
     const msg = error instanceof AssertionError ? error.message : error.stack || String(error);

@@ -48,6 +48,9 @@ const freePort = () =>
     });
   });
 
+/** The narrowest MiniBrowser window (its toolbar), measured with WebKitGTK 2.50.6. */
+export const MIN_WIDTH = 447;
+
 // W3C WebDriver key codes for the key names the specs use (Playwright's names).
 const KEYS = {
   Enter: '\uE007', Escape: '\uE00C', Tab: '\uE004', Backspace: '\uE003', Delete: '\uE017', Space: ' ',
@@ -104,15 +107,20 @@ async function startDriver() {
 }
 
 async function call(base, method, path, body) {
+  const what = `WebDriver ${method} ${path.replace(/\/session\/[^/]+/, '')}`;
+  // A MiniBrowser that crashed leaves its command unanswered: give up after 45 s.
   const r = await fetch(base + path, {
     method,
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(45_000),
+  }).catch((e) => {
+    throw new Error(`${what}: ${e.name === 'TimeoutError' ? 'no answer in 45 s (did MiniBrowser crash?)' : e.message}`);
   });
   const j = await r.json().catch(() => ({ value: { error: `HTTP ${r.status}` } }));
   const v = j.value;
   if (v && v.error) {
-    const e = new Error(`WebDriver ${method} ${path.replace(/\/session\/[^/]+/, '')}: ${v.error}: ${v.message || ''}`);
+    const e = new Error(`${what}: ${v.error}: ${v.message || ''}`);
     e.wdError = v.error;
     throw e;
   }
@@ -199,8 +207,14 @@ export async function launch() {
         async setViewport({ width, height }) {
           await c('POST', '/window/rect', { width, height });
           // The window has a toolbar: grow it by what is missing from the viewport.
-          const inner = await exec('() => [innerWidth, innerHeight]');
-          if (inner[0] !== width || inner[1] !== height) await c('POST', '/window/rect', { width: 2 * width - inner[0], height: 2 * height - inner[1] });
+          let inner = await exec('() => [innerWidth, innerHeight]');
+          if (inner[0] !== width || inner[1] !== height) {
+            await c('POST', '/window/rect', { width: 2 * width - inner[0], height: 2 * height - inner[1] });
+            inner = await exec('() => [innerWidth, innerHeight]');
+          }
+          if (inner[0] !== width || inner[1] !== height) {
+            throw new Error(`MiniBrowser cannot show a ${width}×${height} viewport (got ${inner[0]}×${inner[1]}; its window is at least ${MIN_WIDTH} px wide)`);
+          }
         },
         goto: (url) => navigate(() => c('POST', '/url', { url })),
         url: () => c('GET', '/url'),

@@ -70,8 +70,8 @@ pub fn ensure_engines() -> Res {
     }
     if engines.iter().any(|e| e == "webkit") {
         let mb = minibrowser().ok_or("MiniBrowser of libwebkit2gtk-4.1-0 not found under /usr/lib")?;
-        let v = output_of(&mb, &["--version"]).unwrap_or_else(|| "version unknown".into());
-        println!("ok: WebKitGTK MiniBrowser {v} ({mb}) with /usr/bin/WebKitWebDriver under xvfb-run");
+        let v = output_of("dpkg-query", &["-W", "-f=${Version}", "webkit2gtk-driver"]).unwrap_or_else(|| "?".into());
+        println!("ok: WebKitGTK {v}: {mb} with /usr/bin/WebKitWebDriver under xvfb-run");
     }
     Ok(())
 }

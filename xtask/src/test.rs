@@ -1,8 +1,9 @@
-//! `cargo xtask test`: every check and test, native and in Chromium.
+//! `cargo xtask test`: every check and test, native and in the browsers (Chromium; the core also
+//! in Firefox ESR and WebKitGTK).
 //!
 //! Steps, in order:
 //! 1. tools: installs what is missing (the build tools of [`crate::tools`], and the `clippy`
-//!    and `rustfmt` components), then Chromium;
+//!    and `rustfmt` components), then Chromium, then Firefox ESR and WebKitGTK ([`crate::engines`]);
 //! 2. `cargo fmt --all --check`;
 //! 3. `cargo clippy --workspace --all-targets -- -D warnings` (the host);
 //! 4. `cargo clippy -p pakru-atlas --target wasm32-unknown-unknown -- -D warnings` (the app as
