@@ -106,16 +106,17 @@ async function startDriver() {
   return { base, stop, busy: false };
 }
 
-async function call(base, method, path, body) {
+async function call(base, method, path, body, timeoutMs = 45_000) {
   const what = `WebDriver ${method} ${path.replace(/\/session\/[^/]+/, '')}`;
   // A MiniBrowser that crashed leaves its command unanswered: give up after 45 s.
+  const secs = timeoutMs / 1000;
   const r = await fetch(base + path, {
     method,
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(45_000),
+    signal: AbortSignal.timeout(timeoutMs),
   }).catch((e) => {
-    throw new Error(`${what}: ${e.name === 'TimeoutError' ? 'no answer in 45 s (did MiniBrowser crash?)' : e.message}`);
+    throw new Error(`${what}: ${e.name === 'TimeoutError' ? `no answer in ${secs} s (did MiniBrowser crash?)` : e.message}`);
   });
   const j = await r.json().catch(() => ({ value: { error: `HTTP ${r.status}` } }));
   const v = j.value;
@@ -160,10 +161,14 @@ export async function launch() {
       if (!wd) pool.push((wd = await startDriver()));
       wd.busy = true;
       const caps = { capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary, args } } } };
-      // Creating a session fails now and then ("failed to create a new browsing context"): once more.
-      const s = await call(wd.base, 'POST', '/session', caps).catch(async (e) => {
-        await new Promise((r) => setTimeout(r, 500));
-        return call(wd.base, 'POST', '/session', caps).catch((e2) => {
+      // A session starts in 1 to 3 s, but now and then MiniBrowser does not come up ("failed to
+      // create a new browsing context", or no answer): then once more with a new driver.
+      const s = await call(wd.base, 'POST', '/session', caps, 15_000).catch(async (e) => {
+        wd.stop();
+        pool.splice(pool.indexOf(wd), 1);
+        pool.push((wd = await startDriver()));
+        wd.busy = true;
+        return call(wd.base, 'POST', '/session', caps, 15_000).catch((e2) => {
           wd.busy = false;
           throw new Error(`${e.message}; again: ${e2.message}`);
         });
@@ -205,12 +210,24 @@ export async function launch() {
         engine: name,
         javaScriptEnabled,
         async setViewport({ width, height }) {
+          // The window resizes asynchronously: read the viewport until two readings agree, on
+          // the size wanted or, after `patience` ms, on any size.
+          const settle = async (patience) => {
+            let last = null;
+            for (const t0 = Date.now(); ; ) {
+              const now = await exec('() => [innerWidth, innerHeight]');
+              const stable = last && now[0] === last[0] && now[1] === last[1];
+              if (stable && ((now[0] === width && now[1] === height) || Date.now() - t0 > patience)) return now;
+              last = now;
+              await new Promise((r) => setTimeout(r, 50));
+            }
+          };
           await c('POST', '/window/rect', { width, height });
           // The window has a toolbar: grow it by what is missing from the viewport.
-          let inner = await exec('() => [innerWidth, innerHeight]');
+          let inner = await settle(200);
           if (inner[0] !== width || inner[1] !== height) {
             await c('POST', '/window/rect', { width: 2 * width - inner[0], height: 2 * height - inner[1] });
-            inner = await exec('() => [innerWidth, innerHeight]');
+            inner = await settle(2000);
           }
           if (inner[0] !== width || inner[1] !== height) {
             throw new Error(`MiniBrowser cannot show a ${width}×${height} viewport (got ${inner[0]}×${inner[1]}; its window is at least ${MIN_WIDTH} px wide)`);
