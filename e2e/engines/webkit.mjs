@@ -98,10 +98,18 @@ async function startDriver() {
     if (Date.now() - t0 > 20_000 || proc.exitCode !== null) throw new Error(`WebKitWebDriver did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const stop = () => {
-    try {
-      process.kill(-proc.pid, 'SIGTERM');
-    } catch {}
+  const exited = new Promise((r) => proc.once('exit', r));
+  const stop = async () => {
+    const kill = (sig) => {
+      try {
+        process.kill(-proc.pid, sig);
+      } catch {}
+    };
+    kill('SIGTERM');
+    // A driver with a session still open may outlive SIGTERM (and xvfb-run): whatever is left
+    // of the process group then.
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
+    kill('SIGKILL');
   };
   return { base, stop, busy: false };
 }
@@ -316,11 +324,16 @@ export async function launch() {
           wd.busy = false;
         },
       };
-      await d.setViewport(viewport);
+      try {
+        await d.setViewport(viewport);
+      } catch (e) {
+        await d.close();
+        throw e;
+      }
       return d;
     },
     async close() {
-      for (const w of pool) w.stop();
+      await Promise.all(pool.map((w) => w.stop()));
     },
   };
 }
