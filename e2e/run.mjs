@@ -6,7 +6,9 @@
 //
 // Env: BASE_URL (required), SUBPATH_BASE_URL (the same app served under a sub-path; optional),
 // CHROME (browser binary, default /usr/bin/chromium), OUT_DIR (screenshots, default
-// test-output/), E2E_TIMEOUT_MS (per test, default 60000).
+// test-output/), E2E_TIMEOUT_MS (per test, default 60000), E2E_ENGINES (default
+// chromium,firefox,webkit: the tests marked core(...) also run in Firefox and WebKit, see
+// engines/core.mjs).
 //
 // A test fails if it throws, or if during it the page logged a console error or threw an
 // uncaught exception (unless ctx.allowConsoleError matched it), a request went to a host other
@@ -16,6 +18,8 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AssertionError, isLocalURL, launchBrowser } from './lib.mjs';
+import { ENGINES } from './engines/core.mjs';
+import { runEngine } from './engines/run.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
@@ -184,8 +188,13 @@ async function main() {
     ? argFiles
     : readdirSync(specDir).filter((f) => f.endsWith('.mjs')).sort().map((f) => join(specDir, f));
 
-  const { browser, close } = await launchBrowser();
-  console.log(`# ${browser.version()} · ${env.baseURL} · screenshots in ${env.outDir}`);
+  const engines = (process.env.E2E_ENGINES || ENGINES.join(',')).split(',').filter(Boolean);
+  const unknown = engines.filter((e) => !ENGINES.includes(e));
+  if (unknown.length) throw new Error(`E2E_ENGINES: unknown ${unknown.join(', ')} (known: ${ENGINES.join(', ')})`);
+  const withChromium = engines.includes('chromium');
+  const coreTests = [];
+  const { browser, close } = withChromium ? await launchBrowser() : { close: async () => {} };
+  if (browser) console.log(`# ${browser.version()} · ${env.baseURL} · screenshots in ${env.outDir}`);
   let passed = 0, failed = 0, skipped = 0;
   try {
     for (const file of files) {
@@ -203,6 +212,8 @@ async function main() {
       for (const [name, fn] of tests) {
         const full = `${spec}: ${name}`;
         if (grep && !full.includes(grep)) continue;
+        if (fn.engines) coreTests.push([spec, name, fn]);
+        if (!withChromium) continue;
         const t0 = Date.now();
         const r = await runTest(browser, full, fn, env);
         const secs = ((Date.now() - t0) / 1000).toFixed(1);
@@ -221,6 +232,15 @@ async function main() {
   } finally {
     await close();
   }
+  const perEngine = withChromium ? [`chromium ${passed} passed, ${failed} failed`] : [];
+  for (const name of engines.filter((e) => e !== 'chromium')) {
+    const c = await runEngine(name, coreTests, env);
+    perEngine.push(`${name} ${c.passed} passed, ${c.failed} failed`);
+    passed += c.passed;
+    failed += c.failed;
+    skipped += c.skipped;
+  }
+  console.log(`# ${perEngine.join('; ')}`);
   if (passed + failed === 0) {
     console.log(`# no test ran${grep ? ` (--grep ${JSON.stringify(grep)})` : ''}`);
     failed = failed || 1;

@@ -5,6 +5,7 @@
 // page's listener must ignore messages from any other origin and anything but a number.
 
 import { appFrame, assert, canvasNotBlank, expect, gotoApp, isReadyScript, sleep } from '../lib.mjs';
+import { core } from '../engines/core.mjs';
 
 const EXAMPLE = process.env.EMBED_EXAMPLE_URL;
 const APP = process.env.EMBED_APP_URL;
@@ -106,7 +107,7 @@ export const tests = {
     assert.equal(pasted.trim(), snippet, 'examples/embed.html snippet vs the Embed dialog');
   },
 
-  'examples/embed.html at 1280 px: the frame grows to fit, no scrollbar inside': async ({ page, ctx }) => {
+  'examples/embed.html at 1280 px: the frame grows to fit, no scrollbar inside': core(async ({ page, ctx }) => {
     need(ctx);
     const frame = await openExample(page);
     const m = await settled(page, frame);
@@ -117,9 +118,9 @@ export const tests = {
     await canvasNotBlank(frame, 'canvas#map');
     await assertOnlyNumbersFromApp(page);
     await ctx.screenshot(page, 'embed-example-1280', { fullPage: true });
-  },
+  }),
 
-  'examples/embed.html at 360 px: the frame grows to fit, no scrollbar inside': async ({ ctx }) => {
+  'examples/embed.html at 360 px: the frame grows to fit, no scrollbar inside': core(async ({ ctx }) => {
     need(ctx);
     const page = await ctx.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const frame = await openExample(page);
@@ -133,9 +134,9 @@ export const tests = {
     await canvasNotBlank(frame, 'canvas#timeline');
     await assertOnlyNumbersFromApp(page);
     await ctx.screenshot(page, 'embed-example-360', { fullPage: true });
-  },
+  }, { webkit: 'the MiniBrowser window is at least 447 px wide (its toolbar): no 360 px viewport' }),
 
-  'the frame shrinks when its content gets shorter': async ({ page, ctx }) => {
+  'the frame shrinks when its content gets shorter': core(async ({ page, ctx }) => {
     need(ctx);
     const frame = await openExample(page);
     const before = await settled(page, frame);
@@ -147,9 +148,9 @@ export const tests = {
     const after = await settled(page, frame);
     assert.atMost(after.outer, before.outer - 100, `the frame shrank with the table (${before.outer} → ${after.outer} px)`);
     assertFits(after, 'after searching');
-  },
+  }),
 
-  'the listener ignores other origins and anything but a number': async ({ page, ctx }) => {
+  'the listener ignores other origins and anything but a number': core(async ({ page, ctx }) => {
     need(ctx);
     const frame = await openExample(page);
     await settled(page, frame);
@@ -187,5 +188,5 @@ export const tests = {
     // The messages did reach the page (so "ignored" means the listener ignored them).
     const seen = await page.evaluate(() => window.__messages.map((m) => m.data));
     for (const v of [4321, 4322, '4323']) assert(seen.includes(v), `message ${JSON.stringify(v)} reached the page`);
-  },
+  }),
 };

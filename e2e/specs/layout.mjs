@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { appFrame, assert, canvasNotBlank, gotoApp, sleep } from '../lib.mjs';
+import { core } from '../engines/core.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -209,7 +210,7 @@ const dialogTests = {
     assert.equal(await code(), fromExample('chart.html'), 'the trade chart, resizing');
   },
 
-  'embed: examples/chart.html (another origin) — the frame follows the height messages': async ({ page, ctx }) => {
+  'embed: examples/chart.html (another origin) — the frame follows the height messages': core(async ({ page, ctx }) => {
     const url = process.env.EMBED_CHART_URL;
     const app = process.env.EMBED_APP_URL;
     if (!url || !app) ctx.skip('EMBED_CHART_URL / EMBED_APP_URL not set (cargo xtask test sets them)');
@@ -229,9 +230,9 @@ const dialogTests = {
     assert(scroll <= 0, 'no scrollbar inside');
     await canvasNotBlank(f, '#trade-chart');
     await ctx.screenshot(page, 'example-chart');
-  },
+  }),
 
-  'embed: examples/event.html (frame only) renders at its fixed height with the card inside': async ({ page, ctx }) => {
+  'embed: examples/event.html (frame only) renders at its fixed height with the card inside': core(async ({ page, ctx }) => {
     const url = process.env.EMBED_EVENT_URL;
     const app = process.env.EMBED_APP_URL;
     if (!url || !app) ctx.skip('EMBED_EVENT_URL / EMBED_APP_URL not set (cargo xtask test sets them)');
@@ -245,7 +246,7 @@ const dialogTests = {
     assert(inner <= 720, `the card fits in the frame: ${inner} px`);
     assert.equal((await f.locator('#detail-h').textContent()).trim(), 'Tashkent Declaration', 'the card of the address');
     await ctx.screenshot(page, 'example-event');
-  },
+  }),
 };
 
 export const tests = { ...layoutTests, ...embedTests, ...dialogTests };

@@ -13,6 +13,7 @@
 // hovered timeline mark.
 
 import { assert, gotoApp, sleep } from '../lib.mjs';
+import { core } from '../engines/core.mjs';
 import { EVENTS, frames } from '../data.mjs';
 
 const event = (id) => {
@@ -206,9 +207,13 @@ async function linked(page, baseURL, change, view) {
   assert(undone.same, `${view} not back to its earlier state after ${change.undoHow} (${undone.what})`);
 }
 
+/** The changes that also run in Firefox and WebKit (select, hover, place, filters). */
+const CORE = new Set(['selection (table row)', 'selection (timeline keys)', 'hover', 'place', 'category', 'search']);
+
 export const tests = {};
 for (const [name, change] of Object.entries(CHANGES)) {
   for (const view of change.views) {
-    tests[`${name} → ${view}`] = ({ page, baseURL }) => linked(page, baseURL, change, view);
+    const fn = ({ page, baseURL }) => linked(page, baseURL, change, view);
+    tests[`${name} → ${view}`] = CORE.has(name) ? core(fn) : fn;
   }
 }

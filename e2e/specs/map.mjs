@@ -3,6 +3,7 @@
 // Expected values come from data/*.json.
 
 import { assert, canvasNotBlank, gotoApp, sleep } from '../lib.mjs';
+import { core } from '../engines/core.mjs';
 import { data, EVENTS, PLACES, STUDENTS, dateLabel, BY_DATE, atPlace, tableIds, frames } from '../data.mjs';
 
 // ---------------------------------------------------------------- the data, read in node
@@ -179,7 +180,7 @@ export const tests = {
     await ctx.screenshot('map-paused');
   },
 
-  'keyboard: N/P cycle places, Enter filters, Esc clears, +/− zoom': async ({ page, baseURL }) => {
+  'keyboard: N/P cycle places, Enter filters, Esc clears, +/− zoom': core(async ({ page, baseURL }) => {
     await gotoApp(page, baseURL);
     await page.focus('canvas#map');
     await page.keyboard.press('n');
@@ -229,7 +230,7 @@ export const tests = {
     assert(Math.abs(d3 - d0) < 1, `0 resets the zoom: ${d0.toFixed(1)} vs ${d3.toFixed(1)}`);
     await frames(page);
     await canvasNotBlank(page, 'canvas#map', { minColors: 8, minPixels: 5000 });
-  },
+  }),
 
   'the text alternative lists every city and site with its events': async ({ page, baseURL }) => {
     await gotoApp(page, baseURL);

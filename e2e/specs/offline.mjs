@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { data } from '../data.mjs';
 import { assert, canvasNotBlank, expect, gotoApp, isReadyScript, sleep } from '../lib.mjs';
+import { core } from '../engines/core.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(repo, 'dist');
@@ -171,7 +172,7 @@ export const tests = {
     await canvasNotBlank(page, 'canvas#timeline');
   },
 
-  'the single file opened from disk (file://) shows the timeline and the map': async ({ page, ctx }) => {
+  'the single file opened from disk (file://) shows the timeline and the map': core(async ({ page, ctx }) => {
     const file = process.env.SINGLE_FILE || join(repo, 'dist-single', 'pakru-atlas.html');
     assert(existsSync(file), `${file} is missing: run cargo xtask dist`);
     const url = pathToFileURL(file).href;
@@ -207,7 +208,7 @@ export const tests = {
     assert.equal(await page.locator('#story .story-step-h').innerText(), data('story.json').chapters[0].steps[0].heading, 'the story in the single file');
     assert.deepEqual(ctx.requests.filter((u) => u.includes('story.bin')), [], 'no request for story.bin');
     await ctx.screenshot('single-file');
-  },
+  }),
 
   'the zip beside dist/ holds every file of dist/': async ({ ctx }) => {
     const zip = join(repo, `pakru-atlas-${version}.zip`);

@@ -4,6 +4,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { assert, canvasNotBlank, gotoApp, isReadyScript } from '../lib.mjs';
+import { core } from '../engines/core.mjs';
 import { EVENTS } from '../data.mjs';
 
 /** Records layout shifts from the very start of the page (before any page script). */
@@ -25,49 +26,38 @@ const recordFirstViewShown = () => {
 const cls = (page) => page.evaluate(() => window.__shifts.reduce((s, v) => s + v, 0));
 
 export const tests = {
-  'without JavaScript the page is the atlas in full: every event with its citations, the four figures': async ({ page, baseURL, ctx }) => {
-    const browser = page.context().browser();
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
-    try {
-      const p = await context.newPage();
-      const res = await p.goto(baseURL, { waitUntil: 'load' });
-      assert(res && res.ok(), `GET ${baseURL}`);
-      assert.equal((await p.locator('h1').first().textContent()).trim(), 'Pakistan–Russia Relations Atlas', 'the header');
-      const text = await p.locator('#prerender').innerText();
-      for (const e of EVENTS) {
-        assert(text.includes(e.title), `event "${e.title}" shown`);
-        for (const c of e.sources) assert(text.includes(c.locator), `${e.id}: citation ${c.locator}`);
-      }
-      assert.equal(await p.locator('.pre-events > li').count(), EVENTS.length, 'one entry per event');
-      for (const cls of ['timeline-canvas', 'map-canvas', 'chart']) {
-        const figs = p.locator(`#prerender svg.${cls.split(' ')[0]}`);
-        assert((await figs.count()) >= 1, `an SVG figure .${cls}`);
-        const box = await figs.first().boundingBox();
-        assert(box && box.width > 200 && box.height > 150, `.${cls} drawn at a size: ${JSON.stringify(box)}`);
-        assert((await figs.first().locator('*').count()) > 10, `.${cls} has drawn content`);
-      }
-      assert.equal(await p.locator('#prerender svg').count(), 4, 'timeline, map and both charts');
-      assert((await p.locator('noscript').count()) === 1, 'the line about JavaScript');
-      await ctx.screenshot(p, 'prerender-no-js');
-    } finally {
-      await context.close();
+  'without JavaScript the page is the atlas in full: every event with its citations, the four figures': core(async ({ baseURL, ctx }) => {
+    const p = await ctx.newPage({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+    const res = await p.goto(baseURL, { waitUntil: 'load' });
+    assert(res && res.ok(), `GET ${baseURL}`);
+    assert.equal((await p.locator('h1').first().textContent()).trim(), 'Pakistan–Russia Relations Atlas', 'the header');
+    const text = await p.locator('#prerender').innerText();
+    for (const e of EVENTS) {
+      assert(text.includes(e.title), `event "${e.title}" shown`);
+      for (const c of e.sources) assert(text.includes(c.locator), `${e.id}: citation ${c.locator}`);
     }
-  },
+    assert.equal(await p.locator('.pre-events > li').count(), EVENTS.length, 'one entry per event');
+    for (const cls of ['timeline-canvas', 'map-canvas', 'chart']) {
+      const figs = p.locator(`#prerender svg.${cls.split(' ')[0]}`);
+      assert((await figs.count()) >= 1, `an SVG figure .${cls}`);
+      const box = await figs.first().boundingBox();
+      assert(box && box.width > 200 && box.height > 150, `.${cls} drawn at a size: ${JSON.stringify(box)}`);
+      assert((await figs.first().locator('*').count()) > 10, `.${cls} has drawn content`);
+    }
+    assert.equal(await p.locator('#prerender svg').count(), 4, 'timeline, map and both charts');
+    assert((await p.locator('noscript').count()) === 1, 'the line about JavaScript');
+    await ctx.screenshot(p, 'prerender-no-js');
+  }),
 
-  'without JavaScript the single file (opened from disk) is the same complete page': async ({ page, ctx }) => {
+  'without JavaScript the single file (opened from disk) is the same complete page': core(async ({ ctx }) => {
     const file = process.env.SINGLE_FILE;
     if (!file) ctx.skip('SINGLE_FILE not set (cargo xtask test sets it)');
-    const context = await page.context().browser().newContext({ javaScriptEnabled: false });
-    try {
-      const p = await context.newPage();
-      await p.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-      const text = await p.locator('#prerender').innerText();
-      for (const e of EVENTS) assert(text.includes(e.title), `event "${e.title}" in the single file`);
-      assert.equal(await p.locator('#prerender svg').count(), 4, 'the four figures');
-    } finally {
-      await context.close();
-    }
-  },
+    const p = await ctx.newPage({ javaScriptEnabled: false });
+    await p.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const text = await p.locator('#prerender').innerText();
+    for (const e of EVENTS) assert(text.includes(e.title), `event "${e.title}" in the single file`);
+    assert.equal(await p.locator('#prerender svg').count(), 4, 'the four figures');
+  }),
 
   'the app takes over the first view with no layout shift, no duplicate ids, and draws the same views': async ({ page, baseURL }) => {
     await page.addInitScript(recordShifts);

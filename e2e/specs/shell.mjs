@@ -3,14 +3,15 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { assert, gotoApp } from '../lib.mjs';
+import { core } from '../engines/core.mjs';
 
 export const tests = {
-  'loads with a title and no console errors': async ({ page, baseURL }) => {
+  'loads with a title and no console errors': core(async ({ page, baseURL }) => {
     await gotoApp(page, baseURL);
     assert.includes(await page.title(), 'Pakistan', 'title');
     const lang = await page.evaluate(() => document.documentElement.lang);
     assert.equal(lang, 'en', '<html lang>');
-  },
+  }),
 
   'every request goes to 127.0.0.1': async ({ page, baseURL, ctx }) => {
     await gotoApp(page, baseURL);

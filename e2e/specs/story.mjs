@@ -9,6 +9,7 @@
 
 import { assert, gotoApp, sleep } from '../lib.mjs';
 import { STORY, EVENTS, frames } from '../data.mjs';
+import { core } from '../engines/core.mjs';
 
 const CANVAS = { timeline: 'canvas#timeline', map: 'canvas#map', trade: 'canvas#trade-chart', students: 'canvas#students-chart' };
 const TOTAL = STORY.chapters.reduce((n, c) => n + c.steps.length, 0);
@@ -104,7 +105,7 @@ async function drawsItsState(page, baseURL, ctx, ch) {
 }
 
 export const tests = {
-  'a keyboard-only walk goes through every step of every chapter, announcing each': async ({ page, baseURL }) => {
+  'a keyboard-only walk goes through every step of every chapter, announcing each': core(async ({ page, baseURL }) => {
     await gotoApp(page, baseURL);
     // Tab to the Story button, Enter: the panel opens at the first step with focus in it.
     let tabs = 0;
@@ -164,7 +165,7 @@ export const tests = {
     assert.equal(out.focus, 'story-open', 'focus returns to the Story button');
     const s = last.steps.at(-2).state || {};
     if (s.event) assert(out.search.includes(`e=${s.event}`), `Esc keeps the step's selection (${out.search})`);
-  },
+  }),
 
   'addresses open a step; Back and Forward move between steps; odd addresses fall back': async ({ page, baseURL }) => {
     const ch = STORY.chapters[1];

@@ -3,6 +3,7 @@
 // the table, accessible name and high-DPI sizing. Expected values come from data/events.json.
 
 import { assert, canvasNotBlank, expect, gotoApp, sleep } from '../lib.mjs';
+import { core } from '../engines/core.mjs';
 import { data, EVENTS, dateLabel, BY_DATE, citeText, matchesSearch, tableIds, frames } from '../data.mjs';
 
 // ---------------------------------------------------------------- the data, read in node
@@ -160,7 +161,7 @@ export const tests = {
     assert.equal((await page.locator('#detail-h').textContent()).trim(), 'Event details', 'cleared');
   },
 
-  'arrow keys walk the events in date order; Home and End': async ({ page, baseURL }) => {
+  'arrow keys walk the events in date order; Home and End': core(async ({ page, baseURL }) => {
     await gotoApp(page, baseURL);
     await page.focus('canvas#timeline');
     assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'timeline', 'canvas focused');
@@ -183,7 +184,7 @@ export const tests = {
     await expectSelected(page, BY_DATE[BY_DATE.length - 2], 'ArrowLeft from the end');
     // The keys must not scroll the page.
     assert.equal(await page.evaluate(() => document.activeElement.id), 'timeline', 'focus stays on the canvas');
-  },
+  }),
 
   'wheel zooms about the pointer, within limits': async ({ page, baseURL, ctx }) => {
     await gotoApp(page, baseURL);

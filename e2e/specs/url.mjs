@@ -3,6 +3,7 @@
 // current entry after a short debounce.
 
 import { assert, canvasNotBlank, gotoApp, sleep } from '../lib.mjs';
+import { core } from '../engines/core.mjs';
 import { data, EVENTS, dateLabel, BY_DATE, matchesSearch, tableIds } from '../data.mjs';
 
 // ---------------------------------------------------------------- the data, read in node
@@ -73,7 +74,7 @@ export const tests = {
     assert.includes(await page.locator('p.place-filter').textContent(), 'Tashkent', 'combined: place');
   },
 
-  'back and forward move between selections': async ({ page, baseURL }) => {
+  'back and forward move between selections': core(async ({ page, baseURL }) => {
     await gotoApp(page, baseURL);
     const [first, second] = [byId('diplomatic-relations-1948'), byId('tashkent-declaration-1966')];
     const len0 = await page.evaluate(() => history.length);
@@ -101,7 +102,7 @@ export const tests = {
     assert.equal(param(page, 'e'), null, 'Back twice: no e=');
     // Going back did not add entries.
     assert.equal(await page.evaluate(() => history.length), len0 + 2, 'history length after back/forward');
-  },
+  }),
 
   'malformed values are ignored field by field': async ({ page, baseURL, ctx }) => {
     await gotoApp(page, baseURL, '?e=%%%&t=abc~&c=nope&m=1,2&q=ok');

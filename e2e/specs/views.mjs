@@ -2,6 +2,7 @@
 // the dark theme and a 360 px wide phone. Expected values come from data/*.json, read here.
 
 import { assert, canvasNotBlank, expect, gotoApp } from '../lib.mjs';
+import { core } from '../engines/core.mjs';
 import { data, EVENTS, SERIES, STUDENTS, parseDate, cmpDate, BY_DATE, sourceShort, citeText, tableIds } from '../data.mjs';
 
 // ---------------------------------------------------------------- the data, read in node
@@ -55,7 +56,7 @@ const CANVASES = ['#timeline', '#map', '#trade-chart', '#students-chart'];
 // ---------------------------------------------------------------- tests
 
 export const tests = {
-  'page loads with the header and both charts drawn and cited': async ({ page, baseURL, ctx }) => {
+  'page loads with the header and both charts drawn and cited': core(async ({ page, baseURL, ctx }) => {
     await gotoApp(page, baseURL);
     const h1 = page.locator('header h1');
     assert.equal(await h1.count(), 1, 'one h1 in the header');
@@ -86,7 +87,7 @@ export const tests = {
     const desc = await page.getAttribute('#students-chart', 'aria-label');
     for (const r of STUDENTS) assert.includes(desc, `${r.university_as_written}: ${r.students}`, 'students chart description');
     await ctx.screenshot('views-charts');
-  },
+  }),
 
   'the events table lists every event of data/events.json': async ({ page, baseURL }) => {
     await gotoApp(page, baseURL);
@@ -211,7 +212,7 @@ export const tests = {
     await ctx.screenshot(phone, 'views-360', { fullPage: true });
   },
 
-  'printing shows the selected event with its citations and the charts, not the controls': async ({ page, baseURL, ctx }) => {
+  'printing shows the selected event with its citations and the charts, not the controls': core(async ({ page, baseURL, ctx }) => {
     const e = BY_DATE.find((x) => x.sources.length > 1) || BY_DATE[0];
     await gotoApp(page, baseURL, `?e=${e.id}`);
     await page.emulateMedia({ media: 'print' });
@@ -231,5 +232,8 @@ export const tests = {
     const pdf = await page.pdf({ format: 'A4' });
     assert.atLeast(pdf.length, 10_000, 'PDF bytes');
     await ctx.screenshot('views-print');
-  },
+  }, {
+    firefox: 'Firefox ESR 153 over WebDriver BiDi cannot emulate print media (its PDF printing works, but the test reads the print layout from computed styles)',
+    webkit: 'WebDriver classic has no print-media emulation',
+  }),
 };

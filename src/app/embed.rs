@@ -161,7 +161,11 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
             let ticket = pending.get_untracked();
             set_timeout(
                 move || {
-                    if pending.get_untracked() == ticket && f.get_attribute("src").as_deref() != Some(src.as_str()) {
+                    let current = f.get_attribute("src");
+                    // A frame that never loaded is already blank: navigating it to about:blank
+                    // would add a history entry in WebKit (one more Back press after load).
+                    let blank = current.is_none() && src == "about:blank";
+                    if pending.get_untracked() == ticket && !blank && current.as_deref() != Some(src.as_str()) {
                         let _ = f.set_attribute("src", &src);
                     }
                 },

@@ -115,8 +115,10 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
 /// Signals the end of the first complete render, for tests and the benchmark.
 fn mark_ready() {
     let Some(w) = web_sys::window() else { return };
-    // Wait one frame so canvases scheduled for this frame are drawn first.
-    let cb = Closure::once_into_js(move || {
+    // Wait two frames: a canvas gets its size from its ResizeObserver, whose first report comes
+    // after the first frame's animation callbacks (then it is drawn). WebKit sent that report
+    // after a one-frame mark, leaving the canvases at 300×150 and blank at "ready".
+    let mark = Closure::once_into_js(move || {
         if let Some(w) = web_sys::window() {
             if let Some(p) = w.performance() {
                 let _ = p.mark("atlas-ready");
@@ -124,7 +126,12 @@ fn mark_ready() {
             let _ = js_sys::Reflect::set(&w, &"__atlasReady".into(), &JsValue::TRUE);
         }
     });
-    let _ = w.request_animation_frame(cb.unchecked_ref());
+    let next = Closure::once_into_js(move || {
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(mark.unchecked_ref());
+        }
+    });
+    let _ = w.request_animation_frame(next.unchecked_ref());
 }
 
 /// Keeps `dark` in step with `prefers-color-scheme` and bumps `layout_epoch` on

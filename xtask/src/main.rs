@@ -3,6 +3,7 @@
 mod bench;
 mod checkdata;
 mod dist;
+mod engines;
 mod fixtures;
 mod geodata;
 mod offline;
@@ -33,7 +34,8 @@ commands:
   test [--browser-only] [--no-build] [--grep TEXT]
                         cargo fmt --check, cargo clippy -D warnings (host and wasm32), cargo test
                         --workspace, check-data, dist, then the browser tests (e2e/run.mjs in
-                        headless Chromium against dist/); ends with a SUMMARY line
+                        headless Chromium against dist/, the core also in Firefox ESR and WebKitGTK;
+                        E2E_ENGINES=chromium,firefox,webkit); ends with a SUMMARY line
   bench [--no-build] [--loads N] [--lighthouse-runs N]
                         Lighthouse on the mobile profile (5 runs, medians), desktop cold loads (the
                         browser's FCP, LCP, CLS and the atlas-ready mark), window.__atlasBench,

@@ -1,8 +1,9 @@
-//! `cargo xtask test`: every check and test, native and in Chromium.
+//! `cargo xtask test`: every check and test, native and in the browsers (Chromium; the core also
+//! in Firefox ESR and WebKitGTK).
 //!
 //! Steps, in order:
 //! 1. tools: installs what is missing (the build tools of [`crate::tools`], and the `clippy`
-//!    and `rustfmt` components), then Chromium;
+//!    and `rustfmt` components), then Chromium, then Firefox ESR and WebKitGTK ([`crate::engines`]);
 //! 2. `cargo fmt --all --check`;
 //! 3. `cargo clippy --workspace --all-targets -- -D warnings` (the host);
 //! 4. `cargo clippy -p pakru-atlas --target wasm32-unknown-unknown -- -D warnings` (the app as
@@ -115,6 +116,10 @@ pub fn cmd_test(args: &[String]) -> Res {
     let chrome = steps.run("chromium", crate::tools::ensure_chromium)?;
     if let Err(e) = steps.run("zim-tools, kiwix-serve", crate::tools::ensure_zim_and_kiwix_tools) {
         failures.push(e);
+    }
+    // Firefox and WebKit for the cross-engine core (e2e/engines/); without them those fail.
+    if let Err(e) = steps.run("firefox, webkit", crate::engines::ensure_engines) {
+        failures.push(format!("firefox, webkit: {e}"));
     }
 
     if !opts.browser_only {
@@ -261,5 +266,9 @@ mod tests {
         let out = "ok - a\nFAIL - b: x\nbrowser: 1 passed, 1 failed, 2 skipped\n";
         assert_eq!(parse_browser_counts(out), Some(Counts { passed: 1, failed: 1 }));
         assert_eq!(parse_browser_counts("nothing"), None);
+        // With the per-engine line before it, the whole run's line counts.
+        let out = "ok - [webkit] a\n# chromium 56 passed, 1 failed; firefox 20 passed, 0 failed; webkit 19 passed, 1 failed\n\
+            browser: 95 passed, 2 failed, 3 skipped\n";
+        assert_eq!(parse_browser_counts(out), Some(Counts { passed: 95, failed: 2 }));
     }
 }

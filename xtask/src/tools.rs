@@ -48,11 +48,11 @@ pub fn ensure_build_tools() -> Res<Toolchain> {
     Ok(Toolchain { path_env })
 }
 
-fn is_debian_root() -> bool {
+pub(crate) fn is_debian_root() -> bool {
     Path::new("/etc/debian_version").exists() && output_of("id", &["-u"]).as_deref() == Some("0")
 }
 
-fn apt_install(packages: &[&str]) -> Res {
+pub(crate) fn apt_install(packages: &[&str]) -> Res {
     println!("installing Debian packages: {}", packages.join(" "));
     run(Command::new("apt-get").arg("update"))?;
     run(Command::new("apt-get")

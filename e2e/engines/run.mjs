@@ -1,0 +1,149 @@
+// Runs the core tests (see ./core.mjs) in Firefox and WebKit, with the checks e2e/run.mjs makes
+// in Chromium: a test fails if it throws, times out, or if one of its pages logged a console
+// error or an uncaught error (unless ctx.allowConsoleError matched it), requested a host other
+// than 127.0.0.1, or reported a CSP violation. What each engine can observe: see
+// ./firefox.mjs and ./webkit.mjs.
+
+import { join } from 'node:path';
+import { AssertionError } from '../lib.mjs';
+import * as firefox from './firefox.mjs';
+import * as webkit from './webkit.mjs';
+import { wrapPage } from './page.mjs';
+
+export const DRIVERS = { firefox, webkit };
+
+class Skip extends Error {}
+const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+async function runTest(engine, name, fn, env) {
+  const drivers = [];
+  const allowed = [];
+  const rec = { requests: [], consoleErrors: [], badResponses: [] };
+  const newPage = async (options = {}) => {
+    const d = await engine.newDriver({ viewport: options.viewport, javaScriptEnabled: options.javaScriptEnabled !== false });
+    drivers.push(d);
+    const p = wrapPage(d);
+    if (options.viewport) p._viewport = options.viewport;
+    return p;
+  };
+  // What the drivers recorded so far, in the shape of Chromium's ctx.
+  const collect = async () => {
+    for (const d of drivers) await d.drain();
+    rec.requests.splice(0, Infinity, ...drivers.flatMap((d) => d.requests));
+    rec.consoleErrors.splice(0, Infinity, ...drivers.flatMap((d) => d.errors));
+    rec.badResponses.splice(0, Infinity, ...drivers.flatMap((d) => d.badResponses || []));
+  };
+  let page = null;
+  let error = null;
+  let skipped = null;
+  let timer;
+  try {
+    page = await newPage({ viewport: { width: 1280, height: 800 } });
+    const ctx = {
+      engine: engine.name,
+      baseURL: env.baseURL,
+      subpathURL: env.subpathURL,
+      outDir: env.outDir,
+      context: null,
+      requests: rec.requests,
+      consoleErrors: rec.consoleErrors,
+      badResponses: rec.badResponses,
+      allowConsoleError: (re) => allowed.push(re),
+      newPage,
+      async screenshot(nameOrPage, maybeName) {
+        const [p, shot] = typeof nameOrPage === 'string' ? [page, nameOrPage] : [nameOrPage, maybeName];
+        const path = join(env.outDir, `${engine.name}-${slug(shot)}.png`);
+        await p.screenshot({ path });
+        return path;
+      },
+      skip(reason) {
+        throw new Skip(reason);
+      },
+      log: (...a) => console.log('   #', ...a),
+    };
+    await Promise.race([
+      fn({ page, baseURL: env.baseURL, ctx }),
+      new Promise((_, rej) => {
+        timer = setTimeout(() => rej(new AssertionError(`timed out after ${env.timeoutMs} ms`)), env.timeoutMs);
+      }),
+    ]);
+  } catch (e) {
+    if (e instanceof Skip) skipped = e.message;
+    else error = e;
+  } finally {
+    clearTimeout(timer);
+  }
+  // Bounded: a crashed browser must not hold up the run.
+  const bounded = (p) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 15_000).unref())]);
+  await bounded(collect());
+  const problems = [];
+  if (!skipped) {
+    const unexpected = rec.consoleErrors.filter((m) => !allowed.some((re) => re.test(m)));
+    if (unexpected.length) problems.push(`console errors:\n      ${unexpected.join('\n      ')}`);
+    const foreign = drivers.flatMap((d) => d.foreign || []);
+    if (foreign.length) problems.push(`requests to other hosts:\n      ${foreign.join('\n      ')}`);
+  }
+  if ((error || problems.length) && page) {
+    await bounded(page.screenshot({ path: join(env.outDir, `FAIL-${engine.name}-${slug(name)}.png`) }));
+  }
+  for (const d of drivers) await bounded(d.close());
+  if (skipped) return { status: 'skip', message: skipped };
+  if (error) {
+    const msg = error instanceof AssertionError ? error.message : error.stack || String(error);
+    return { status: 'fail', message: [msg, ...problems].join('\n    ') };
+  }
+  if (problems.length) return { status: 'fail', message: problems.join('\n    ') };
+  return { status: 'ok' };
+}
+
+/**
+ * Runs `tests` ([spec, name, fn] with fn.engines) in `engineName`. Prints one line per test and
+ * returns { passed, failed, skipped }.
+ */
+export async function runEngine(engineName, tests, env) {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  const mine = tests.filter(([, , fn]) => fn.engines && fn.engines.includes(engineName));
+  for (const [spec, name, fn] of tests) {
+    if (fn.engines && !fn.engines.includes(engineName)) console.log(`skip - [${engineName}] ${spec}: ${name}: ${fn.engineSkips[engineName]}`);
+  }
+  counts.skipped += tests.length - mine.length;
+  if (!mine.length) return counts;
+  const driver = DRIVERS[engineName];
+  const missing = driver.available();
+  if (missing) {
+    console.log(`FAIL - [${engineName}] cannot run ${mine.length} core tests: ${missing} (E2E_ENGINES=chromium runs Chromium only)`);
+    counts.failed++;
+    return counts;
+  }
+  const t0 = Date.now();
+  let engine;
+  try {
+    engine = await driver.launch();
+  } catch (e) {
+    console.log(`FAIL - [${engineName}] does not start: ${e.stack || e}`);
+    counts.failed++;
+    return counts;
+  }
+  try {
+    for (const [spec, name, fn] of mine) {
+      const full = `${spec}: ${name}`;
+      const t1 = Date.now();
+      const r = await runTest(engine, full, fn, env);
+      const secs = ((Date.now() - t1) / 1000).toFixed(1);
+      if (r.status === 'ok') {
+        counts.passed++;
+        console.log(`ok - [${engineName}] ${full} (${secs} s)`);
+      } else if (r.status === 'skip') {
+        counts.skipped++;
+        console.log(`skip - [${engineName}] ${full}: ${r.message}`);
+      } else {
+        counts.failed++;
+        console.log(`FAIL - [${engineName}] ${full}: ${r.message}`);
+      }
+    }
+  } finally {
+    await engine.close();
+  }
+  console.log(`# ${engineName}: ${engine.version}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return counts;
+}
