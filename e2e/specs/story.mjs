@@ -241,6 +241,28 @@ export const tests = {
     assert.equal((await panel(page)).heading, STORY.chapters[0].steps[0].heading);
   },
 
+  'a step moves the views there in a short transition, at once under reduced motion': async ({ page, baseURL, ctx }) => {
+    // Chapter 1, step 2 → 3: the years shown change, so the timeline moves.
+    const [a, b] = STORY.chapters[0].steps.slice(1, 3).map((s) => s.state?.range);
+    assert(a && b && (a[0] !== b[0] || a[1] !== b[1]), 'steps 2 and 3 of chapter 1 show different years');
+    const run = async (p) => {
+      await gotoApp(p, baseURL, '?story=rq1&step=2');
+      await drawn(p);
+      await p.focus('#story-h');
+      await p.keyboard.press('ArrowRight');
+      await frames(p);
+      const early = await pixels(p, CANVAS.timeline);
+      await settle(p);
+      return [early, await pixels(p, CANVAS.timeline)];
+    };
+    const [early, end] = await run(page);
+    assert.notEqual(early, end, 'two frames after Next the timeline is still on its way');
+    const still = await ctx.newPage({ reducedMotion: 'reduce' });
+    const [earlyReduced, endReduced] = await run(still);
+    assert.equal(earlyReduced, endReduced, 'under reduced motion the step is drawn at once');
+    assert.equal(endReduced, end, 'both end at the same view');
+  },
+
   'the Embed dialog offers the step shown': async ({ page, baseURL }) => {
     await gotoApp(page, baseURL, '?story=rq3&step=2');
     await settle(page);
