@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BY_DATE, EVENTS } from '../data.mjs';
+import { BY_DATE, EVENTS, STORY } from '../data.mjs';
 import { assert, canvasNotBlank, gotoApp, sleep } from '../lib.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -177,6 +177,12 @@ async function exercise({ page, ctx }, { base, book }, bar) {
   assert.equal(open.searchParams.get('embed'), null, '"Open in the atlas" leaves embed mode');
   await gotoApp(shared, open.toString());
   assert.equal(await shared.locator('header h1').count(), 1, 'the full atlas opens from the embed link');
+
+  // The story, fetched from the book when opened: a step by its address.
+  await gotoApp(shared, `${home}index.html?story=rq2&step=3`);
+  await shared.waitForFunction(() => document.querySelector('#story .story-step-h'), null, { timeout: 10_000 });
+  assert.equal(await shared.locator('#story .story-progress').innerText(), `Chapter 2 · step 3 of ${STORY.chapters[1].steps.length}`, 'a story step inside the book');
+  inside(shared.url(), 'the story step');
 
   // Downloads (blob: and data: URLs) work under the ZIM's policy.
   const take = async (locator) => {
