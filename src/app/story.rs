@@ -77,34 +77,27 @@ pub fn with_story(state: AppState, then: impl FnOnce(&'static [Chapter]) + 'stat
 fn fetch_bytes(url: &str, done: impl FnOnce(Result<Vec<u8>, String>) + 'static) {
     let Some(w) = web_sys::window() else { return done(Err("no window".into())) };
     let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
-    let fail = {
-        let done = done.clone();
-        move |why: String| {
-            if let Some(d) = done.borrow_mut().take() {
-                d(Err(why));
-            }
+    let finish = move |r: Result<Vec<u8>, String>| {
+        if let Some(d) = done.borrow_mut().take() {
+            d(r);
         }
     };
-    let fail2 = fail.clone();
+    // Every callback is of one closure type: each type costs its own glue in the wasm.
+    type Callback = Closure<dyn FnMut(JsValue)>;
+    let (f1, f2, f3, f4) = (finish.clone(), finish.clone(), finish.clone(), finish);
+    let on_body: Callback = Closure::new(move |buf: JsValue| f1(Ok(js_sys::Uint8Array::new(&buf).to_vec())));
+    let broke: Callback = Closure::new(move |_: JsValue| f2(Err("the story file broke off".into())));
     let name = url.to_string();
-    let on_response = Closure::once(move |resp: JsValue| {
+    // Owns the body's callbacks, so they live as long as it does (for ever: it is forgotten).
+    let on_response: Callback = Closure::new(move |resp: JsValue| {
         let resp: web_sys::Response = resp.unchecked_into();
-        if !resp.ok() {
-            return fail(format!("{name}: HTTP {}", resp.status()));
+        match resp.array_buffer() {
+            Ok(p) if resp.ok() => drop(p.then2(&on_body, &broke)),
+            _ => f3(Err(format!("{name}: HTTP {}", resp.status()))),
         }
-        let Ok(p) = resp.array_buffer() else { return fail(format!("{name}: unreadable")) };
-        let fail3 = fail.clone();
-        let on_body = Closure::once(move |buf: JsValue| {
-            if let Some(d) = done.borrow_mut().take() {
-                d(Ok(js_sys::Uint8Array::new(&buf).to_vec()));
-            }
-        });
-        let on_err = Closure::once(move |_: JsValue| fail3("the story file broke off".into()));
-        let _ = p.then2(&on_body, &on_err);
-        on_body.forget();
-        on_err.forget();
     });
-    let on_error = Closure::once(move |_: JsValue| fail2(format!("{STORY_FILE} could not be fetched (offline?)")));
+    let on_error: Callback =
+        Closure::new(move |_: JsValue| f4(Err(format!("{STORY_FILE} could not be fetched (offline?)"))));
     let _ = w.fetch_with_str(url).then2(&on_response, &on_error);
     on_response.forget();
     on_error.forget();
@@ -287,7 +280,7 @@ pub fn mount(state: AppState) {
         }
     });
     // One listener (one closure type) for clicks, the chapter menu and keys.
-    let on_event = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| on_event(state, ev));
+    let on_event = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| on_event(state, ev.unchecked_into()));
     for kind in ["click", "change", "keydown"] {
         let _ = root.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
     }
