@@ -91,9 +91,10 @@ pub const STEP_VIEWS: [&str; 4] = ["timeline", "map", "trade", "students"];
 pub const MAX_WORDS: usize = 90;
 
 impl Step {
-    /// The text's words, citation markers left out.
+    /// The text's words, citation markers (and what is left of them: "[1]." is no word) left
+    /// out.
     pub fn word_count(&self) -> usize {
-        self.text.split_whitespace().filter(|w| !strip_markers(w).is_empty()).count()
+        self.text.split_whitespace().filter(|w| strip_markers(w).chars().any(char::is_alphanumeric)).count()
     }
 }
 
