@@ -246,12 +246,14 @@ export const tests = {
     assert.equal(csv.name, 'pakistan-russia-events.csv', 'CSV name');
     assert.atLeast(csv.bytes.toString('utf8').split('\n').length, 50, 'CSV lines');
     // The data JSON, written from the loaded model: every record of every file, every field
-    // (fields at their default, null, false or [], may be left out or written).
+    // (fields at their default, null, false or [], may be left out or written; the download
+    // writes a record's fields in the model's order, the files in their authors').
     const isDefault = (x) => x === null || x === false || (Array.isArray(x) && !x.length);
     const norm = (v) =>
       Array.isArray(v) ? v.map(norm)
-      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => !isDefault(x)).map(([k, x]) => [k, norm(x)]))
-      : v;
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).filter(([, x]) => !isDefault(x)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, norm(x)]))
+        : v;
     const dump = await take(page.locator('.downloads button', { hasText: 'All data JSON' }));
     assert.equal(dump.name, 'pakistan-russia-data.json', 'JSON name');
     const all = JSON.parse(dump.bytes.toString('utf8'));
@@ -261,6 +263,12 @@ export const tests = {
       const byId = new Map(all[file].map((r) => [r.id, r]));
       for (const r of shipped) assert.deepEqual(norm(byId.get(r.id)), norm(r), `${file} ${r.id} in the JSON download`);
     }
+    // The story too (a year span is written as { start, end }, the file writes [start, end]).
+    const spans = (v) =>
+      Array.isArray(v) ? v.map(spans)
+      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'range' && Array.isArray(x) ? { start: x[0], end: x[1] } : spans(x)]))
+      : v;
+    assert.deepEqual(norm(all.story), norm(spans(data('story.json'))), 'the story in the JSON download');
     const svg = await take(page.locator('#dl-timeline-svg'));
     assert.match(svg.bytes.toString('utf8').slice(0, 200), /<svg/, 'timeline SVG');
     const png = await take(page.locator('.downloads button', { hasText: 'PNG' }).first());
