@@ -137,7 +137,7 @@ export const tests = {
     // The story, loaded only when opened, was precached: a step opens offline.
     await page.goto(`${base}?story=rq2&step=2`, { waitUntil: 'load' });
     await page.waitForFunction(isReadyScript, null, { timeout: 30_000 });
-    await page.waitForFunction(() => document.querySelector('#story .story-step-h'), null, { timeout: 10_000 });
+    await page.waitForFunction(() => !!document.querySelector('#story .story-step-h'), null, { timeout: 10_000 });
     assert.equal(await page.locator('#story .story-progress').innerText(), `Chapter 2 · step 2 of ${data('story.json').chapters[1].steps.length}`, 'a story step offline');
     await ctx.screenshot('offline-reload');
   },
@@ -201,10 +201,10 @@ export const tests = {
       data: document.querySelectorAll('script[type="application/octet-stream"]#story-data').length,
       styles: document.querySelectorAll('style').length,
     }));
-    assert.deepEqual(counts, { scripts: 1, data: 1, styles: 1 }, 'inline blocks');
+    assert.deepEqual([counts.scripts, counts.data, counts.styles], [1, 1, 1], 'inline blocks: scripts, data, styles');
     // The story opens from that block: no request for story.bin.
     await page.locator('#story-open').click();
-    await page.waitForFunction(() => document.querySelector('#story .story-step-h'), null, { timeout: 10_000 });
+    await page.waitForFunction(() => !!document.querySelector('#story .story-step-h'), null, { timeout: 10_000 });
     assert.equal(await page.locator('#story .story-step-h').innerText(), data('story.json').chapters[0].steps[0].heading, 'the story in the single file');
     assert.deepEqual(ctx.requests.filter((u) => u.includes('story.bin')), [], 'no request for story.bin');
     await ctx.screenshot('single-file');

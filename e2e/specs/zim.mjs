@@ -180,7 +180,7 @@ async function exercise({ page, ctx }, { base, book }, bar) {
 
   // The story, fetched from the book when opened: a step by its address.
   await gotoApp(shared, `${home}index.html?story=rq2&step=3`);
-  await shared.waitForFunction(() => document.querySelector('#story .story-step-h'), null, { timeout: 10_000 });
+  await shared.waitForFunction(() => !!document.querySelector('#story .story-step-h'), null, { timeout: 10_000 });
   assert.equal(await shared.locator('#story .story-progress').innerText(), `Chapter 2 · step 3 of ${STORY.chapters[1].steps.length}`, 'a story step inside the book');
   inside(shared.url(), 'the story step');
 
