@@ -5,6 +5,9 @@ use crate::export::cite_text;
 use crate::ui::{sorted_rows, SortKey};
 use leptos::prelude::*;
 
+/// Rows built with the page; the others follow in the next task.
+const FIRST_ROWS: usize = 8;
+
 #[component]
 pub fn EventsTable() -> impl IntoView {
     let state = use_state();
@@ -13,6 +16,10 @@ pub fn EventsTable() -> impl IntoView {
         let (key, asc) = state.sort.get();
         sorted_rows(atlas, &state.filter_mask(), key, asc)
     });
+    // The first rows with the page, the rest in a task of their own: the page's first task
+    // builds less DOM, so it blocks the main thread for less.
+    let shown = RwSignal::new(FIRST_ROWS);
+    set_timeout(move || shown.set(usize::MAX), std::time::Duration::ZERO);
     let sort_button = move |key: SortKey, label: &'static str| {
         let aria = move || match state.sort.get() {
             (k, true) if k == key => "ascending",
@@ -46,7 +53,7 @@ pub fn EventsTable() -> impl IntoView {
                 <tbody>
                     // Rows are re-rendered in place when the order or the filter changes (52 of them):
                     // cheaper in code than a keyed list.
-                    {move || rows.get().into_iter().map(|i| {
+                    {move || rows.get().into_iter().take(shown.get()).map(|i| {
                         let e = &atlas.events[i];
                         let cat = e.category.get();
                         let cites = e.sources.iter().map(|c| cite_text(atlas, c)).collect::<Vec<_>>().join("; ");
