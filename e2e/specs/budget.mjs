@@ -19,11 +19,11 @@ const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
  *  KiB); plus the 6 KiB the single-view embeds and the Embed dialog were allowed, the 30 KiB
  *  the static first view in index.html may cost, and the 16 KiB of the story's code (its
  *  chapters are a file of their own, loaded when opened; README, Bytes). */
-export const FIRST_VISIT_GZIP_CEILING = 308 * 1024;
+export const FIRST_VISIT_GZIP_CEILING = 309 * 1024;
 /** First-visit transfer with brotli (quality 11, the `.br` files `cargo xtask dist` writes and
  *  the server sends to browsers that accept br) may not grow past this: the 235 KiB target that
- *  replaced the former 160 KB gzip one, plus the story's code (16 KiB brotli). */
-export const FIRST_VISIT_BR_CEILING = 251 * 1024;
+ *  replaced the former 160 KB gzip one, plus the story's code (16 KiB brotli) and the table's deferred rows (0.7 KiB). */
+export const FIRST_VISIT_BR_CEILING = 252 * 1024;
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
