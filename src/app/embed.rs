@@ -102,7 +102,7 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
     let open = move || state.panel.get() == Some(Panel::Embed);
     // Bumped when a control of the dialog changes (they are read from the DOM).
     let controls = RwSignal::new(0u32);
-    let (origin, base) = super::share::app_base();
+    let (origin, base) = super::page::app_base();
     let snippet = RwSignal::new(String::new());
     // The latest preview address waiting to be loaded (older ones are dropped).
     let pending = RwSignal::new(0u32);
@@ -116,7 +116,7 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
             let _ = root.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
             cb.forget();
             let copy = Closure::<dyn Fn()>::new(move || {
-                super::share::copy_to_clipboard(&snippet.get_untracked(), status, "Embed code")
+                super::page::copy_to_clipboard(&snippet.get_untracked(), status, "Embed code")
             });
             if let Some(b) = by_id("copy-embed") {
                 let _ = b.add_event_listener_with_callback("click", copy.as_ref().unchecked_ref());

@@ -82,27 +82,6 @@ fn current_url() -> String {
     web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
 }
 
-/// The app's address without query or hash, for the embed snippet.
-pub fn app_base() -> (String, String) {
-    let Some(w) = web_sys::window() else { return (String::new(), String::new()) };
-    let loc = w.location();
-    let origin = loc.origin().unwrap_or_default();
-    let path = loc.pathname().unwrap_or_default();
-    (origin.clone(), format!("{origin}{path}"))
-}
-
-pub fn copy_to_clipboard(text: &str, status: RwSignal<String>, what: &'static str) {
-    let Some(w) = web_sys::window() else { return };
-    let promise = w.navigator().clipboard().write_text(text);
-    let done = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| status.set(format!("{what} copied.")));
-    let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-        status.set("Copying failed: select the text and copy it yourself.".into())
-    });
-    let _ = promise.then2(&done, &failed);
-    done.forget();
-    failed.forget();
-}
-
 #[component]
 pub fn ShareBar() -> impl IntoView {
     let state = use_state();
@@ -125,7 +104,7 @@ pub fn ShareBar() -> impl IntoView {
         <section class="panel share-panel" aria-labelledby="share-h">
             <h2 id="share-h">"Share and download"</h2>
             <div class="share-row">
-                <button type="button" id="copy-link" on:click=move |_| copy_to_clipboard(&current_url(), status, "Link")>"Copy link"</button>
+                <button type="button" id="copy-link" on:click=move |_| super::page::copy_to_clipboard(&current_url(), status, "Link")>"Copy link"</button>
                 <button type="button" id="embed-button" aria-expanded=move || embed_open().to_string() aria-controls="embed-dialog"
                     on:click=move |_| state.panel.update(|p| *p = if *p == Some(Panel::Embed) { None } else { Some(Panel::Embed) })>"Embed"</button>
                 <span class="status" role="status">{move || status.get()}</span>
@@ -142,7 +121,7 @@ pub fn ShareBar() -> impl IntoView {
                 }).collect_view()}
                 <span>"Data: "</span>
                 <button type="button" id="dl-csv" on:click=move |_| download_text("pakistan-russia-events.csv", "text/csv", &export::events_csv(atlas))>"Events CSV"</button>
-                <button type="button" on:click=move |_| super::story::with_story(state, move |story| download_text("pakistan-russia-data.json", "application/json", &export::data_json(atlas, story)))>"All data JSON"</button>
+                <button type="button" on:click=move |_| super::story_file::with_story(state, move |story| download_text("pakistan-russia-data.json", "application/json", &export::data_json(atlas, story)))>"All data JSON"</button>
                 <span>"Selected event: "</span>
                 <button type="button" disabled=no_selection on:click=cite(false)>"Citation (text)"</button>
                 <button type="button" disabled=no_selection on:click=cite(true)>"Citation (BibTeX)"</button>

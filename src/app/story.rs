@@ -9,6 +9,7 @@
 
 use super::canvas::svg_of;
 use super::state::{full_range, theme_of, AppState, StoryData};
+use super::story_file::by_id;
 use crate::data::Chapter;
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
@@ -22,10 +23,6 @@ use web_sys::{Element, HtmlElement, HtmlSelectElement};
 /// How long a step's transition takes, ms (none under reduced motion).
 const TRANSITION_MS: f64 = 450.0;
 
-fn by_id(id: &str) -> Option<Element> {
-    web_sys::window()?.document()?.get_element_by_id(id)
-}
-
 fn focus(id: &str) {
     if let Some(e) = by_id(id).and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
         let _ = e.focus();
@@ -36,88 +33,6 @@ fn reduced_motion() -> bool {
     web_sys::window()
         .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
         .is_some_and(|m| m.matches())
-}
-
-/// The story file's name beside the app (see `cargo xtask story-file`).
-const STORY_FILE: &str = "story.bin";
-
-/// Calls `then` with the chapters once they are loaded: at once if they are, else after the
-/// story file has arrived (`then` is dropped if it cannot be read: the panel says why).
-pub fn with_story(state: AppState, then: impl FnOnce(&'static [Chapter]) + 'static) {
-    if let StoryData::Ready(c) = state.story.with_untracked(|s| s.data.clone()) {
-        then(c);
-        return;
-    }
-    if state.story.with_untracked(|s| s.data.clone()) == StoryData::Loading {
-        return;
-    }
-    state.story.update(|s| s.data = StoryData::Loading);
-    let done = move |bytes: Result<Vec<u8>, String>| match bytes.and_then(|b| crate::data::codec::decode_story(&b)) {
-        Ok(chapters) => {
-            let chapters: &'static [Chapter] = Box::leak(chapters.into_boxed_slice());
-            state.story.update(|s| s.data = StoryData::Ready(chapters));
-            then(chapters);
-        }
-        Err(e) => state.story.update(|s| s.data = StoryData::Failed(e)),
-    };
-    // The single file carries the story inline, as base64 in a data block.
-    if let Some(el) = by_id("story-data") {
-        let text = el.text_content().unwrap_or_default();
-        let bytes = web_sys::window()
-            .ok_or_else(|| "no window".to_string())
-            .and_then(|w| w.atob(text.trim()).map_err(|_| "the inline story is not base64".to_string()))
-            .map(|s| s.chars().map(|c| c as u32 as u8).collect());
-        done(bytes);
-        return;
-    }
-    fetch_bytes(STORY_FILE, done);
-}
-
-/// Fetches `url` and hands its bytes, or why there are none, to `done`.
-fn fetch_bytes(url: &str, done: impl FnOnce(Result<Vec<u8>, String>) + 'static) {
-    let Some(w) = web_sys::window() else { return done(Err("no window".into())) };
-    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
-    let finish = move |r: Result<Vec<u8>, String>| {
-        if let Some(d) = done.borrow_mut().take() {
-            d(r);
-        }
-    };
-    // Every callback is of one closure type: each type costs its own glue in the wasm.
-    type Callback = Closure<dyn FnMut(JsValue)>;
-    let (f1, f2, f3, f4) = (finish.clone(), finish.clone(), finish.clone(), finish);
-    let on_body: Callback = Closure::new(move |buf: JsValue| f1(Ok(js_sys::Uint8Array::new(&buf).to_vec())));
-    let broke: Callback = Closure::new(move |_: JsValue| f2(Err("the story file broke off".into())));
-    let name = url.to_string();
-    // Owns the body's callbacks, so they live as long as it does (for ever: it is forgotten).
-    let on_response: Callback = Closure::new(move |resp: JsValue| {
-        let resp: web_sys::Response = resp.unchecked_into();
-        match resp.array_buffer() {
-            Ok(p) if resp.ok() => drop(p.then2(&on_body, &broke)),
-            _ => f3(Err(format!("{name}: HTTP {}", resp.status()))),
-        }
-    });
-    let on_error: Callback =
-        Closure::new(move |_: JsValue| f4(Err(format!("{STORY_FILE} could not be fetched (offline?)"))));
-    let _ = w.fetch_with_str(url).then2(&on_response, &on_error);
-    on_response.forget();
-    on_error.forget();
-}
-
-/// Opens the story at chapter `id`, step `n` (from 1) — once the story is loaded. An unknown
-/// chapter leaves the atlas as it is, except in an embedded story, which shows the first step.
-pub fn open_at(state: AppState, id: String, n: Option<u32>) {
-    state.story.update(|s| s.wanted = Some((id.clone(), n)));
-    with_story(state, move |story| {
-        state.story.update(|s| s.wanted = None);
-        let mut pos = StoryPos::from_url(story, &id, n);
-        if pos.is_none() && state.embed.get_untracked() == Some(crate::urlstate::Embed::Story) {
-            pos = crate::story::first(story);
-        }
-        match pos {
-            Some(p) => show_step(state, p, false),
-            None => state.set_story_pos(None),
-        }
-    });
 }
 
 /// Moves the atlas to step `pos`: selection, place, categories and the charts' highlight at
@@ -184,7 +99,7 @@ pub fn leave(state: AppState) {
 
 /// Opens the story at its first step (loading it first if need be).
 pub fn open(state: AppState) {
-    with_story(state, move |story| {
+    super::story_file::with_story(state, move |story| {
         if let Some(p) = crate::story::first(story) {
             show_step(state, p, true);
             focus("story-h");
@@ -238,6 +153,24 @@ pub fn mount(state: AppState) {
         let story = state.chapters();
         if let Some(sel) = by_id("story-chapter") {
             sel.set_inner_html(&chapter_options(story, 0));
+        }
+    });
+    // A step an address asked for, once the chapters are there (see `url::apply`). An unknown
+    // chapter leaves the atlas as it is, except in an embedded story: its first step.
+    Effect::new(move |_| {
+        let story = state.chapters();
+        let Some((id, n)) = state.story.with(|s| s.wanted.clone()) else { return };
+        if story.is_empty() {
+            return;
+        }
+        let mut pos = StoryPos::from_url(story, &id, n);
+        if pos.is_none() && state.embed.get_untracked() == Some(crate::urlstate::Embed::Story) {
+            pos = crate::story::first(story);
+        }
+        state.story.update(|s| s.wanted = None);
+        match pos {
+            Some(p) => show_step(state, p, false),
+            None => state.set_story_pos(None),
         }
     });
     let panel = root.clone();

@@ -20,10 +20,9 @@ fn location_search() -> String {
 /// the step shows follows from it), so that reloading or sharing opens the same step.
 pub fn capture(state: &AppState) -> UrlState {
     let atlas = state.atlas;
-    let wanted = state.story.with(|s| s.wanted.clone());
-    if let Some((id, n)) =
-        state.story_pos().and_then(|p| p.to_url(state.chapters())).or(wanted.map(|(id, n)| (id, n.unwrap_or(1))))
-    {
+    // A step asked for (and not shown yet, the chapters loading) is what the address says.
+    let wanted = state.story.with(|s| s.wanted.clone()).map(|(id, n)| (id, n.unwrap_or(1)));
+    if let Some((id, n)) = wanted.or_else(|| state.story_pos().and_then(|p| p.to_url(state.chapters()))) {
         return UrlState {
             story: Some(id),
             step: Some(n),
@@ -59,7 +58,7 @@ pub fn apply(state: &AppState, url: &UrlState) {
     state.embed.set(url.embed);
     if let Some(id) = &url.story {
         // The step is shown once the story's file is there (at once if it is).
-        super::story::open_at(*state, id.clone(), url.step);
+        super::story_file::want(*state, id.clone(), url.step);
         return;
     }
     state.set_story_pos(None);

@@ -12,7 +12,7 @@
 //! - packs dist/ into `pakru-atlas_en_all_<YYYY-MM>.zim` beside it, for Kiwix: [`crate::zim`].
 
 use crate::tools::Toolchain;
-use crate::util::{brotli_bytes, gzip_bytes, gzip_len, human_bytes, root, run, Res};
+use crate::util::{brotli_bytes, gzip_bytes, gzip_len, human_bytes, root, run, Res, PACKAGE};
 use std::path::{Path, PathBuf};
 
 pub struct FileSize {
@@ -24,8 +24,6 @@ pub struct FileSize {
     /// [`crate::util::brotli_bytes`]' length.
     pub br: u64,
 }
-
-pub const PACKAGE: &str = "pakru-atlas";
 
 /// `trunk build --release --offline --dist dist --public-url ./`, then [`bundle`].
 pub fn build(tools: &Toolchain) -> Res<PathBuf> {
@@ -92,19 +90,8 @@ pub fn bundle(dist: &Path) -> Res<Bundle> {
     Ok(Bundle { processed, zip, zip_bytes, single, precompressed, zim })
 }
 
-/// The extensions of the files that get precompressed copies (and `Vary: Accept-Encoding` from
-/// [`crate::server`]): text and wasm. Images other than SVG are compressed already.
-pub const COMPRESSIBLE: [&str; 8] = ["html", "js", "css", "wasm", "svg", "webmanifest", "json", "txt"];
-
-/// Whether `name` (a path or file name) is a text or wasm file, by its extension.
-pub fn is_compressible(name: &str) -> bool {
-    let file = name.rsplit('/').next().unwrap_or(name);
-    file.rsplit_once('.')
-        .is_some_and(|(stem, ext)| !stem.is_empty() && COMPRESSIBLE.iter().any(|c| c.eq_ignore_ascii_case(ext)))
-}
-
 /// Writes `X.br` (brotli, quality 11) and `X.gz` (gzip -9, [`crate::util::gzip_bytes`]) beside
-/// every compressible file `X` of `dist` ([`is_compressible`]), and removes any `.br`/`.gz`
+/// every compressible file `X` of `dist` ([`crate::util::is_compressible`]), and removes any `.br`/`.gz`
 /// there whose file is gone or not compressible (a copy from an earlier build). Returns how
 /// many files got copies.
 pub fn write_precompressed(dist: &Path) -> Res<usize> {
@@ -112,13 +99,13 @@ pub fn write_precompressed(dist: &Path) -> Res<usize> {
     for f in crate::offline::all_files(dist)? {
         if crate::offline::is_precompressed(&f) {
             let original = &f[..f.len() - 3];
-            if !(is_compressible(original) && files.iter().any(|g| g == original)) {
+            if !(crate::util::is_compressible(original) && files.iter().any(|g| g == original)) {
                 std::fs::remove_file(dist.join(&f)).map_err(|e| format!("{f}: {e}"))?;
             }
         }
     }
     let mut n = 0;
-    for f in files.iter().filter(|f| is_compressible(f)) {
+    for f in files.iter().filter(|f| crate::util::is_compressible(f)) {
         let bytes = std::fs::read(dist.join(f)).map_err(|e| format!("{f}: {e}"))?;
         for (ext, data) in [("br", brotli_bytes(&bytes)), ("gz", gzip_bytes(&bytes))] {
             let out = dist.join(format!("{f}.{ext}"));
@@ -269,10 +256,10 @@ mod tests {
             "d.json",
             "t.txt",
         ] {
-            assert!(is_compressible(f), "{f}");
+            assert!(crate::util::is_compressible(f), "{f}");
         }
         for f in ["icon-192.png", "a.js.br", "a.wasm.gz", "pakru-atlas-0.1.0.zip", "LICENSE", ".js", "dir.js/x", "js"] {
-            assert!(!is_compressible(f), "{f}");
+            assert!(!crate::util::is_compressible(f), "{f}");
         }
     }
 

@@ -8,7 +8,7 @@
 //! `X-Content-Type-Options: nosniff` and a `Content-Length`; text types are UTF-8. Each request
 //! is answered on a thread of its own.
 //!
-//! Precompressed files: for a text or wasm file `X` ([`crate::dist::is_compressible`]) it sends
+//! Precompressed files: for a text or wasm file `X` ([`crate::util::is_compressible`]) it sends
 //! `X.br` or `X.gz` from beside it when the request's `Accept-Encoding` allows
 //! ([`accepted_encodings`]), with `Content-Encoding` and `X`'s `Content-Type`; every response
 //! for such a file carries `Vary: Accept-Encoding`. A request for `X.br` itself gets its bytes
@@ -230,7 +230,7 @@ fn handle(request: Request, dir: &Path, prefix: &str) -> std::io::Result<()> {
     match resolve(dir, prefix, request.url()) {
         Resolved::File(f) => {
             let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let compressible = crate::dist::is_compressible(&name);
+            let compressible = crate::util::is_compressible(&name);
             let accepted = if compressible { accepted_encodings(accept_encoding(&request).as_deref()) } else { vec![] };
             match pick(&f, &accepted) {
                 Ok((body, encoding)) => {

@@ -134,6 +134,21 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
+/// The crate's name: the zip's and the ZIM's names start with it.
+pub const PACKAGE: &str = "pakru-atlas";
+
+/// The extensions of the files that get precompressed copies (and `Vary: Accept-Encoding` from
+/// [`crate::server`]): text, wasm and the story's binary file (18.9 KB, 7.4 KB gzip). Images
+/// other than SVG are compressed already.
+pub const COMPRESSIBLE: [&str; 9] = ["html", "js", "css", "wasm", "svg", "webmanifest", "json", "txt", "bin"];
+
+/// Whether `name` (a path or file name) is a text or wasm file, by its extension.
+pub fn is_compressible(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    file.rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && COMPRESSIBLE.iter().any(|c| c.eq_ignore_ascii_case(ext)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

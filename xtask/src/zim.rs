@@ -76,7 +76,7 @@ pub fn name_and_language(languages: &[(&str, &str)]) -> Res<(String, String)> {
         _ => "mul",
     };
     let iso3: Vec<&str> = languages.iter().map(|(_, l)| *l).collect();
-    Ok((format!("{}_{code}_all", crate::dist::PACKAGE), iso3.join(",")))
+    Ok((format!("{}_{code}_all", crate::util::PACKAGE), iso3.join(",")))
 }
 
 /// `YYYY-MM` of Unix time `secs` (UTC).
@@ -101,7 +101,7 @@ pub fn zim_path(dist: &Path, secs: i64) -> Res<PathBuf> {
 /// The ZIM files of this atlas beside `dist` (`pakru-atlas_*_all_*.zim`), newest name last.
 pub fn existing(dist: &Path) -> Vec<PathBuf> {
     let dir = dist.parent().unwrap_or(Path::new("."));
-    let prefix = format!("{}_", crate::dist::PACKAGE);
+    let prefix = format!("{}_", crate::util::PACKAGE);
     let mut out: Vec<PathBuf> = fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -349,7 +349,7 @@ pub fn write(dist: &Path) -> Res<Zim> {
         .arg(format!("--name={name}"))
         .arg(format!("--flavour={FLAVOUR}"))
         .arg(format!("--tags={TAGS}"))
-        .arg(format!("--scraper={} {version} (cargo xtask dist)", crate::dist::PACKAGE))
+        .arg(format!("--scraper={} {version} (cargo xtask dist)", crate::util::PACKAGE))
         .args(["--threads", "2"])
         .arg(&stage_dir)
         .arg(&path))?;

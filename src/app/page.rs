@@ -1,0 +1,26 @@
+//! The page's own address and the clipboard, for the share bar and the Embed dialog.
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+/// The app's address without query or hash, for the embed snippet.
+pub fn app_base() -> (String, String) {
+    let Some(w) = web_sys::window() else { return (String::new(), String::new()) };
+    let loc = w.location();
+    let origin = loc.origin().unwrap_or_default();
+    let path = loc.pathname().unwrap_or_default();
+    (origin.clone(), format!("{origin}{path}"))
+}
+
+/// Copies `text`; `status` then says whether it worked (`what` copied).
+pub fn copy_to_clipboard(text: &str, status: RwSignal<String>, what: &'static str) {
+    let Some(w) = web_sys::window() else { return };
+    let promise = w.navigator().clipboard().write_text(text);
+    let done = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| status.set(format!("{what} copied.")));
+    let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        status.set("Copying failed: select the text and copy it yourself.".into())
+    });
+    let _ = promise.then2(&done, &failed);
+    done.forget();
+    failed.forget();
+}
