@@ -131,6 +131,21 @@ export function isLocalURL(url) {
 }
 
 /** Sleeps `ms` milliseconds (prefer waiting for a condition). */
+/** The Content-Type of a file of dist/ for the specs' own small servers. */
+export function contentType(path) {
+  const types = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript; charset=utf-8',
+    '.css': 'text/css; charset=utf-8',
+    '.wasm': 'application/wasm',
+    '.webmanifest': 'application/manifest+json',
+    '.svg': 'image/svg+xml',
+    '.png': 'image/png',
+  };
+  const ext = (/\.[^./]+$/.exec(path) || [''])[0].toLowerCase();
+  return types[ext] || 'application/octet-stream';
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- the browser

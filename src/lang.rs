@@ -59,20 +59,6 @@ const RU_NOMINATIVE: [&str; 12] = [
 ];
 const UR_MONTHS: [&str; 12] =
     ["جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون", "جولائی", "اگست", "ستمبر", "اکتوبر", "نومبر", "دسمبر"];
-const EN_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 impl Lang {
     pub const ALL: [Lang; 3] = [Lang::En, Lang::Ur, Lang::Ru];
@@ -206,7 +192,7 @@ impl Lang {
     pub fn month(self, month: u8) -> &'static str {
         let m = (month as usize).clamp(1, 12) - 1;
         match self {
-            Lang::En => EN_MONTHS[m],
+            Lang::En => crate::data::date::MONTHS[m],
             Lang::Ru => RU_NOMINATIVE[m],
             Lang::Ur => UR_MONTHS[m],
         }

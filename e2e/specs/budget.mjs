@@ -8,9 +8,9 @@
 
 import { createServer } from 'node:http';
 import { readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, isLocalURL, isReadyScript } from '../lib.mjs';
+import { assert, isLocalURL, isReadyScript, contentType } from '../lib.mjs';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -25,15 +25,6 @@ export const FIRST_VISIT_GZIP_CEILING = 309 * 1024;
  *  replaced the former 160 KB gzip one, plus the story's code (16 KiB brotli) and the table's deferred rows (0.7 KiB). */
 export const FIRST_VISIT_BR_CEILING = 252 * 1024;
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.webmanifest': 'application/manifest+json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
 
 /** Serves dist/ on 127.0.0.1 uncompressed, with Cache-Control: no-cache and no validators (the
  * raw bytes are what the second test counts), counting requests per file. */
@@ -53,7 +44,7 @@ async function serveDist() {
     }
     hits.set(path, (hits.get(path) || 0) + 1);
     bytes.set(path, (bytes.get(path) || 0) + body.length);
-    res.writeHead(200, { 'Content-Type': TYPES[extname(path)] || 'application/octet-stream', 'Cache-Control': 'no-cache' });
+    res.writeHead(200, { 'Content-Type': contentType(path), 'Cache-Control': 'no-cache' });
     res.end(body);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));

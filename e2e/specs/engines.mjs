@@ -7,24 +7,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { assert, canvasNotBlank, gotoApp, isReadyScript } from '../lib.mjs';
+import { assert, canvasNotBlank, gotoApp, isReadyScript, contentType } from '../lib.mjs';
 import { core } from '../engines/core.mjs';
 import { EVENTS } from '../data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', '..', 'dist');
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.webmanifest': 'application/manifest+json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
 
 /** Serves dist/ on a port of its own, so that the test can take the server away. */
 async function serveDist() {
@@ -32,7 +23,7 @@ async function serveDist() {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html');
     try {
       if (path.startsWith('..') || !statSync(join(dist, path)).isFile()) throw new Error('not a file');
-      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] || 'application/octet-stream', 'Cache-Control': 'no-cache' });
+      res.writeHead(200, { 'Content-Type': contentType(path), 'Cache-Control': 'no-cache' });
       res.end(readFileSync(join(dist, path)));
     } catch {
       res.writeHead(404).end();

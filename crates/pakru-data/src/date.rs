@@ -25,7 +25,8 @@ pub struct Date {
     pub precision: Precision,
 }
 
-const MONTHS: [&str; 12] = [
+/// The months' English names, January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
