@@ -146,6 +146,30 @@ export function contentType(path) {
   return types[ext] || 'application/octet-stream';
 }
 
+/** Thrown by `ctx.skip(reason)`: the test is skipped, not failed. */
+export class Skip extends Error {}
+
+/**
+ * Runs test `fn` with its arguments, failing it after `timeoutMs`; returns { error, skipped }.
+ * The one way both runners (e2e/run.mjs, e2e/engines/run.mjs) run a test body.
+ */
+export async function runWithTimeout(fn, args, timeoutMs) {
+  let timer;
+  try {
+    await Promise.race([
+      fn(args),
+      new Promise((_, rej) => {
+        timer = setTimeout(() => rej(new AssertionError(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { error: null, skipped: null };
+  } catch (e) {
+    return e instanceof Skip ? { error: null, skipped: e.message } : { error: e, skipped: null };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- the browser

@@ -17,14 +17,13 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { AssertionError, isLocalURL, launchBrowser } from './lib.mjs';
+import { AssertionError, Skip, isLocalURL, launchBrowser, runWithTimeout } from './lib.mjs';
 import { ENGINES } from './engines/core.mjs';
 import { runEngine } from './engines/run.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
 
-class Skip extends Error {}
 
 function parseArgs(argv) {
   const files = [];
@@ -127,22 +126,7 @@ async function runTest(browser, name, fn, env) {
     log: (...a) => console.log('   #', ...a),
   };
 
-  let error = null;
-  let skipped = null;
-  let timer;
-  try {
-    await Promise.race([
-      fn({ page, baseURL: env.baseURL, ctx }),
-      new Promise((_, rej) => {
-        timer = setTimeout(() => rej(new AssertionError(`timed out after ${env.timeoutMs} ms`)), env.timeoutMs);
-      }),
-    ]);
-  } catch (e) {
-    if (e instanceof Skip) skipped = e.message;
-    else error = e;
-  } finally {
-    clearTimeout(timer);
-  }
+  const { error, skipped } = await runWithTimeout(fn, { page, baseURL: env.baseURL, ctx }, env.timeoutMs);
   const problems = [];
   if (!skipped) {
     const unexpected = rec.consoleErrors.filter((m) => !allowed.some((re) => re.test(m)));

@@ -5,14 +5,13 @@
 // ./firefox.mjs and ./webkit.mjs.
 
 import { join } from 'node:path';
-import { AssertionError } from '../lib.mjs';
+import { AssertionError, Skip, runWithTimeout } from '../lib.mjs';
 import * as firefox from './firefox.mjs';
 import * as webkit from './webkit.mjs';
 import { wrapPage } from './page.mjs';
 
 export const DRIVERS = { firefox, webkit };
 
-class Skip extends Error {}
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 async function runTest(engine, name, fn, env) {
@@ -36,7 +35,6 @@ async function runTest(engine, name, fn, env) {
   let page = null;
   let error = null;
   let skipped = null;
-  let timer;
   try {
     page = await newPage({ viewport: { width: 1280, height: 800 } });
     const ctx = {
@@ -61,17 +59,9 @@ async function runTest(engine, name, fn, env) {
       },
       log: (...a) => console.log('   #', ...a),
     };
-    await Promise.race([
-      fn({ page, baseURL: env.baseURL, ctx }),
-      new Promise((_, rej) => {
-        timer = setTimeout(() => rej(new AssertionError(`timed out after ${env.timeoutMs} ms`)), env.timeoutMs);
-      }),
-    ]);
+    ({ error, skipped } = await runWithTimeout(fn, { page, baseURL: env.baseURL, ctx }, env.timeoutMs));
   } catch (e) {
-    if (e instanceof Skip) skipped = e.message;
-    else error = e;
-  } finally {
-    clearTimeout(timer);
+    error = e; // the page could not be opened
   }
   // Bounded: a crashed browser must not hold up the run.
   const bounded = (p) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 15_000).unref())]);

@@ -19,12 +19,10 @@ const STORY_FILE: &str = "story.bin";
 /// Calls `then` with the chapters once they are loaded: at once if they are, else after the
 /// story file has arrived (`then` is dropped if it cannot be read: the panel says why).
 pub fn with_story(state: AppState, then: impl FnOnce(&'static [Chapter]) + 'static) {
-    if let StoryData::Ready(c) = state.story.with_untracked(|s| s.data.clone()) {
-        then(c);
-        return;
-    }
-    if state.story.with_untracked(|s| s.data.clone()) == StoryData::Loading {
-        return;
+    match state.story.with_untracked(|s| s.data.clone()) {
+        StoryData::Ready(c) => return then(c),
+        StoryData::Loading => return,
+        _ => {}
     }
     state.story.update(|s| s.data = StoryData::Loading);
     let done = move |bytes: Result<Vec<u8>, String>| match bytes.and_then(|b| crate::data::codec::decode_story(&b)) {

@@ -102,7 +102,6 @@ impl Step {
 /// A `[` not followed by digits and `]` stays text.
 pub fn segments(text: &str) -> Vec<(&str, Option<usize>)> {
     let mut out = Vec::new();
-    let mut rest = text;
     let mut plain_start = 0;
     let mut i = 0;
     let bytes = text.as_bytes();
@@ -122,9 +121,8 @@ pub fn segments(text: &str) -> Vec<(&str, Option<usize>)> {
         }
         i += 1;
     }
-    rest = &rest[plain_start..];
-    if !rest.is_empty() {
-        out.push((rest, None));
+    if plain_start < text.len() {
+        out.push((&text[plain_start..], None));
     }
     out
 }
