@@ -125,6 +125,7 @@ export const tests = {
         assert.equal(p.heading, step.heading, progress);
         assert.equal(p.announced, `${progress}: ${step.heading}`, `${progress}: the live region`);
         assert.equal(p.search, `?story=${ch.id}&step=${i + 1}`, `${progress}: the address`);
+        assert.equal(await page.evaluate(() => document.getElementById('story-chapter').value), ch.id, `${progress}: the chapter menu`);
         for (const v of ['timeline', 'map', 'trade', 'students']) {
           assert.equal(p.body.includes(`story-v-${v}`), step.views.includes(v), `${progress}: view ${v} shown`);
         }
@@ -172,6 +173,7 @@ export const tests = {
     await gotoApp(page, baseURL, `?story=${ch.id}&step=3`);
     await settle(page);
     assert.equal((await panel(page)).heading, ch.steps[2].heading);
+    assert.equal(await page.evaluate(() => document.getElementById('story-chapter').value), ch.id, 'the chapter menu of a deep link');
     await page.locator('#story-next').click();
     await settle(page);
     assert.equal((await panel(page)).search, `?story=${ch.id}&step=4`);

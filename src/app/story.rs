@@ -150,9 +150,13 @@ pub fn mount(state: AppState) {
                 let _ = main.insert_before(&panel, main.first_child().as_ref());
             }
         }
+        // Once: the chapters do not change after they are loaded (rebuilding the options on
+        // every step would reset the choice the step effect below makes).
         let story = state.chapters();
-        if let Some(sel) = by_id("story-chapter") {
-            sel.set_inner_html(&chapter_options(story, 0));
+        if let Some(sel) = by_id("story-chapter").and_then(|e| e.dyn_into::<HtmlSelectElement>().ok()) {
+            if sel.length() as usize != story.len() {
+                sel.set_inner_html(&chapter_options(story, state.story_pos_untracked().map_or(0, |p| p.chapter)));
+            }
         }
     });
     // A step an address asked for, once the chapters are there (see `url::apply`). An unknown
