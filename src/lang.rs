@@ -72,6 +72,11 @@ impl Lang {
         }
     }
 
+    /// The language of a `lang=` value (exactly `en`, `ur` or `ru`).
+    pub fn from_key(key: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.key() == key)
+    }
+
     /// A language tag's language, if it is one of ours: `ru-RU` is Russian, `ur-PK` Urdu.
     pub fn from_tag(tag: &str) -> Option<Lang> {
         let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();

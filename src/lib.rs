@@ -11,6 +11,7 @@ pub mod export;
 pub mod filter;
 pub mod fmath;
 pub mod geom;
+pub mod i18n;
 pub mod lang;
 pub mod map;
 pub mod render;

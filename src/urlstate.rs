@@ -6,9 +6,10 @@
 //! Keys: `e` selected event id, `p` selected place id, `t` visible years `start~end`,
 //! `c` shown categories (comma list; absent = all), `q` search text, `m` map view
 //! `lon,lat,zoom`, `panel` an open panel, `embed=1` the compact embed layout, `embed=timeline` (map, trade, students, events, event) one
-//! view alone.
+//! view alone, `story` and `step` a story step, `lang` the language (`en`, `ur`, `ru`).
 
 use crate::data::{Category, CategorySet};
+use crate::lang::Lang;
 use crate::map::GeoView;
 
 /// A panel that can be open over the atlas (`panel=` in the URL).
@@ -132,6 +133,8 @@ pub struct UrlState {
     pub story: Option<String>,
     /// The step, from 1 (`step=`); absent or unreadable: the first.
     pub step: Option<u32>,
+    /// The language (`lang=`); absent or unknown: the visitor's (see [`crate::i18n::choose`]).
+    pub lang: Option<Lang>,
 }
 
 /// Decodes `%XX` escapes and `+` as space; invalid escapes are kept literally, invalid UTF-8 is
@@ -277,6 +280,7 @@ impl UrlState {
                 "embed" => st.embed = Embed::from_key(&v),
                 "story" => st.story = id_like(&v),
                 "step" => st.step = v.trim().parse::<u32>().ok().filter(|&n| n >= 1),
+                "lang" => st.lang = Lang::from_key(v.trim()),
                 _ => {}
             }
         }
@@ -316,6 +320,9 @@ impl UrlState {
         }
         if let Some(p) = &self.panel {
             parts.push(format!("panel={}", p.key()));
+        }
+        if let Some(l) = self.lang {
+            parts.push(format!("lang={}", l.key()));
         }
         if parts.is_empty() {
             String::new()
@@ -393,6 +400,7 @@ mod tests {
             embed: Some(Embed::Map),
             story: Some("rq2".into()),
             step: Some(3),
+            lang: Some(Lang::Ur),
         };
         let q = st.to_query();
         assert_eq!(UrlState::parse(&q), st, "{q}");
@@ -432,6 +440,12 @@ mod tests {
         }
         assert_eq!(UrlState::parse("story=<x>").story, None);
         assert_eq!(UrlState::parse("embed=story").embed, Some(Embed::Story));
+        for (q, want) in [("lang=ru", Some(Lang::Ru)), ("lang=ur", Some(Lang::Ur)), ("lang=en", Some(Lang::En))] {
+            assert_eq!(UrlState::parse(q).lang, want, "{q}");
+        }
+        for bad in ["lang=de", "lang=RU", "lang=", "lang=ru-RU", "lang=%00"] {
+            assert_eq!(UrlState::parse(bad).lang, None, "{bad}");
+        }
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("%41%"), "A%");
     }

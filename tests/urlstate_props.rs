@@ -3,6 +3,7 @@
 //! reads back identically, whatever the order of the pairs.
 
 use pakru_atlas::data::Category;
+use pakru_atlas::lang::Lang;
 use pakru_atlas::map::GeoView;
 use pakru_atlas::urlstate::{percent_decode, percent_encode, Embed, Panel, UrlState};
 use proptest::prelude::*;
@@ -85,8 +86,9 @@ fn arb_state() -> impl Strategy<Value = UrlState> {
         prop::option::of(prop::sample::select(Embed::ALL.to_vec())),
         // A step is written only with its chapter.
         prop::option::of((arb_id(), 1u32..100)),
+        prop::option::of(prop::sample::select(Lang::ALL.to_vec())),
     )
-        .prop_map(|(event, place, range, categories, search, map, panel, embed, story)| UrlState {
+        .prop_map(|(event, place, range, categories, search, map, panel, embed, story, lang)| UrlState {
             event,
             place,
             range,
@@ -97,6 +99,7 @@ fn arb_state() -> impl Strategy<Value = UrlState> {
             embed,
             story: story.as_ref().map(|s| s.0.clone()),
             step: story.map(|s| s.1),
+            lang,
         })
 }
 
@@ -181,9 +184,10 @@ fn the_generators_reach_every_field() {
         embed: Some(Embed::Atlas),
         story: Some("rq2".into()),
         step: Some(3),
+        lang: Some(Lang::Ru),
     };
     let q = st.to_query();
-    assert_eq!(q, "?embed=1&story=rq2&step=3&e=tashkent-1966&p=moscow&t=1960.125~1970.5&c=alignment,crisis&q=gas+%26+oil+100%25+%E2%80%93+%D0%A2%D0%B0%D1%88%D0%BA%D0%B5%D0%BD%D1%82&m=-12.5,45.25,2&panel=embed");
+    assert_eq!(q, "?embed=1&story=rq2&step=3&e=tashkent-1966&p=moscow&t=1960.125~1970.5&c=alignment,crisis&q=gas+%26+oil+100%25+%E2%80%93+%D0%A2%D0%B0%D1%88%D0%BA%D0%B5%D0%BD%D1%82&m=-12.5,45.25,2&panel=embed&lang=ru");
     assert_eq!(UrlState::parse(&q), st);
     assert_eq!(Category::ALL.len(), 7);
 }

@@ -1,1 +1,1 @@
-if(location.search.length>1)document.documentElement.classList.add('pre-off');
+(function(h){var l,n,i,m;try{l=localStorage.getItem('atlas-lang')}catch(e){}if(!/^(en|ur|ru)$/.test(l||'')){l='en';n=navigator.languages||[navigator.language||''];for(i=0;i<n.length;i++){m=/^(en|ur|ru)([-_]|$)/i.exec(n[i]||'');if(m){l=m[1].toLowerCase();break}}}if(location.search.length>1||l!='en')h.classList.add('pre-off')})(document.documentElement)

@@ -5,6 +5,7 @@
 //! controls are read from the DOM when they change. (Each reactive attribute of a `view!`
 //! costs wasm; this dialog costs a tenth of that version.)
 
+use super::page::by_id;
 use super::state::{use_state, AppState};
 use super::url;
 use crate::ui::{embed_snippet, embed_title, SnippetKind};
@@ -59,11 +60,6 @@ fn template() -> String {
 <fieldset class="embed-widths"><legend>Preview width</legend>{widths}</fieldset>
 <div class="embed-preview"><iframe id="embed-preview" title="Preview of the embed"></iframe></div>"#
     )
-}
-
-/// The element `id` of the page (the dialog's controls have fixed ids).
-fn by_id(id: &str) -> Option<Element> {
-    web_sys::window()?.document()?.get_element_by_id(id)
 }
 
 /// Opens the Embed dialog with `view` chosen (the story's "Embed this step").
@@ -132,6 +128,7 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
         let mut u = url::capture(&state);
         u.embed = Some(view);
         u.panel = None;
+        u.lang = Some(crate::i18n::tr().lang);
         let query = u.to_query();
         let text = embed_snippet(&origin, &base, &query, view, kind);
         if let Some(t) = by_id("embed-code") {

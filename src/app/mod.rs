@@ -5,6 +5,7 @@ pub mod canvas;
 pub mod charts;
 pub mod detail;
 pub mod embed;
+pub mod fetch;
 pub mod map;
 pub mod page;
 pub mod player;
@@ -17,17 +18,75 @@ pub mod timeline;
 pub mod url;
 
 use crate::data::{load_embedded, Atlas, DataError};
-use crate::urlstate::Embed;
+use crate::i18n::{self, t, tf, tp, tr, Msg, Tr};
+use crate::lang::Lang;
+use crate::urlstate::{Embed, UrlState};
 use leptos::prelude::*;
 use state::AppState;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// Where the visitor's language choice is kept between visits.
+const LANG_KEY: &str = "atlas-lang";
+
+/// Starts the app: chooses the language ([`i18n::choose`]), loads its file if it is not
+/// English (the page is then still hidden: `web/pre.js` made the same choice), and mounts.
+pub fn start() {
+    let Some(w) = web_sys::window() else { return };
+    let url_lang = UrlState::parse(&w.location().search().unwrap_or_default()).lang;
+    let stored = w.local_storage().ok().flatten().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+    let browser: Vec<String> = w.navigator().languages().iter().filter_map(|v| v.as_string()).collect();
+    let (lang, in_url) = i18n::choose(url_lang.map(Lang::key), stored.as_deref(), &browser);
+    let Some(name) = i18n::file_of(lang) else {
+        let t = match lang {
+            Lang::En => Tr::english(in_url),
+            _ => Tr::from_file(lang, Err("no language file was built".into()), in_url),
+        };
+        i18n::set(t);
+        return mount();
+    };
+    fetch::file_or_block(name, &format!("lang-{}-data", lang.key()), move |bytes| {
+        i18n::set(Tr::from_file(lang, bytes.and_then(|b| crate::data::catalogue::decode(&b)), in_url));
+        mount();
+    });
+}
+
+/// The page in the chosen language: `<html lang dir>`, then the app in place of the static
+/// first view, in one task so that no frame shows both.
+fn mount() {
+    let lang = tr().lang;
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        if let Some(html) = d.document_element() {
+            let _ = html.set_attribute("lang", lang.key());
+            let _ = html.set_attribute("dir", lang.dir());
+        }
+        if let Some(first_view) = d.get_element_by_id("prerender") {
+            first_view.remove();
+        }
+    }
+    leptos::mount::mount_to_body(App);
+}
+
+/// Keeps `lang` as the visitor's choice and opens the page in it at the same state.
+fn switch_language(state: AppState, lang: Lang) {
+    let Some(w) = web_sys::window() else { return };
+    if let Ok(Some(s)) = w.local_storage() {
+        let _ = s.set_item(LANG_KEY, lang.key());
+    }
+    let mut u = url::capture(&state);
+    u.lang = Some(lang);
+    let path = w.location().pathname().unwrap_or_default();
+    let _ = w.location().assign(&format!("{path}{}", u.to_query()));
+}
+
 /// The whole page: the atlas when the data is valid, otherwise a readable error panel.
 #[component]
 pub fn App() -> impl IntoView {
     match load_embedded() {
-        Ok(atlas) => {
+        Ok(mut atlas) => {
+            if let Some(c) = &tr().content {
+                crate::data::catalogue::apply(&mut atlas, c);
+            }
             let atlas: &'static Atlas = Box::leak(Box::new(atlas));
             view! { <Atlas atlas=atlas /> }.into_any()
         }
@@ -41,8 +100,8 @@ pub fn ErrorPanel(errors: Vec<DataError>) -> impl IntoView {
     mark_ready();
     view! {
         <main class="error-panel" role="alert">
-            <h1>"The atlas could not start"</h1>
-            <p>{format!("Its data has {} problem(s). Each names the file, the record and the field:", errors.len())}</p>
+            <h1>{t(Msg::ErrorTitle)}</h1>
+            <p>{tp(Msg::ErrorProblems, errors.len() as u64, &[])}</p>
             <ul>{errors.into_iter().map(|e| view! { <li><code>{e.to_string()}</code></li> }).collect_view()}</ul>
         </main>
     }
@@ -74,27 +133,41 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
     let first = atlas.events.first().map(|e| e.start().year).unwrap_or(1947);
     let sources = atlas.sources.iter().map(|s| s.short()).collect::<Vec<_>>().join("; ");
     // The page's one level-one heading: the atlas's name, or in an embed what it shows.
-    let title = embed.map_or_else(|| "Pakistan–Russia Relations Atlas".to_string(), crate::ui::embed_title);
+    let title = embed.map_or_else(|| t(Msg::AppTitle).to_string(), crate::ui::embed_title);
+    let current = tr().lang;
     view! {
         <header class=if embed.is_some() { "embed-header" } else { "site-header" }>
             <h1 class:embed-title=embed.is_some()>{title}</h1>
             {embed.is_none().then(|| view! {
+                <span class="lang-choice">
+                    <label for="lang-menu">{t(Msg::AppLanguage)}</label>" "
+                    <select id="lang-menu" on:change=move |ev| {
+                        if let Some(l) = Lang::from_key(&event_target_value(&ev)) {
+                            switch_language(state, l);
+                        }
+                    }>
+                        {Lang::ALL.into_iter().map(|l| view! {
+                            <option value=l.key() lang=l.key() selected=l == current>{l.name()}</option>
+                        }).collect_view()}
+                    </select>
+                </span>
                 <button type="button" id="story-open" class="story-open" aria-controls="story"
-                    on:click=move |_| story::open(state)>"Story"</button>
-                <p class="tagline">{format!(
-                    "{n} dated events, agreements and figures of the relationship between Pakistan and the USSR/Russia, {first} to today — every fact cited."
-                )}</p>
+                    on:click=move |_| story::open(state)>{t(Msg::AppStory)}</button>
+                <p class="tagline">{tp(Msg::AppTagline, n as u64, &[("first", &first.to_string())])}</p>
+            })}
+            {tr().failed.as_ref().map(|(l, why)| view! {
+                <p class="lang-failed" role="status">{tf(Msg::AppLangFailed, &[("lang", l.name()), ("why", why)])}</p>
             })}
         </header>
         <main id="main" class="layout">
             <section class="panel timeline-panel" aria-labelledby="timeline-h">
-                <h2 id="timeline-h">"Timeline"</h2>
+                <h2 id="timeline-h">{t(Msg::AppTimeline)}</h2>
                 <detail::FilterBar />
                 <timeline::Timeline />
             </section>
             <detail::DetailPanel />
             <section class="panel map-panel" aria-labelledby="map-h">
-                <h2 id="map-h">"Map"</h2>
+                <h2 id="map-h">{t(Msg::AppMap)}</h2>
                 <map::Map />
             </section>
             <charts::TradeChart />
@@ -104,11 +177,11 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
         </main>
         <detail::Announcer />
         <footer class="site-footer">
-            <p class="attribution">"Sources: "{sources}"."</p>
+            <p class="attribution">{tf(Msg::AppSources, &[("list", &sources)])}</p>
             {embed.is_some().then(|| view! {
-                <p class="embed-credit">"From the Pakistan–Russia Relations Atlas: every fact cited to its source."</p>
+                <p class="embed-credit">{t(Msg::AppEmbedCredit)}</p>
                 <p><a id="open-atlas" href=move || embed::full_atlas_href(&state) target="_blank" rel="noopener">
-                    "Open in the atlas"<span class="visually-hidden">" (opens the full atlas in a new tab)"</span></a></p>
+                    {t(Msg::AppOpenAtlas)}<span class="visually-hidden">{t(Msg::AppOpenAtlasNote)}</span></a></p>
             })}
         </footer>
     }

@@ -1,7 +1,14 @@
-//! The page's own address and the clipboard, for the share bar and the Embed dialog.
+//! The page's elements, its own address and the clipboard, for the share bar, the Embed
+//! dialog and the story.
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+/// The page's element with id `id`.
+pub fn by_id(id: &str) -> Option<Element> {
+    web_sys::window()?.document()?.get_element_by_id(id)
+}
 
 /// The app's address without query or hash, for the embed snippet.
 pub fn app_base() -> (String, String) {

@@ -77,9 +77,11 @@ pub fn view_svg(state: &AppState, which: Figure) -> String {
     svg.unwrap_or_default()
 }
 
-/// The link to this exact view.
-fn current_url() -> String {
-    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+/// The link to this exact view, in this language.
+fn current_url(state: &AppState) -> String {
+    let mut u = super::url::capture(state);
+    u.lang = Some(crate::i18n::tr().lang);
+    format!("{}{}", super::page::app_base().1, u.to_query())
 }
 
 #[component]
@@ -104,7 +106,7 @@ pub fn ShareBar() -> impl IntoView {
         <section class="panel share-panel" aria-labelledby="share-h">
             <h2 id="share-h">"Share and download"</h2>
             <div class="share-row">
-                <button type="button" id="copy-link" on:click=move |_| super::page::copy_to_clipboard(&current_url(), status, "Link")>"Copy link"</button>
+                <button type="button" id="copy-link" on:click=move |_| super::page::copy_to_clipboard(&current_url(&state), status, "Link")>"Copy link"</button>
                 <button type="button" id="embed-button" aria-expanded=move || embed_open().to_string() aria-controls="embed-dialog"
                     on:click=move |_| state.panel.update(|p| *p = if *p == Some(Panel::Embed) { None } else { Some(Panel::Embed) })>"Embed"</button>
                 <span class="status" role="status">{move || status.get()}</span>

@@ -8,8 +8,8 @@
 //! its citations and its views, drawn as SVG by the views' own drawing functions.
 
 use super::canvas::svg_of;
+use super::page::by_id;
 use super::state::{full_range, theme_of, AppState, StoryData};
-use super::story_file::by_id;
 use crate::data::Chapter;
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};

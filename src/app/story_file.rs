@@ -1,19 +1,12 @@
 //! The story's chapters, a file of their own (`story.bin`, written by `cargo xtask
-//! story-file`): fetched when the story is first opened or an address names a step, or read
+//! data-files`): fetched when the story is first opened or an address names a step, or read
 //! from the data block the single file carries instead.
 
 use super::state::{AppState, StoryData};
 use crate::data::Chapter;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::Element;
 
-pub(super) fn by_id(id: &str) -> Option<Element> {
-    web_sys::window()?.document()?.get_element_by_id(id)
-}
-
-/// The story file's name beside the app (see `cargo xtask story-file`).
+/// The story file's name beside the app (see `cargo xtask data-files`).
 const STORY_FILE: &str = "story.bin";
 
 /// Calls `then` with the chapters once they are loaded: at once if they are, else after the
@@ -26,7 +19,10 @@ pub fn with_story(state: AppState, then: impl FnOnce(&'static [Chapter]) + 'stat
     }
     state.story.update(|s| s.data = StoryData::Loading);
     let done = move |bytes: Result<Vec<u8>, String>| match bytes.and_then(|b| crate::data::codec::decode_story(&b)) {
-        Ok(chapters) => {
+        Ok(mut chapters) => {
+            if let Some(t) = &crate::i18n::tr().content {
+                crate::data::catalogue::apply_story(&mut chapters, t);
+            }
             let chapters: &'static [Chapter] = Box::leak(chapters.into_boxed_slice());
             state.story.update(|s| s.data = StoryData::Ready(chapters));
             then(chapters);
@@ -34,46 +30,7 @@ pub fn with_story(state: AppState, then: impl FnOnce(&'static [Chapter]) + 'stat
         Err(e) => state.story.update(|s| s.data = StoryData::Failed(e)),
     };
     // The single file carries the story inline, as base64 in a data block.
-    if let Some(el) = by_id("story-data") {
-        let text = el.text_content().unwrap_or_default();
-        let bytes = web_sys::window()
-            .ok_or_else(|| "no window".to_string())
-            .and_then(|w| w.atob(text.trim()).map_err(|_| "the inline story is not base64".to_string()))
-            .map(|s| s.chars().map(|c| c as u32 as u8).collect());
-        done(bytes);
-        return;
-    }
-    fetch_bytes(STORY_FILE, done);
-}
-
-/// Fetches `url` and hands its bytes, or why there are none, to `done`.
-fn fetch_bytes(url: &str, done: impl FnOnce(Result<Vec<u8>, String>) + 'static) {
-    let Some(w) = web_sys::window() else { return done(Err("no window".into())) };
-    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
-    let finish = move |r: Result<Vec<u8>, String>| {
-        if let Some(d) = done.borrow_mut().take() {
-            d(r);
-        }
-    };
-    // Every callback is of one closure type: each type costs its own glue in the wasm.
-    type Callback = Closure<dyn FnMut(JsValue)>;
-    let (f1, f2, f3, f4) = (finish.clone(), finish.clone(), finish.clone(), finish);
-    let on_body: Callback = Closure::new(move |buf: JsValue| f1(Ok(js_sys::Uint8Array::new(&buf).to_vec())));
-    let broke: Callback = Closure::new(move |_: JsValue| f2(Err("the story file broke off".into())));
-    let name = url.to_string();
-    // Owns the body's callbacks, so they live as long as it does (for ever: it is forgotten).
-    let on_response: Callback = Closure::new(move |resp: JsValue| {
-        let resp: web_sys::Response = resp.unchecked_into();
-        match resp.array_buffer() {
-            Ok(p) if resp.ok() => drop(p.then2(&on_body, &broke)),
-            _ => f3(Err(format!("{name}: HTTP {}", resp.status()))),
-        }
-    });
-    let on_error: Callback =
-        Closure::new(move |_: JsValue| f4(Err(format!("{STORY_FILE} could not be fetched (offline?)"))));
-    let _ = w.fetch_with_str(url).then2(&on_response, &on_error);
-    on_response.forget();
-    on_error.forget();
+    super::fetch::file_or_block(STORY_FILE, "story-data", done);
 }
 
 /// Asks for step `n` (from 1) of chapter `id`, shown once the chapters are there (the story

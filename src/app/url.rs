@@ -28,6 +28,7 @@ pub fn capture(state: &AppState) -> UrlState {
             step: Some(n),
             panel: state.panel.get(),
             embed: state.embed.get_untracked(),
+            lang: crate::i18n::tr().url_lang(),
             ..UrlState::default()
         };
     }
@@ -46,6 +47,7 @@ pub fn capture(state: &AppState) -> UrlState {
         embed: state.embed.get_untracked(),
         story: None,
         step: None,
+        lang: crate::i18n::tr().url_lang(),
     }
 }
 

@@ -74,15 +74,16 @@ pub fn cmd_check_data(args: &[String]) -> Res {
     }
 }
 
-/// `cargo xtask story-file [DIR]`: writes the story's chapters in their binary form to
-/// `DIR/story.bin` (default: Trunk's staging folder, `TRUNK_STAGING_DIR`, as a post-build hook
+/// `cargo xtask data-files [DIR]`: writes the story's chapters in their binary form to
+/// `DIR/story.bin` and each language's file (`lang-ur-<hash>.bin`, see
+/// `pakru_data::catalogue`) (default: Trunk's staging folder, `TRUNK_STAGING_DIR`, as a post-build hook
 /// of Trunk.toml runs it). The data are those the build embeds (`PAKRU_DATA`, else data/). With
 /// invalid data nothing is written and the build goes on: the app then shows the problems.
 pub fn cmd_story_file(args: &[String]) -> Res {
     let out = match args.first() {
         Some(d) => PathBuf::from(d),
         None => PathBuf::from(
-            std::env::var("TRUNK_STAGING_DIR").map_err(|_| "story-file: give a folder, or run as a Trunk hook")?,
+            std::env::var("TRUNK_STAGING_DIR").map_err(|_| "data-files: give a folder, or run as a Trunk hook")?,
         ),
     };
     let dir = match std::env::var("PAKRU_DATA") {
@@ -112,7 +113,25 @@ pub fn cmd_story_file(args: &[String]) -> Res {
         }
         Err(errors) => println!("story: not written ({} problem(s) in {})", errors.len(), dir.display()),
     }
+    // The languages' files, under the names build.rs gave the app (the same function names
+    // them from their bytes). Without them the app offers English only and says so.
+    match pakru_data::catalogue::lang_files(&dir) {
+        Ok(files) => {
+            for (lang, name, bytes) in files {
+                std::fs::write(out.join(&name), &bytes).map_err(|e| format!("{}: {e}", out.join(&name).display()))?;
+                println!("language {lang}: {} bytes -> {}", bytes.len(), out.join(&name).display());
+            }
+        }
+        Err(e) => println!("languages: not written ({e})"),
+    }
     Ok(())
+}
+
+/// Whether `name` is a language file in dist/ (`lang-ru-<hash>.bin`), and its language.
+pub fn lang_file_lang(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix("lang-")?.strip_suffix(".bin")?;
+    let (lang, hash) = rest.split_once('-')?;
+    (hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(lang)
 }
 
 /// The story file's name in dist/ (the app fetches it by this name).

@@ -45,7 +45,8 @@ commands:
                         place of X as Accept-Encoding allows; hashed names cached immutable,
                         everything else no-cache
   geodata [...]         make data/geo/region.json (see xtask/src/geodata/)
-  story-file [DIR]      write the story's chapters to DIR/story.bin (a Trunk post-build hook)
+  data-files [DIR]      write the story's chapters (DIR/story.bin) and the languages' files
+                        (DIR/lang-ur-HASH.bin, …): a Trunk post-build hook
 ";
 
 fn serve(_args: &[String]) -> util::Res {
@@ -75,7 +76,7 @@ fn main() {
         "serve" => serve(rest),
         "dist" => dist::cmd_dist(rest),
         "check-data" => checkdata::cmd_check_data(rest),
-        "story-file" => checkdata::cmd_story_file(rest),
+        "data-files" => checkdata::cmd_story_file(rest),
         "test" => test::cmd_test(rest),
         "bench" => bench::cmd_bench(rest),
         "serve-static" => server::serve_static(rest),

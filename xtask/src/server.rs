@@ -456,6 +456,7 @@ mod tests {
             // Trunk drops a hash's leading zeros.
             "pakru-atlas-898c62ed9b7b82e_bg.wasm",
             "pakru-atlas-dba47c24f7a54b28_bg.wasm.br",
+            "lang-ru-0123456789abcdef.bin",
         ] {
             assert!(is_hashed_name(name), "{name}");
             assert_eq!(cache_control(name), "public, max-age=31536000, immutable", "{name}");

@@ -156,6 +156,16 @@ pub fn build(dist: &Path) -> Res<Single> {
         let at = out.rfind("</body>").ok_or("dist/index.html has no </body>")?;
         out.insert_str(at, &block);
     }
+    // And each language's file, read instead of fetching lang-<lang>-<hash>.bin.
+    for name in crate::offline::bundle_files(dist)? {
+        if let Some(lang) = crate::checkdata::lang_file_lang(&name) {
+            let bytes = fs::read(dist.join(&name)).map_err(|e| format!("{name}: {e}"))?;
+            let block =
+                format!(r#"<script type="application/octet-stream" id="lang-{lang}-data">{}</script>"#, b64(&bytes));
+            let at = out.rfind("</body>").ok_or("dist/index.html has no </body>")?;
+            out.insert_str(at, &block);
+        }
+    }
     let out = insert_after_charset(&out, &csp_meta(&policy(&script, &style)))?;
     let problems = csp_problems(&out, true)?;
     if !problems.is_empty() {

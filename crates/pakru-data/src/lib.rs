@@ -10,6 +10,7 @@
 //! just the decoders.
 
 pub mod bytes;
+pub mod catalogue;
 pub mod codec;
 pub mod date;
 pub mod geo_codec;
