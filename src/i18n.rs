@@ -143,6 +143,12 @@ impl Tr {
         fill(text, &all)
     }
 
+    /// A name on the map (a country, a disputed line) in the language; the border file's
+    /// English name where there is no translation.
+    pub fn region<'a>(&'a self, english: &'a str) -> &'a str {
+        self.content.as_ref().and_then(|t| t.regions.get(english)).map_or(english, |s| s.as_str())
+    }
+
     /// A category's label.
     pub fn category(&self, c: Category) -> &str {
         self.content.as_ref().and_then(|t| t.categories.get(c.key())).map_or(c.label(), |s| s.as_str())

@@ -211,6 +211,11 @@ pub fn encode(f: &LangFile) -> Vec<u8> {
             w.string(&s.text);
         }
     }
+    w.u(t.regions.len() as u64);
+    for (en, name) in &t.regions {
+        w.string(en);
+        w.string(name);
+    }
     w.0
 }
 
@@ -248,6 +253,10 @@ pub fn decode(bytes: &[u8]) -> Result<LangFile, String> {
             .map(|_| Ok(StepText { heading: r.string()?, text: r.string()? }))
             .collect::<Result<Vec<_>, String>>()?;
         t.story.insert(id, ChapterText { title, steps });
+    }
+    for _ in 0..r.count()? {
+        let en = r.string()?;
+        t.regions.insert(en, r.string()?);
     }
     r.finish()?;
     Ok(LangFile { lang, ui, content: t })

@@ -27,6 +27,10 @@ pub struct Translation {
     pub series: BTreeMap<String, SeriesText>,
     pub students: BTreeMap<String, University>,
     pub story: BTreeMap<String, ChapterText>,
+    /// The map's names (`data/geo/region.json`: countries and other units, disputed lines):
+    /// the border file's English name → this language's, as CLDR or the press writes it.
+    #[serde(default)]
+    pub regions: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -201,6 +205,28 @@ mod tests {
             }
         }
         assert!(report.is_empty(), "{} problem(s):\n{}", report.len(), report.join("\n"));
+    }
+
+    /// Every name on the map (the border file's units and disputed lines) has its
+    /// translation, or the test lists what is missing.
+    #[test]
+    fn every_map_name_is_in_every_language() {
+        let geo = std::fs::read_to_string(repo().join("geo/region.json")).unwrap();
+        let geo: crate::geo_codec::RawGeo = serde_json::from_str(&geo).unwrap();
+        let names: Vec<&str> =
+            geo.units.iter().map(|u| u.name.as_str()).chain(geo.disputed.iter().map(|d| d.name.as_str())).collect();
+        let mut report = Vec::new();
+        for lang in LANGS {
+            let t = parse(&std::fs::read_to_string(repo().join(format!("i18n/{lang}.json"))).unwrap()).unwrap();
+            report.extend(names.iter().filter(|n| !t.regions.contains_key(**n)).map(|n| format!("{lang}: {n}")));
+            report.extend(
+                t.regions
+                    .iter()
+                    .filter(|(k, v)| !names.contains(&k.as_str()) || v.trim().is_empty())
+                    .map(|(k, _)| format!("{lang}: {k}: not on the map, or empty")),
+            );
+        }
+        assert!(report.is_empty(), "{} map name(s) without a translation:\n{}", report.len(), report.join("\n"));
     }
 
     #[test]
