@@ -11,13 +11,16 @@
 //    load fetched.
 // 2. Every function on window.__atlasBench, called as fn(frames, n) with n = 0 (the real data)
 //    and n = 10000 (a generated dataset), in a fresh page each; it returns the time of each
-//    frame in ms (an array, or a single number). Missing: "n/a".
+//    frame in ms (an array, or a single number). Missing: "n/a". The hooks are compiled only
+//    into a build with the cargo feature `bench` (not shipped to visitors): BENCH_HOOKS_URL
+//    serves that build (default: BASE_URL).
 
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isReadyScript, launchBrowser } from './lib.mjs';
 
 const BASE_URL = process.env.BASE_URL;
+const HOOKS_URL = process.env.BENCH_HOOKS_URL || BASE_URL;
 const LOADS = Number(process.env.BENCH_LOADS || 10);
 const OUT = resolve(process.env.BENCH_OUT || 'bench-output/browser.json');
 const FRAMES = Number(process.env.BENCH_FRAMES || 240);
@@ -122,7 +125,7 @@ async function benchFunctions(browser) {
   const probe = await newPage(browser);
   let names = [];
   try {
-    await probe.page.goto(BASE_URL, { waitUntil: 'load', timeout: TIMEOUT });
+    await probe.page.goto(HOOKS_URL, { waitUntil: 'load', timeout: TIMEOUT });
     await probe.page.waitForFunction(isReadyScript, null, { timeout: TIMEOUT });
     names = await probe.page.evaluate(() =>
       window.__atlasBench && typeof window.__atlasBench === 'object'
@@ -138,7 +141,7 @@ async function benchFunctions(browser) {
       const key = `${name} ${label}`;
       const { context, page } = await newPage(browser);
       try {
-        await page.goto(BASE_URL, { waitUntil: 'load', timeout: TIMEOUT });
+        await page.goto(HOOKS_URL, { waitUntil: 'load', timeout: TIMEOUT });
         await page.waitForFunction(isReadyScript, null, { timeout: TIMEOUT });
         const raw = await page.evaluate(
           ([name, frames, n]) => {

@@ -13,7 +13,6 @@
 //! paint and nothing has to be redrawn.
 
 use crate::data::catalogue::LangFile;
-use crate::data::i18n::Translation;
 use crate::data::Category;
 use crate::lang::{Lang, Plural};
 use std::sync::OnceLock;
@@ -26,8 +25,8 @@ pub struct Tr {
     pub lang: Lang,
     /// Slot by slot; empty for English (the compiled-in [`EN`]).
     ui: Vec<String>,
-    /// The content's translation (English: none).
-    pub content: Option<Translation>,
+    /// The language file, with the content's translation (English: none).
+    pub content: Option<LangFile>,
     /// The address named the language (`lang=`), so it keeps naming it.
     pub in_url: bool,
     /// The language asked for whose file could not be loaded (the page is then in English).
@@ -92,8 +91,9 @@ impl Tr {
     /// The texts of a language file; English (saying why) if it is not one for `lang`.
     pub fn from_file(lang: Lang, file: Result<LangFile, String>, in_url: bool) -> Tr {
         match file {
-            Ok(f) if f.lang == lang.key() && f.ui.len() == SLOTS => {
-                Tr { lang, ui: f.ui, content: Some(f.content), in_url, failed: None }
+            Ok(mut f) if f.lang == lang.key() && f.ui.len() == SLOTS => {
+                let ui = std::mem::take(&mut f.ui);
+                Tr { lang, ui, content: Some(f), in_url, failed: None }
             }
             Ok(f) => Tr {
                 failed: Some((lang, format!("the file is for {:?} with {} texts, not {}", f.lang, f.ui.len(), SLOTS))),
@@ -146,12 +146,12 @@ impl Tr {
     /// A name on the map (a country, a disputed line) in the language; the border file's
     /// English name where there is no translation.
     pub fn region<'a>(&'a self, english: &'a str) -> &'a str {
-        self.content.as_ref().and_then(|t| t.regions.get(english)).map_or(english, |s| s.as_str())
+        self.content.as_ref().and_then(|f| f.regions.field(english, 0)).unwrap_or(english)
     }
 
     /// A category's label.
     pub fn category(&self, c: Category) -> &str {
-        self.content.as_ref().and_then(|t| t.categories.get(c.key())).map_or(c.label(), |s| s.as_str())
+        self.content.as_ref().and_then(|f| f.categories.field(c.key(), 0)).unwrap_or(c.label())
     }
 }
 

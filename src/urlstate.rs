@@ -280,7 +280,7 @@ impl UrlState {
                 "embed" => st.embed = Embed::from_key(&v),
                 "story" => st.story = id_like(&v),
                 "step" => st.step = v.trim().parse::<u32>().ok().filter(|&n| n >= 1),
-                "lang" => st.lang = Lang::from_key(v.trim()),
+                "lang" => st.lang = Lang::from_key(&v),
                 _ => {}
             }
         }

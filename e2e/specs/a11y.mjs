@@ -17,7 +17,7 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 // ---------------------------------------------------------------- helpers
 
 /** Runs axe-core on the whole document; returns the violations, readable. */
-async function axeViolations(page) {
+export async function axeViolations(page) {
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
     // Every rule axe runs by default (WCAG 2.0–2.2 A/AA and best practices), none disabled.

@@ -20,7 +20,7 @@ pub mod url;
 use crate::data::{load_embedded, Atlas, DataError};
 use crate::i18n::{self, t, tf, tp, tr, Msg, Tr};
 use crate::lang::Lang;
-use crate::urlstate::{Embed, UrlState};
+use crate::urlstate::Embed;
 use leptos::prelude::*;
 use state::AppState;
 use wasm_bindgen::prelude::*;
@@ -33,10 +33,11 @@ const LANG_KEY: &str = "atlas-lang";
 /// English (the page is then still hidden: `web/pre.js` made the same choice), and mounts.
 pub fn start() {
     let Some(w) = web_sys::window() else { return };
-    let url_lang = UrlState::parse(&w.location().search().unwrap_or_default()).lang;
+    let search = w.location().search().unwrap_or_default();
+    let url_lang = search.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("lang="));
     let stored = w.local_storage().ok().flatten().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
     let browser: Vec<String> = w.navigator().languages().iter().filter_map(|v| v.as_string()).collect();
-    let (lang, in_url) = i18n::choose(url_lang.map(Lang::key), stored.as_deref(), &browser);
+    let (lang, in_url) = i18n::choose(url_lang, stored.as_deref(), &browser);
     let Some(name) = i18n::file_of(lang) else {
         let t = match lang {
             Lang::En => Tr::english(in_url),

@@ -64,11 +64,18 @@ pub fn cmd_bench(args: &[String]) -> Res {
     let dist = root.join("target").join("bench-dist");
     steps.run("copy to target/bench-dist", || copy_dist(&built, &dist))?;
     let server = crate::server::start(&dist, "/", 0).map_err(|e| format!("{}: {e}", dist.display()))?;
+    // The redraw benchmarks' hooks are compiled only with the feature `bench`: a second build.
+    let hooks_dist = root.join("target").join("bench-hooks-dist");
+    if !no_build || !hooks_dist.join("index.html").is_file() {
+        steps.run("trunk build --release --features bench", || crate::dist::build_bench_hooks(&tools, &hooks_dist))?;
+    }
+    let hooks = crate::server::start(&hooks_dist, "/", 0).map_err(|e| format!("{}: {e}", hooks_dist.display()))?;
     steps.run("browser bench", || {
         run(Command::new("node")
             .arg("e2e/bench.mjs")
             .current_dir(&root)
             .env("BASE_URL", server.url())
+            .env("BENCH_HOOKS_URL", hooks.url())
             .env("CHROME", &chrome)
             .env("BENCH_LOADS", loads.to_string())
             .env("BENCH_OUT", &raw_path))

@@ -36,6 +36,17 @@ pub fn build(tools: &Toolchain) -> Res<PathBuf> {
     Ok(dist)
 }
 
+/// A release build with the cargo feature `bench` (the redraw benchmarks' hooks,
+/// `window.__atlasBench`), into `out`, for `cargo xtask bench` only: never shipped, not
+/// post-processed.
+pub fn build_bench_hooks(tools: &Toolchain, out: &Path) -> Res<()> {
+    run(tools.trunk().args(["build", "--release", "--offline", "--features", "bench", "--dist"]).arg(out).args(["--public-url", "./"]))?;
+    if !out.join("index.html").is_file() {
+        return Err(format!("trunk build finished but {}/index.html is missing", out.display()));
+    }
+    Ok(())
+}
+
 /// The fixture with broken data the browser tests build against (`PAKRU_DATA`, see build.rs).
 pub const BROKEN_DATA: &str = "tests/fixtures/broken-data";
 

@@ -8,15 +8,16 @@
 //! few, many, other; a form a language does not use is empty).
 //!
 //! A language file (`lang-<lang>-<hash>.bin`) holds a language's interface texts, slot by slot,
-//! and its translation of the content ([`crate::i18n::Translation`]); its name carries a hash
+//! and its translation of the content (from [`crate::i18n::Translation`]); its name carries a hash
 //! of its bytes, so it can be cached for ever. `build.rs` (which puts the names in the app) and
 //! `cargo xtask lang-files` (which writes the files) both name them with [`lang_file`].
 
 use crate::bytes::Reader;
 #[cfg(not(target_arch = "wasm32"))]
 use crate::bytes::Writer;
-use crate::i18n::{ChapterText, Name, SeriesText, StepText, TitleSummary, Translation, University};
-use crate::{Atlas, Category, Chapter};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::i18n::Translation;
+use crate::{Atlas, Chapter};
 use std::collections::BTreeMap;
 
 /// The plural forms a slot of a plural key holds, in this order.
@@ -144,15 +145,46 @@ pub fn slots(en: &Catalogue, cat: &Catalogue) -> Vec<String> {
     out
 }
 
-/// A language file: the interface's slots and the content's translation.
+/// Translated texts by record: (id, its fields). A list, looked up by id: the app decodes one
+/// such type instead of a map per kind of record (a map of each type cost 17 KB of wasm).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Texts(pub Vec<(String, Vec<String>)>);
+
+impl Texts {
+    pub fn get(&self, id: &str) -> Option<&[String]> {
+        self.0.iter().find(|(k, _)| k == id).map(|(_, v)| v.as_slice())
+    }
+
+    /// Field `i` of record `id`, if it is there and not empty.
+    pub fn field(&self, id: &str, i: usize) -> Option<&str> {
+        self.get(id).and_then(|f| f.get(i)).map(|s| s.as_str()).filter(|s| !s.is_empty())
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn of<'a, V: 'a>(m: &'a BTreeMap<String, V>, fields: impl Fn(&'a V) -> Vec<String>) -> Texts {
+        Texts(m.iter().map(|(k, v)| (k.clone(), fields(v))).collect())
+    }
+}
+
+/// A language file: the interface's slots and the content's translation, as tables of
+/// [`Texts`]: categories (by key: label), events and eras (title, summary), places (name),
+/// series (title, unit, basis), students (university), story chapters (title, then each
+/// step's heading and text) and the map's names (by English name: name).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LangFile {
     pub lang: String,
     pub ui: Vec<String>,
-    pub content: Translation,
+    pub categories: Texts,
+    pub events: Texts,
+    pub eras: Texts,
+    pub places: Texts,
+    pub series: Texts,
+    pub students: Texts,
+    pub story: Texts,
+    pub regions: Texts,
 }
 
-const MAGIC: &[u8] = b"PKLANG1";
+const MAGIC: &[u8] = b"PKLANG2";
 
 /// 64-bit FNV-1a, for the files' names.
 pub fn hash(bytes: &[u8]) -> u64 {
@@ -164,57 +196,45 @@ pub fn file_name(lang: &str, bytes: &[u8]) -> String {
     format!("lang-{lang}-{:016x}.bin", hash(bytes))
 }
 
+impl LangFile {
+    /// The file of a language's interface slots and content translation.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn new(lang: &str, ui: Vec<String>, t: &Translation) -> LangFile {
+        LangFile {
+            lang: lang.to_string(),
+            ui,
+            categories: Texts::of(&t.categories, |v| vec![v.clone()]),
+            events: Texts::of(&t.events, |v| vec![v.title.clone(), v.summary.clone()]),
+            eras: Texts::of(&t.eras, |v| vec![v.title.clone(), v.summary.clone()]),
+            places: Texts::of(&t.places, |v| vec![v.name.clone()]),
+            series: Texts::of(&t.series, |v| vec![v.title.clone(), v.unit.clone(), v.basis.clone()]),
+            students: Texts::of(&t.students, |v| vec![v.university.clone()]),
+            story: Texts::of(&t.story, |c| {
+                std::iter::once(c.title.clone()).chain(c.steps.iter().flat_map(|s| [s.heading.clone(), s.text.clone()])).collect()
+            }),
+            regions: Texts::of(&t.regions, |v| vec![v.clone()]),
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn tables(&self) -> [&Texts; 8] {
+        [&self.categories, &self.events, &self.eras, &self.places, &self.series, &self.students, &self.story, &self.regions]
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 pub fn encode(f: &LangFile) -> Vec<u8> {
     let mut w = Writer::new(MAGIC);
     w.string(&f.lang);
     w.u(f.ui.len() as u64);
     f.ui.iter().for_each(|s| w.string(s));
-    let t = &f.content;
-    // Category labels in the model's order.
-    for c in Category::ALL {
-        w.string(t.categories.get(c.key()).map_or("", |s| s.as_str()));
-    }
-    let pairs = |w: &mut Writer, m: &BTreeMap<String, TitleSummary>| {
-        w.u(m.len() as u64);
-        for (id, v) in m {
+    for t in f.tables() {
+        w.u(t.0.len() as u64);
+        for (id, fields) in &t.0 {
             w.string(id);
-            w.string(&v.title);
-            w.string(&v.summary);
+            w.u(fields.len() as u64);
+            fields.iter().for_each(|s| w.string(s));
         }
-    };
-    pairs(&mut w, &t.events);
-    pairs(&mut w, &t.eras);
-    w.u(t.places.len() as u64);
-    for (id, v) in &t.places {
-        w.string(id);
-        w.string(&v.name);
-    }
-    w.u(t.series.len() as u64);
-    for (id, v) in &t.series {
-        for s in [id, &v.title, &v.unit, &v.basis] {
-            w.string(s);
-        }
-    }
-    w.u(t.students.len() as u64);
-    for (id, v) in &t.students {
-        w.string(id);
-        w.string(&v.university);
-    }
-    w.u(t.story.len() as u64);
-    for (id, c) in &t.story {
-        w.string(id);
-        w.string(&c.title);
-        w.u(c.steps.len() as u64);
-        for s in &c.steps {
-            w.string(&s.heading);
-            w.string(&s.text);
-        }
-    }
-    w.u(t.regions.len() as u64);
-    for (en, name) in &t.regions {
-        w.string(en);
-        w.string(name);
     }
     w.0
 }
@@ -222,91 +242,81 @@ pub fn encode(f: &LangFile) -> Vec<u8> {
 pub fn decode(bytes: &[u8]) -> Result<LangFile, String> {
     let mut r = Reader::new(bytes, MAGIC, "language file")?;
     let lang = r.string()?;
-    let n = r.count()?;
-    let ui = (0..n).map(|_| r.string()).collect::<Result<Vec<_>, _>>()?;
-    let mut t = Translation { lang: lang.clone(), translated_from: "en".into(), ..Translation::default() };
-    for c in Category::ALL {
-        t.categories.insert(c.key().to_string(), r.string()?);
-    }
-    for m in [&mut t.events, &mut t.eras] {
-        for _ in 0..r.count()? {
+    let strings = |r: &mut Reader| -> Result<Vec<String>, String> { (0..r.count()?).map(|_| r.string()).collect() };
+    let ui = strings(&mut r)?;
+    let mut tables = Vec::with_capacity(8);
+    for _ in 0..8 {
+        let n = r.count()?;
+        let mut t = Vec::with_capacity(n);
+        for _ in 0..n {
             let id = r.string()?;
-            m.insert(id, TitleSummary { title: r.string()?, summary: r.string()? });
+            t.push((id, strings(&mut r)?));
         }
-    }
-    for _ in 0..r.count()? {
-        let id = r.string()?;
-        t.places.insert(id, Name { name: r.string()? });
-    }
-    for _ in 0..r.count()? {
-        let id = r.string()?;
-        t.series.insert(id, SeriesText { title: r.string()?, unit: r.string()?, basis: r.string()? });
-    }
-    for _ in 0..r.count()? {
-        let id = r.string()?;
-        t.students.insert(id, University { university: r.string()? });
-    }
-    for _ in 0..r.count()? {
-        let id = r.string()?;
-        let title = r.string()?;
-        let steps = (0..r.count()?)
-            .map(|_| Ok(StepText { heading: r.string()?, text: r.string()? }))
-            .collect::<Result<Vec<_>, String>>()?;
-        t.story.insert(id, ChapterText { title, steps });
-    }
-    for _ in 0..r.count()? {
-        let en = r.string()?;
-        t.regions.insert(en, r.string()?);
+        tables.push(Texts(t));
     }
     r.finish()?;
-    Ok(LangFile { lang, ui, content: t })
+    let mut t = tables.into_iter();
+    let mut next = || t.next().unwrap_or_default();
+    Ok(LangFile {
+        lang,
+        ui,
+        categories: next(),
+        events: next(),
+        eras: next(),
+        places: next(),
+        series: next(),
+        students: next(),
+        story: next(),
+        regions: next(),
+    })
 }
 
 /// Puts the translation's texts in place of the English in `atlas` (its story too, if loaded):
 /// titles, summaries, names, series texts and universities' normal forms. Quotations, titles
 /// as written, sources and locators are not translated and stay. A record without a
 /// translation keeps its English.
-pub fn apply(atlas: &mut Atlas, t: &Translation) {
-    for e in &mut atlas.events {
-        if let Some(v) = t.events.get(&e.id) {
-            e.title.clone_from(&v.title);
-            e.summary.clone_from(&v.summary);
+pub fn apply(atlas: &mut Atlas, f: &LangFile) {
+    let put = |to: &mut String, from: Option<&str>| {
+        if let Some(s) = from {
+            *to = s.to_string();
         }
+    };
+    for e in &mut atlas.events {
+        put(&mut e.title, f.events.field(&e.id, 0));
+        put(&mut e.summary, f.events.field(&e.id, 1));
     }
     for e in &mut atlas.eras {
-        if let Some(v) = t.eras.get(&e.id) {
-            e.title.clone_from(&v.title);
-            e.summary.clone_from(&v.summary);
-        }
+        put(&mut e.title, f.eras.field(&e.id, 0));
+        put(&mut e.summary, f.eras.field(&e.id, 1));
     }
     for p in &mut atlas.places {
-        if let Some(v) = t.places.get(&p.id) {
-            p.name.clone_from(&v.name);
-        }
+        put(&mut p.name, f.places.field(&p.id, 0));
     }
     for s in &mut atlas.series {
-        if let Some(v) = t.series.get(&s.id) {
-            s.title.clone_from(&v.title);
-            s.unit.clone_from(&v.unit);
-            s.basis.clone_from(&v.basis);
-        }
+        put(&mut s.title, f.series.field(&s.id, 0));
+        put(&mut s.unit, f.series.field(&s.id, 1));
+        put(&mut s.basis, f.series.field(&s.id, 2));
     }
     for r in &mut atlas.students {
-        if let (Some(v), Some(u)) = (t.students.get(&r.id), r.university.as_mut()) {
-            u.clone_from(&v.university);
+        if let Some(u) = r.university.as_mut() {
+            put(u, f.students.field(&r.id, 0));
         }
     }
-    apply_story(&mut atlas.story, t);
+    apply_story(&mut atlas.story, f);
 }
 
 /// The story's part of [`apply`] (the chapters arrive in a file of their own).
-pub fn apply_story(chapters: &mut [Chapter], t: &Translation) {
+pub fn apply_story(chapters: &mut [Chapter], f: &LangFile) {
     for c in chapters {
-        let Some(v) = t.story.get(&c.id) else { continue };
-        c.title.clone_from(&v.title);
-        for (s, v) in c.steps.iter_mut().zip(&v.steps) {
-            s.heading.clone_from(&v.heading);
-            s.text.clone_from(&v.text);
+        let Some(v) = f.story.get(&c.id) else { continue };
+        if let Some(t) = v.first().filter(|t| !t.is_empty()) {
+            c.title.clone_from(t);
+        }
+        for (s, hv) in c.steps.iter_mut().zip(v[1.min(v.len())..].chunks(2)) {
+            if let [h, t] = hv {
+                s.heading.clone_from(h);
+                s.text.clone_from(t);
+            }
         }
     }
 }
@@ -323,7 +333,7 @@ pub fn lang_files(dir: &std::path::Path) -> Result<Vec<(String, String, Vec<u8>)
             parse(&read(dir.join(format!("i18n/ui/{lang}.json")))?).map_err(|e| format!("i18n/ui/{lang}.json: {e}"))?;
         let content = crate::i18n::parse(&read(dir.join(format!("i18n/{lang}.json")))?)
             .map_err(|e| format!("i18n/{lang}.json: {e}"))?;
-        let file = LangFile { lang: lang.to_string(), ui: slots(&en, &cat), content };
+        let file = LangFile::new(lang, slots(&en, &cat), &content);
         let bytes = encode(&file);
         out.push((lang.to_string(), file_name(lang, &bytes), bytes));
     }
@@ -423,7 +433,7 @@ mod tests {
         let mut atlas = crate::load(&refs).unwrap();
         let before = atlas.clone();
         let t = crate::i18n::parse(&std::fs::read_to_string(repo().join("i18n/ru.json")).unwrap()).unwrap();
-        apply(&mut atlas, &t);
+        apply(&mut atlas, &LangFile::new("ru", Vec::new(), &t));
         let karachi = atlas.places.iter().find(|p| p.id == "karachi").unwrap();
         assert_eq!(karachi.name, "Карачи");
         for (a, b) in atlas.events.iter().zip(&before.events) {
