@@ -236,9 +236,9 @@ export const tests = {
       const xml = entries[0];
       const field = (name) => (xml.match(new RegExp(`<${name}>([^<]*)</${name}>`)) || [])[1];
       const month = book.match(/_(\d{4}-\d{2})$/)[1];
-      assert.equal(field('name'), 'pakru-atlas_en_all', 'Name');
-      assert.equal(book, `pakru-atlas_en_all_${month}`, 'file name');
-      assert.equal(field('language'), 'eng', 'Language');
+      assert.equal(field('name'), 'pakru-atlas_mul_all', 'Name');
+      assert.equal(book, `pakru-atlas_mul_all_${month}`, 'file name');
+      assert.equal(field('language'), 'eng,urd,rus', 'Language');
       assert.equal(field('flavour'), 'maxi', 'Flavour');
       assert.equal(field('title'), 'Pakistan–Russia Relations', 'Title');
       assert.match(field('summary'), /^Pakistan and the USSR\/Russia since 1947/, 'Description');

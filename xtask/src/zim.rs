@@ -30,8 +30,9 @@ use std::process::Command;
 use std::time::Instant;
 
 /// The languages of the atlas: (ISO 639-1 code as in file names, ISO 639-3 code for the ZIM's
-/// `Language`). English only until the Urdu and Russian strings land.
-pub const LANGUAGES: &[(&str, &str)] = &[("en", "eng")];
+/// `Language`): English, Urdu and Russian, all in the one book (the page chooses as the
+/// browser's languages, `?lang=` or the visitor's menu say).
+pub const LANGUAGES: &[(&str, &str)] = &[("en", "eng"), ("ur", "urd"), ("ru", "rus")];
 
 /// Written into the ZIM's index.html, after the CSP: the boot script registers no service worker
 /// when it finds it (web/register-sw.js).
@@ -402,7 +403,8 @@ mod tests {
     fn metadata_fits_openzim_limits() {
         assert!(TITLE.chars().count() <= 30, "{TITLE}");
         assert!(DESCRIPTION.chars().count() <= 80, "{}", DESCRIPTION.chars().count());
-        assert_eq!(name_and_language(LANGUAGES).unwrap(), ("pakru-atlas_en_all".into(), "eng".into()));
+        assert_eq!(name_and_language(&LANGUAGES[..1]).unwrap(), ("pakru-atlas_en_all".into(), "eng".into()));
+        assert_eq!(name_and_language(LANGUAGES).unwrap(), ("pakru-atlas_mul_all".into(), "eng,urd,rus".into()));
         assert_eq!(
             name_and_language(&[("en", "eng"), ("ur", "urd"), ("ru", "rus")]).unwrap(),
             ("pakru-atlas_mul_all".into(), "eng,urd,rus".into())
