@@ -419,7 +419,7 @@ mod tests {
         assert_eq!(year_month(1_709_251_199).unwrap(), "2024-02");
         assert_eq!(year_month(946_684_799).unwrap(), "1999-12");
         let p = zim_path(Path::new("/x/dist"), 1_709_251_199).unwrap();
-        assert_eq!(p, Path::new("/x/pakru-atlas_en_all_2024-02.zim"));
+        assert_eq!(p, Path::new("/x/pakru-atlas_mul_all_2024-02.zim"));
     }
 
     #[test]
