@@ -3,6 +3,7 @@
 
 use crate::data::{AgreementRow, Atlas, Citation, Era, Event, Parsed, Place, PlaceKind, Series, SeriesPoint};
 use crate::data::{Chapter, MapPos, Source, Step, StepState, StudentRow, YearSpan};
+use crate::i18n::{tf, tr, Msg};
 
 /// Quotes a CSV field when needed (RFC 4180).
 fn csv_field(s: &str) -> String {
@@ -13,16 +14,18 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// Every event, one row each, with its date at its real precision and its citations.
+/// Every event, one row each, with its date at its real precision and its citations. The
+/// column names are the data's field names, the same in every language; the texts (title,
+/// summary, date label) are in the visitor's language, like the page.
 pub fn events_csv(atlas: &Atlas) -> String {
     let mut out = String::from("id,date,end,date_label,title,category,places,summary,sources,agreement_row,note\r\n");
     for e in &atlas.events {
-        let cites: Vec<String> = e.sources.iter().map(|c| c.format(&c.source, " ")).collect();
+        let cites: Vec<String> = e.sources.iter().map(|c| cite(c, &c.source, " ")).collect();
         let row = [
             e.id.clone(),
             e.date.raw.clone(),
             e.end.as_ref().map(|d| d.raw.clone()).unwrap_or_default(),
-            e.date_label(),
+            date_label(e),
             e.title.clone(),
             e.category.raw.clone(),
             e.places.join(" "),
@@ -183,19 +186,39 @@ macro_rules! json_record {
 
 crate::data::model::with_records!(json_record);
 
+/// An event's period in the visitor's language, at the date's real precision; a planned end
+/// says so ("24 September – 10 October 2016 (end as planned)").
+pub fn date_label(e: &Event) -> String {
+    let span = tr().lang.span(&e.start(), e.end_date().as_ref());
+    if e.end_planned && e.end.is_some() {
+        tf(Msg::ExportEndPlanned, &[("span", &span)])
+    } else {
+        span
+    }
+}
+
+/// [`Citation::format`] with "citing" in the visitor's language: `who`, `sep`, the locator
+/// (as written) and the work the source cites (as written).
+fn cite(c: &Citation, who: &str, sep: &str) -> String {
+    match &c.cited_in {
+        Some(x) => format!("{who}{sep}{}", tf(Msg::ExportCiting, &[("locator", &c.locator), ("work", x)])),
+        None => c.format(who, sep),
+    }
+}
+
 /// "Ahmed, Baloch & Abbas 2023, §4.3 (citing Chia & Haiqi, 2021)": a citation with its
 /// source's short name, as the detail panel and the charts' source lines show it.
 pub fn cite_text(atlas: &Atlas, c: &crate::data::Citation) -> String {
     let who = atlas.source(&c.source).map(|s| s.short()).unwrap_or_else(|| c.source.clone());
-    c.format(&who, ", ")
+    cite(c, &who, ", ")
 }
 
 /// Plain-text citation of an event: its title and date, then each source with its locator.
 pub fn citation_text(atlas: &Atlas, e: &Event) -> String {
-    let mut out = format!("{} ({})\n", e.title, e.date_label());
+    let mut out = format!("{} ({})\n", e.title, date_label(e));
     for c in &e.sources {
         let reference = atlas.source(&c.source).map(Source::reference).unwrap_or_else(|| c.source.clone());
-        out.push_str(&format!("- {}\n", c.format(&reference, " ")));
+        out.push_str(&format!("- {}\n", cite(c, &reference, " ")));
     }
     out
 }
@@ -237,10 +260,10 @@ pub fn citation_bibtex(atlas: &Atlas, e: &Event) -> String {
         if let Some(u) = &s.url {
             out.push_str(&format!("  url = {{{u}}},\n"));
         }
-        let mut note = format!("{}: {}", e.title, c.locator);
-        if let Some(x) = &c.cited_in {
-            note.push_str(&format!(", citing {x}"));
-        }
+        let note = match &c.cited_in {
+            Some(x) => format!("{}: {}", e.title, tf(Msg::ExportNoteCiting, &[("locator", &c.locator), ("work", x)])),
+            None => format!("{}: {}", e.title, c.locator),
+        };
         out.push_str(&format!("  note = {{{}}}\n}}\n", bib_escape(&note)));
     }
     out
@@ -284,6 +307,19 @@ mod tests {
         "a \"b\" \\ c\nd\u{1}é".json(&mut out);
         assert_eq!(out, r#""a \"b\" \\ c\nd\u0001é""#);
         assert_eq!(serde_json::from_str::<String>(&out).unwrap(), "a \"b\" \\ c\nd\u{1}é");
+    }
+
+    #[test]
+    fn english_date_labels_and_citations_are_the_datas_own() {
+        let atlas = load_embedded().unwrap();
+        for e in &atlas.events {
+            assert_eq!(date_label(e), e.date_label(), "{}", e.id);
+            for c in &e.sources {
+                assert_eq!(cite(c, "W", ", "), c.format("W", ", "), "{}", e.id);
+            }
+        }
+        assert!(atlas.events.iter().any(|e| e.end_planned));
+        assert!(atlas.events.iter().flat_map(|e| &e.sources).any(|c| c.cited_in.is_some()));
     }
 
     #[test]

@@ -20,8 +20,8 @@ fn lower(s: &str) -> String {
     s.to_lowercase()
 }
 
-/// True for each event whose category is on and whose title, summary, date, places or sources
-/// contain every word of `query` (case-insensitive).
+/// True for each event whose category is on and whose title, summary, date (in English and in
+/// the page's language), places or sources contain every word of `query` (case-insensitive).
 pub fn mask(atlas: &Atlas, categories: &CategorySet, query: &str) -> Vec<bool> {
     let words: Vec<String> = fold(query).split_whitespace().map(str::to_string).collect();
     atlas
@@ -39,6 +39,11 @@ pub fn mask(atlas: &Atlas, categories: &CategorySet, query: &str) -> Vec<bool> {
             hay.push_str(&fold(&e.summary));
             hay.push(' ');
             hay.push_str(&fold(&e.date_label()));
+            // In another language, also the date as the page writes it ("мая", "مئی").
+            if crate::i18n::tr().lang != crate::lang::Lang::En {
+                hay.push(' ');
+                hay.push_str(&fold(&crate::export::date_label(e)));
+            }
             for p in &e.places {
                 if let Some(place) = atlas.place(p) {
                     hay.push(' ');

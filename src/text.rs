@@ -2,6 +2,25 @@
 //! measurement: in the browser that forces a page layout per label) and the one way a label is
 //! cut to fit.
 
+use crate::i18n::tr;
+
+/// The `dir` of an element whose text is written in Latin script as its source writes it
+/// (citations, references): `ltr` on a right-to-left page, so that its punctuation and
+/// numbers stay in place among the Urdu; none on a left-to-right page.
+pub fn latin_dir() -> Option<&'static str> {
+    (tr().lang.dir() == "rtl").then_some("ltr")
+}
+
+/// `s`, Latin text as its source writes it (a spelling, a listed title or date), set apart as a
+/// left-to-right run (U+2066 … U+2069) for a sentence of a right-to-left page; unchanged on a
+/// left-to-right page.
+pub fn latin(s: &str) -> String {
+    match latin_dir() {
+        Some(_) => format!("\u{2066}{s}\u{2069}"),
+        None => s.to_string(),
+    }
+}
+
 /// Width of one character as a share of the font size: 7 px at 12 px, enough for the Latin
 /// labels the views draw.
 pub const CHAR_EM: f64 = 7.0 / 12.0;
@@ -45,5 +64,8 @@ mod tests {
         assert_eq!(ellipsize("Cold War", 6), "Cold…");
         assert_eq!(ellipsize("Cold War", 5), "Cold…");
         assert_eq!(ellipsize("Кабул", 3), "Ка…");
+        // English (the tests' language) is left to right: nothing to set apart.
+        assert_eq!(latin("23-Oct-17"), "23-Oct-17");
+        assert_eq!(latin_dir(), None);
     }
 }

@@ -3,8 +3,11 @@
 
 use super::state::use_state;
 use crate::data::Category;
-use crate::export::cite_text;
+use crate::export::{cite_text, date_label};
+use crate::i18n::{t, tf, tr, Msg};
+use crate::lang::Lang;
 use crate::render::Theme;
+use crate::text::{latin, latin_dir};
 use leptos::prelude::*;
 
 /// Full summary, date at its real precision, places and formatted citations of the selection.
@@ -16,40 +19,41 @@ pub fn DetailPanel() -> impl IntoView {
         <aside class="panel detail-panel" id="detail" aria-labelledby="detail-h">
             {move || match state.selected.get().and_then(|i| atlas.events.get(i).map(|e| (i, e))) {
                 None => view! {
-                    <h2 id="detail-h" tabindex="-1">"Event details"</h2>
-                    <p class="hint">"Select an event on the timeline or in the table to read its summary and sources."</p>
+                    <h2 id="detail-h" tabindex="-1">{t(Msg::DetailEmptyTitle)}</h2>
+                    <p class="hint">{t(Msg::DetailEmptyHint)}</p>
                 }.into_any(),
                 Some((_, e)) => {
                     let cat = e.category.get();
                     let places = e.places.iter().filter_map(|p| atlas.place(p)).map(|p| {
                         match &p.name_as_written {
-                            Some(w) if w != &p.name => format!("{} (written “{w}”)", p.name),
+                            Some(w) if w != &p.name => tf(Msg::DetailPlaceWritten, &[("place", &p.name), ("written", &latin(w))]),
                             _ => p.name.clone(),
                         }
                     }).collect::<Vec<_>>();
                     view! {
                         <h2 id="detail-h" tabindex="-1">{e.title.clone()}</h2>
                         <p class="detail-meta">
-                            <span class="detail-date">{e.date_label()}</span>" · "
-                            <span class=format!("cat cat-{}", cat.key())>{cat.label()}</span>
-                            {e.as_written.clone().map(|w| view! { <p class="as-written">"The source writes “"{w}"”."</p> })}
-                        {e.agreement.as_ref().map(|a| view! { " · " <span class="badge">{format!("Agreement, Table 1, row {}", a.row)}</span> })}
+                            <span class="detail-date">{date_label(e)}</span>" · "
+                            <span class=format!("cat cat-{}", cat.key())>{tr().category(cat)}</span>
+                            {e.agreement.as_ref().map(|a| view! { " · " <span class="badge">{tf(Msg::DetailAgreementBadge, &[("row", &a.row.to_string())])}</span> })}
                         </p>
                         <p class="detail-summary">{e.summary.clone()}</p>
-                        {e.as_written.clone().map(|w| view! { <p class="as-written">"The source writes “"{w}"”."</p> })}
+                        // Titles and summaries are translated from the English.
+                        {(tr().lang != Lang::En).then(|| view! { <p class="translated-note">{t(Msg::AppTranslated)}</p> })}
+                        {e.as_written.clone().map(|w| view! { <p class="as-written">{tf(Msg::DetailSourceWrites, &[("written", &latin(&w))])}</p> })}
                         {e.agreement.as_ref().map(|a| view! {
-                            <p class="as-written">"As listed: “"{a.title_as_written.clone()}"”, signed “"{a.date_as_written.clone()}"”."</p>
+                            <p class="as-written">{tf(Msg::DetailAsListed, &[("title", &latin(&a.title_as_written)), ("date", &latin(&a.date_as_written))])}</p>
                         })}
-                        {(!places.is_empty()).then(|| view! { <p class="detail-places"><strong>"Places: "</strong>{places.join("; ")}</p> })}
-                        {e.note.clone().map(|n| view! { <p class="detail-note"><strong>"Note: "</strong>{n}</p> })}
-                        <h3>"Sources"</h3>
+                        {(!places.is_empty()).then(|| view! { <p class="detail-places"><strong>{t(Msg::DetailPlaces)}" "</strong>{places.join(t(Msg::DetailPlaceSep))}</p> })}
+                        {e.note.clone().map(|n| view! { <p class="detail-note"><strong>{t(Msg::DetailNote)}" "</strong>{n}</p> })}
+                        <h3>{t(Msg::DetailSources)}</h3>
                         <ol class="citations">
                             {e.sources.iter().map(|c| {
                                 let full = atlas.source(&c.source).map(|s| s.reference()).unwrap_or_default();
-                                view! { <li><span class="cite-short">{cite_text(atlas, c)}</span><br/><span class="cite-full">{full}</span></li> }
+                                view! { <li><span class="cite-short" dir=latin_dir()>{cite_text(atlas, c)}</span><br/><span class="cite-full" dir=latin_dir()>{full}</span></li> }
                             }).collect_view()}
                         </ol>
-                        <button type="button" class="clear" on:click=move |_| { state.selected.set(None); focus_heading(); }>"Clear selection"</button>
+                        <button type="button" class="clear" on:click=move |_| { state.selected.set(None); focus_heading(); }>{t(Msg::DetailClear)}</button>
                     }.into_any()
                 }
             }}
@@ -84,7 +88,7 @@ pub fn Announcer() -> impl IntoView {
             .selected
             .get()
             .and_then(|i| atlas.events.get(i))
-            .map(|e| format!("Selected: {}, {}", e.title, e.date_label())),
+            .map(|e| tf(Msg::DetailSelected, &[("title", &e.title), ("date", &date_label(e))])),
     };
     view! {
         <div class="visually-hidden" role="status" aria-live="polite" id="announcer">{text}</div>
@@ -96,10 +100,10 @@ pub fn Announcer() -> impl IntoView {
 pub fn FilterBar() -> impl IntoView {
     let state = use_state();
     view! {
-        <div class="filter-bar" role="group" aria-label="Filter events">
+        <div class="filter-bar" role="group" aria-label=t(Msg::FilterLabel)>
             <label class="search">
-                <span>"Search"</span>
-                <input type="search" id="search" placeholder="e.g. Tashkent, 1994, gas"
+                <span>{t(Msg::FilterSearch)}</span>
+                <input type="search" id="search" placeholder=t(Msg::FilterPlaceholder)
                     prop:value=move || state.search.get()
                     on:input=move |ev| state.search.set(event_target_value(&ev)) />
             </label>
@@ -113,7 +117,7 @@ pub fn FilterBar() -> impl IntoView {
                                 aria-pressed=move || state.categories.get()[c.index()].to_string()
                                 on:click=move |_| state.categories.update(|cats| cats[c.index()] = !cats[c.index()])>
                                 <span class=format!("swatch shape-{}", c.key()) style:background-color=color aria-hidden="true"></span>
-                                {c.label()}
+                                {tr().category(c)}
                             </button>
                         </li>
                     }

@@ -1,6 +1,7 @@
 //! The page's elements, its own address and the clipboard, for the share bar, the Embed
 //! dialog and the story.
 
+use crate::i18n::{t, tf, Msg};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
@@ -19,14 +20,19 @@ pub fn app_base() -> (String, String) {
     (origin.clone(), format!("{origin}{path}"))
 }
 
-/// Copies `text`; `status` then says whether it worked (`what` copied).
+/// Copies `text`; `status` then says whether it worked (`what` copied: "Link" or "Embed code",
+/// each with its own message in the visitor's language).
 pub fn copy_to_clipboard(text: &str, status: RwSignal<String>, what: &'static str) {
     let Some(w) = web_sys::window() else { return };
     let promise = w.navigator().clipboard().write_text(text);
-    let done = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| status.set(format!("{what} copied.")));
-    let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-        status.set("Copying failed: select the text and copy it yourself.".into())
+    let done = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        status.set(match what {
+            "Link" => t(Msg::ShareLinkCopied).to_string(),
+            "Embed code" => t(Msg::ShareEmbedCopied).to_string(),
+            _ => tf(Msg::ShareCopied, &[("what", what)]),
+        })
     });
+    let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| status.set(t(Msg::ShareCopyFailed).to_string()));
     let _ = promise.then2(&done, &failed);
     done.forget();
     failed.forget();

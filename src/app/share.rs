@@ -4,6 +4,7 @@
 use super::canvas::svg_of;
 use super::state::{theme_of, use_state, AppState};
 use crate::export;
+use crate::i18n::{t, Msg};
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
 use crate::timeline::layout;
@@ -104,32 +105,42 @@ pub fn ShareBar() -> impl IntoView {
     let no_selection = move || state.selected.get().is_none();
     view! {
         <section class="panel share-panel" aria-labelledby="share-h">
-            <h2 id="share-h">"Share and download"</h2>
+            <h2 id="share-h">{t(Msg::ShareTitle)}</h2>
             <div class="share-row">
-                <button type="button" id="copy-link" on:click=move |_| super::page::copy_to_clipboard(&current_url(&state), status, "Link")>"Copy link"</button>
+                <button type="button" id="copy-link" on:click=move |_| super::page::copy_to_clipboard(&current_url(&state), status, "Link")>{t(Msg::ShareCopyLink)}</button>
                 <button type="button" id="embed-button" aria-expanded=move || embed_open().to_string() aria-controls="embed-dialog"
-                    on:click=move |_| state.panel.update(|p| *p = if *p == Some(Panel::Embed) { None } else { Some(Panel::Embed) })>"Embed"</button>
+                    on:click=move |_| state.panel.update(|p| *p = if *p == Some(Panel::Embed) { None } else { Some(Panel::Embed) })>{t(Msg::ShareEmbed)}</button>
                 <span class="status" role="status">{move || status.get()}</span>
             </div>
             <super::embed::EmbedDialog status=status />
-            <div class="share-row downloads" role="group" aria-label="Downloads">
+            <div class="share-row downloads" role="group" aria-label=t(Msg::ShareDownloads)>
                 {Figure::ALL.into_iter().map(|f| {
                     let (id, stem) = (f.canvas_id(), f.file_stem());
                     view! {
-                        <span>{format!("{}: ", f.label())}</span>
+                        <span>{figure_name(f)}": "</span>
                         <button type="button" on:click=move |_| download_canvas_png(id, &format!("{stem}.png"))>"PNG"</button>
                         <button type="button" id=format!("dl-{stem}-svg") on:click=move |_| download_text(&format!("{stem}.svg"), "image/svg+xml", &view_svg(&state, f))>"SVG"</button>
                     }
                 }).collect_view()}
-                <span>"Data: "</span>
-                <button type="button" id="dl-csv" on:click=move |_| download_text("pakistan-russia-events.csv", "text/csv", &export::events_csv(atlas))>"Events CSV"</button>
-                <button type="button" on:click=move |_| super::story_file::with_story(state, move |story| download_text("pakistan-russia-data.json", "application/json", &export::data_json(atlas, story)))>"All data JSON"</button>
-                <span>"Selected event: "</span>
-                <button type="button" disabled=no_selection on:click=cite(false)>"Citation (text)"</button>
-                <button type="button" disabled=no_selection on:click=cite(true)>"Citation (BibTeX)"</button>
+                <span>{t(Msg::ShareData)}" "</span>
+                <button type="button" id="dl-csv" on:click=move |_| download_text("pakistan-russia-events.csv", "text/csv", &export::events_csv(atlas))>{t(Msg::ShareEventsCsv)}</button>
+                <button type="button" on:click=move |_| super::story_file::with_story(state, move |story| download_text("pakistan-russia-data.json", "application/json", &export::data_json(atlas, story)))>{t(Msg::ShareAllJson)}</button>
+                <span>{t(Msg::ShareSelectedEvent)}" "</span>
+                <button type="button" disabled=no_selection on:click=cite(false)>{t(Msg::ShareCiteText)}</button>
+                <button type="button" disabled=no_selection on:click=cite(true)>{t(Msg::ShareCiteBibtex)}</button>
             </div>
         </section>
     }
+}
+
+/// A view's name in the downloads row.
+fn figure_name(f: Figure) -> &'static str {
+    t(match f {
+        Figure::Timeline => Msg::AppTimeline,
+        Figure::Map => Msg::AppMap,
+        Figure::Trade => Msg::ShareTrade,
+        Figure::Students => Msg::ShareStudents,
+    })
 }
 
 /// In embed mode, tells the embedding page the content height whenever it changes. Sends a

@@ -1,7 +1,8 @@
 //! The "All events" table: HTML, sortable by date and by category, filtered like the timeline.
 
 use super::state::use_state;
-use crate::export::cite_text;
+use crate::export::{cite_text, date_label};
+use crate::i18n::{t, tf, tp, tr, Msg};
 use crate::ui::{sorted_rows, SortKey};
 use leptos::prelude::*;
 
@@ -39,16 +40,19 @@ pub fn EventsTable() -> impl IntoView {
     };
     view! {
         <section class="panel table-panel" aria-labelledby="events-h">
-            <h2 id="events-h">"All events"</h2>
-            <p class="table-count" aria-live="polite">{move || format!("{} of {} events shown", rows.get().len(), atlas.events.len())}</p>
+            <h2 id="events-h">{t(Msg::TableTitle)}</h2>
+            <p class="table-count" aria-live="polite">{move || {
+                let total = tr().lang.number(atlas.events.len() as i64);
+                tp(Msg::TableCount, rows.get().len() as u64, &[("total", &total)])
+            }}</p>
             <div class="table-scroll">
             <table class="events">
                 <thead><tr>
-                    {sort_button(SortKey::Date, "Date")}
-                    <th scope="col">"Event"</th>
-                    {sort_button(SortKey::Category, "Category")}
+                    {sort_button(SortKey::Date, t(Msg::TableDate))}
+                    <th scope="col">{t(Msg::TableEvent)}</th>
+                    {sort_button(SortKey::Category, t(Msg::TableCategory))}
                     // Same class as the cells, so the column (header included) hides on narrow screens.
-                    <th scope="col" class="cites">"Sources"</th>
+                    <th scope="col" class="cites">{t(Msg::TableSources)}</th>
                 </tr></thead>
                 <tbody>
                     // Rows are re-rendered in place when the order or the filter changes (52 of them):
@@ -59,15 +63,15 @@ pub fn EventsTable() -> impl IntoView {
                         let cites = e.sources.iter().map(|c| cite_text(atlas, c)).collect::<Vec<_>>().join("; ");
                         view! {
                             <tr data-event-id=e.id.clone() class:selected=move || state.selected.get() == Some(i)>
-                                <td class="date">{e.date_label()}</td>
+                                <td class="date">{date_label(e)}</td>
                                 <td>
                                     <button type="button" class="event-link"
                                         aria-pressed=move || (state.selected.get() == Some(i)).to_string()
                                         on:click=move |_| state.selected.set(Some(i))>{e.title.clone()}</button>
-                                    {e.agreement.as_ref().map(|a| view! { <span class="badge">{format!("Table 1, row {}", a.row)}</span> })}
+                                    {e.agreement.as_ref().map(|a| view! { <span class="badge">{tf(Msg::TableRowBadge, &[("row", &a.row.to_string())])}</span> })}
                                 </td>
-                                <td class=format!("cat cat-{}", cat.key())>{cat.label()}</td>
-                                <td class="cites">{cites}</td>
+                                <td class=format!("cat cat-{}", cat.key())>{tr().category(cat)}</td>
+                                <td class="cites"><span dir=crate::text::latin_dir()>{cites}</span></td>
                             </tr>
                         }
                     }).collect_view()}
