@@ -272,7 +272,7 @@ pub fn decode(bytes: &[u8]) -> Result<LangFile, String> {
 }
 
 /// Puts the translation's texts in place of the English in `atlas` (its story too, if loaded):
-/// titles, summaries, names, series texts and universities' normal forms. Quotations, titles
+/// titles, summaries, names, series titles and bases and universities' normal forms. Quotations, titles
 /// as written, sources and locators are not translated and stay. A record without a
 /// translation keeps its English.
 pub fn apply(atlas: &mut Atlas, f: &LangFile) {
@@ -292,9 +292,10 @@ pub fn apply(atlas: &mut Atlas, f: &LangFile) {
     for p in &mut atlas.places {
         put(&mut p.name, f.places.field(&p.id, 0));
     }
+    // A series' unit stays: the charts choose their series by it ("USD million"), and draw
+    // its label from the interface's catalogue.
     for s in &mut atlas.series {
         put(&mut s.title, f.series.field(&s.id, 0));
-        put(&mut s.unit, f.series.field(&s.id, 1));
         put(&mut s.basis, f.series.field(&s.id, 2));
     }
     for r in &mut atlas.students {
@@ -434,6 +435,8 @@ mod tests {
         let before = atlas.clone();
         let t = crate::i18n::parse(&std::fs::read_to_string(repo().join("i18n/ru.json")).unwrap()).unwrap();
         apply(&mut atlas, &LangFile::new("ru", Vec::new(), &t));
+        // The charts choose their series by unit: it stays English.
+        assert!(atlas.series.iter().zip(&before.series).all(|(a, b)| a.unit == b.unit));
         let karachi = atlas.places.iter().find(|p| p.id == "karachi").unwrap();
         assert_eq!(karachi.name, "Карачи");
         for (a, b) in atlas.events.iter().zip(&before.events) {
