@@ -8,16 +8,32 @@
 //! The same type also wraps plotters' `SVGBackend`, so each drawing function is compiled once
 //! for the browser (not once per backend): the SVG downloads cost no second copy of the
 //! timeline, map and chart code in the wasm.
+//!
+//! Text direction: plotters-canvas aligns text with the canvas's `start` and `end`, which
+//! follow the page's direction (right to left in Urdu), so a label anchored on its left would
+//! grow leftwards. Each text is therefore drawn with the direction of its own script (right to
+//! left when it has Arabic-script letters, so Urdu words and the numbers among them come in
+//! reading order) and its anchor is kept on the side the drawing code asked for.
 
 use plotters::prelude::*;
-use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
+use plotters::style::text_anchor::{HPos, Pos};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontFamily, FontStyle, FontTransform,
+};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 /// A canvas drawn in CSS pixels on a DPR-scaled backing store, or an SVG document.
 pub enum AppBackend<'a> {
-    Canvas { inner: CanvasBackend, css_size: (u32, u32) },
+    Canvas {
+        inner: CanvasBackend,
+        css_size: (u32, u32),
+        ctx: CanvasRenderingContext2d,
+        /// The context's `direction` as last set here (`None`: not yet), so it is set only
+        /// when it changes.
+        rtl: Option<bool>,
+    },
     Svg(SVGBackend<'a>),
 }
 
@@ -60,7 +76,7 @@ pub fn backend_sized(canvas: &HtmlCanvasElement, w: u32, h: u32) -> Option<AppBa
     let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok()?;
     let inner = CanvasBackend::with_canvas_object(canvas.clone())?;
-    Some(AppBackend::Canvas { inner, css_size: (w, h) })
+    Some(AppBackend::Canvas { inner, css_size: (w, h), ctx, rtl: None })
 }
 
 /// Draws with `f` on the canvas, whose CSS size is `size` (from [`observed_size`]), in CSS
@@ -169,7 +185,24 @@ impl DrawingBackend for AppBackend<'_> {
         forward!(self, b => b.fill_polygon(vert, style))
     }
     fn draw_text<T: BackendTextStyle>(&mut self, text: &str, style: &T, pos: BackendCoord) -> R {
-        forward!(self, b => b.draw_text(text, style, pos))
+        match self {
+            AppBackend::Canvas { inner, ctx, rtl, .. } => {
+                let want = has_rtl_letters(text);
+                if *rtl != Some(want) {
+                    let dir = if want { "rtl" } else { "ltr" };
+                    let _ = js_sys::Reflect::set(ctx, &"direction".into(), &dir.into());
+                    *rtl = Some(want);
+                }
+                if want {
+                    // In a right-to-left text `start` is its right edge: swap the sides, so the
+                    // text still starts (or ends) where the drawing code put it.
+                    inner.draw_text(text, &Mirrored(style), pos).map_err(err)
+                } else {
+                    inner.draw_text(text, style, pos).map_err(err)
+                }
+            }
+            AppBackend::Svg(b) => b.draw_text(text, style, pos).map_err(err),
+        }
     }
     fn estimate_text_size<T: BackendTextStyle>(
         &self,
@@ -177,6 +210,54 @@ impl DrawingBackend for AppBackend<'_> {
         style: &T,
     ) -> Result<(u32, u32), DrawingErrorKind<DrawError>> {
         forward!(self, b => b.estimate_text_size(text, style))
+    }
+}
+
+/// Whether `text` has letters of a right-to-left script (Arabic script: Urdu; Hebrew).
+fn has_rtl_letters(text: &str) -> bool {
+    text.chars().any(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF))
+}
+
+/// A text style whose horizontal anchor is on the other side: `Left` (plotters-canvas's
+/// `start`) becomes `Right` (`end`), and the other way round.
+struct Mirrored<'a, T>(&'a T);
+
+impl<T: BackendTextStyle> BackendTextStyle for Mirrored<'_, T> {
+    type FontError = T::FontError;
+    fn color(&self) -> BackendColor {
+        self.0.color()
+    }
+    fn size(&self) -> f64 {
+        self.0.size()
+    }
+    fn transform(&self) -> FontTransform {
+        self.0.transform()
+    }
+    fn style(&self) -> FontStyle {
+        self.0.style()
+    }
+    fn anchor(&self) -> Pos {
+        let a = self.0.anchor();
+        let h = match a.h_pos {
+            HPos::Left => HPos::Right,
+            HPos::Right => HPos::Left,
+            HPos::Center => HPos::Center,
+        };
+        Pos::new(h, a.v_pos)
+    }
+    fn family(&self) -> FontFamily<'_> {
+        self.0.family()
+    }
+    fn layout_box(&self, text: &str) -> Result<((i32, i32), (i32, i32)), Self::FontError> {
+        self.0.layout_box(text)
+    }
+    fn draw<E, F: FnMut(i32, i32, BackendColor) -> Result<(), E>>(
+        &self,
+        text: &str,
+        pos: BackendCoord,
+        draw: F,
+    ) -> Result<Result<(), E>, Self::FontError> {
+        self.0.draw(text, pos, draw)
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::canvas::{draw_on, observed_size};
 use super::state::{theme_of, use_state};
+use crate::i18n::{t, tf, tr, Msg};
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use leptos::prelude::*;
 
@@ -20,12 +21,16 @@ pub fn TradeChart() -> impl IntoView {
             let pts: Vec<String> = s
                 .points
                 .iter()
-                .map(|p| format!("{}: {}{}", p.label, if p.lower_bound { "more than " } else { "" }, p.value))
+                .map(|p| {
+                    let v = value_text(p.value);
+                    let v = if p.lower_bound { tf(Msg::ChartMoreThan, &[("value", &v)]) } else { v };
+                    format!("{}: {v}", p.label)
+                })
                 .collect();
-            format!("{} ({}): {}", s.title, s.basis, pts.join(", "))
+            format!("{} ({}): {}", s.title, s.basis, pts.join(comma()))
         })
         .collect::<Vec<_>>()
-        .join(". ");
+        .join(stop());
     // Redraw from one memo of everything drawn.
     let size = observed_size(canvas);
     let scene = Memo::new(move |_| state.chart_scene(size.get()));
@@ -45,10 +50,10 @@ pub fn TradeChart() -> impl IntoView {
     });
     view! {
         <figure class="panel chart-panel trade-panel" aria-labelledby="trade-h">
-            <h2 id="trade-h">"Trade between Pakistan and Russia"</h2>
+            <h2 id="trade-h">{t(Msg::ChartTradeTitle)}</h2>
             <canvas node_ref=canvas class="chart" id="trade-chart" role="img" tabindex="0"
-                aria-label=format!("Line chart of trade in USD million by year. {desc}")></canvas>
-            <figcaption class="source-line">"Source: "{source_line}". Figures on different bases are not joined."</figcaption>
+                aria-label=tf(Msg::ChartTradeLabel, &[("desc", &desc)])></canvas>
+            <figcaption class="source-line">{tf(Msg::ChartTradeSource, &[("source", &source_line)])}</figcaption>
         </figure>
     }
 }
@@ -81,9 +86,9 @@ pub fn StudentsChart() -> impl IntoView {
     let desc = atlas
         .students
         .iter()
-        .map(|r| format!("{}: {}", r.university_as_written, r.students))
+        .map(|r| format!("{}: {}", r.university_as_written, tr().lang.number(r.students.into())))
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(comma());
     // Redraw from one memo of everything drawn.
     let size = observed_size(canvas);
     let scene = Memo::new(move |_| state.chart_scene(size.get()));
@@ -101,10 +106,43 @@ pub fn StudentsChart() -> impl IntoView {
     });
     view! {
         <figure class="panel chart-panel students-panel" aria-labelledby="students-h">
-            <h2 id="students-h">"Pakistani students in Russian universities"</h2>
+            <h2 id="students-h">{t(Msg::ChartStudentsTitle)}</h2>
             <canvas node_ref=canvas class="chart tall" id="students-chart" role="img" tabindex="0"
-                aria-label=format!("Bar chart of Pakistani students by university. {desc}")></canvas>
-            <figcaption class="source-line">"Source: "{source_line}". University names as written in the source; normalised forms in brackets."</figcaption>
+                aria-label=tf(Msg::ChartStudentsLabel, &[("desc", &desc)])></canvas>
+            <figcaption class="source-line">{tf(Msg::ChartStudentsSource, &[("source", &source_line)])}</figcaption>
         </figure>
+    }
+}
+
+/// A figure as the language writes numbers: whole numbers grouped ("1,200", "1 200"), others
+/// with the language's decimal sign (a comma in Russian).
+fn value_text(v: f64) -> String {
+    let lang = tr().lang;
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return lang.number(v as i64);
+    }
+    let s = v.to_string();
+    if lang == crate::lang::Lang::Ru {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}
+
+/// The separators between the items of a chart's description, as the language writes them:
+/// Urdu has its own comma and full stop.
+fn comma() -> &'static str {
+    if tr().lang == crate::lang::Lang::Ur {
+        "، "
+    } else {
+        ", "
+    }
+}
+
+fn stop() -> &'static str {
+    if tr().lang == crate::lang::Lang::Ur {
+        "۔ "
+    } else {
+        ". "
     }
 }

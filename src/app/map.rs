@@ -8,6 +8,7 @@ use super::player::Player;
 use super::state::{theme_of, use_state, AppState, MapScene};
 use super::test_hooks;
 use crate::data::Atlas;
+use crate::i18n::{t, tf, tp, Msg};
 use crate::map::{
     build, event_points, events_at, frame_view, overlay_layout, students_at, GeoData, MapInputs, MapLayers, MapView,
     PlaceIndex,
@@ -436,21 +437,21 @@ pub fn Map() -> impl IntoView {
     };
 
     let tip_view = move || {
-        tip.get().map(|(x, y, t)| {
-            let (title, lines): (String, Vec<String>) = match t {
+        tip.get().map(|(x, y, which)| {
+            let (title, lines): (String, Vec<String>) = match which {
                 Tip::Place(p) => {
                     let pl = &atlas.places[p];
                     let n = events_at(atlas, p).len();
-                    let mut lines = vec![format!("{n} event{}", if n == 1 { "" } else { "s" })];
+                    let mut lines = vec![tp(Msg::MapEvents, n as u64, &[])];
                     let s = students_at(atlas, p);
                     if s > 0 {
-                        lines.push(format!("{s} Pakistani students (Table 2)"));
+                        lines.push(tp(Msg::MapStudents, s as u64, &[]));
                     }
                     if let Some(w) = &pl.name_as_written {
-                        lines.push(format!("Written “{w}” in the source"));
+                        lines.push(tf(Msg::MapWritten, &[("name", w)]));
                     }
                     if pl.approximate {
-                        lines.push("Position approximate".into());
+                        lines.push(t(Msg::MapApproximate).into());
                     }
                     (pl.name.clone(), lines)
                 }
@@ -459,10 +460,10 @@ pub fn Map() -> impl IntoView {
                     let mut lines = Vec::new();
                     if let Some(ci) = unit.iso_n3.and_then(|iso| atlas.places.iter().position(|p| p.iso_n3 == Some(iso))) {
                         let n = events_at(atlas, ci).len();
-                        lines.push(format!("{n} event{}", if n == 1 { "" } else { "s" }));
+                        lines.push(tp(Msg::MapEvents, n as u64, &[]));
                     }
                     if unit.disputed {
-                        lines.push("Disputed territory".into());
+                        lines.push(t(Msg::MapDisputed).into());
                     }
                     if let Some(note) = &unit.note {
                         lines.push(note.clone());
@@ -484,9 +485,12 @@ pub fn Map() -> impl IntoView {
     let selected_place_bar = move || {
         state.place.get().map(|p| {
         let name = atlas.places[p].name.clone();
+        // The place's name in bold where the sentence has it.
+        let text = t(Msg::MapOnlyAt);
+        let (before, after) = text.split_once("{place}").unwrap_or((text, ""));
         view! {
-            <p class="place-filter" role="status">"Showing only events at "<strong>{name}</strong>". "
-                <button type="button" id="clear-place" on:click=move |_| state.place.set(None)>"Show all places"</button></p>
+            <p class="place-filter" role="status">{before}<strong>{name}</strong>{after}" "
+                <button type="button" id="clear-place" on:click=move |_| state.place.set(None)>{t(Msg::MapShowAll)}</button></p>
         }
     })
     };
@@ -494,25 +498,25 @@ pub fn Map() -> impl IntoView {
     view! {
         <div class="map-wrap">
             <div class="map-tools">
-                <button type="button" id="map-zoom-in" on:click={ let s = set_view.clone(); move |_| s(&zoom_centre(1.4)) }>"Zoom in"</button>
-                <button type="button" id="map-zoom-out" on:click={ let s = set_view.clone(); move |_| s(&zoom_centre(1.0 / 1.4)) }>"Zoom out"</button>
-                <button type="button" id="map-reset" on:click=move |_| state.map_view.set(None)>"Reset map"</button>
+                <button type="button" id="map-zoom-in" on:click={ let s = set_view.clone(); move |_| s(&zoom_centre(1.4)) }>{t(Msg::MapZoomIn)}</button>
+                <button type="button" id="map-zoom-out" on:click={ let s = set_view.clone(); move |_| s(&zoom_centre(1.0 / 1.4)) }>{t(Msg::MapZoomOut)}</button>
+                <button type="button" id="map-reset" on:click=move |_| state.map_view.set(None)>{t(Msg::MapReset)}</button>
                 <Player />
             </div>
             {selected_place_bar}
             <div class="canvas-box">
                 <canvas node_ref=canvas_ref id="map" class="map-canvas" tabindex="0" role="application"
-                    aria-roledescription="map"
-                    aria-label="Map of the places of Pakistan–Russia relations, with Table 2 student numbers"
+                    aria-roledescription=t(Msg::MapRoledescription)
+                    aria-label=t(Msg::MapLabel)
                     aria-describedby="map-help"
                     on:pointermove=on_move on:pointerdown=on_down on:pointerup=on_up.clone() on:pointercancel=on_up
                     on:pointerleave=move |_| { tip.set(None); state.hover_unit.set(None); }
                     on:wheel=on_wheel on:keydown=on_key on:blur=move |_| tip.set(None)></canvas>
                 {tip_view}
             </div>
-            <p class="help" id="map-help">"Drag or arrow keys to pan, wheel or +/− to zoom, 0 to reset. N/P cycle through places, Enter shows only that place’s events, Esc shows all. Borders: Natural Earth; disputed lines dashed, disputed areas hatched."</p>
+            <p class="help" id="map-help">{t(Msg::MapHelp)}</p>
             <details class="map-text">
-                <summary>"Places and their events (text alternative to the map)"</summary>
+                <summary>{t(Msg::MapTextSummary)}</summary>
                 <ul>
                     {marker_places.iter().map(|&p| {
                         let pl = &atlas.places[p];
@@ -521,11 +525,11 @@ pub fn Map() -> impl IntoView {
                         view! {
                             <li>
                                 <button type="button" class="event-link" on:click=move |_| state.place.set(Some(p))>{pl.name.clone()}</button>
-                                {format!(" — {} event{}", evs.len(), if evs.len() == 1 { "" } else { "s" })}
-                                {(s > 0).then(|| format!("; {s} Pakistani students"))}
+                                {format!(" — {}", tp(Msg::MapEvents, evs.len() as u64, &[]))}
+                                {(s > 0).then(|| format!("; {}", tp(Msg::MapStudentsShort, s as u64, &[])))}
                                 <ul>{evs.into_iter().map(|i| {
                                     let e = &atlas.events[i];
-                                    view! { <li>{format!("{}: {}", e.date_label(), e.title)}</li> }
+                                    view! { <li>{format!("{}: {}", super::timeline::event_date(e), e.title)}</li> }
                                 }).collect_view()}</ul>
                             </li>
                         }

@@ -2,6 +2,7 @@
 //! the relationship unfold.
 
 use super::state::{use_state, AppState};
+use crate::i18n::{t, tf, Msg};
 use leptos::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -74,9 +75,9 @@ pub fn Player() -> impl IntoView {
     view! {
         <span class="player">
             <button type="button" id="play" aria-pressed=move || playing.get().to_string() on:click=toggle>
-                {move || if playing.get() { "Pause" } else { "Play" }}
+                {move || t(if playing.get() { Msg::PlayerPause } else { Msg::PlayerPlay })}
             </button>
-            <label>"Speed "
+            <label>{t(Msg::PlayerSpeed)}" "
                 <select id="play-speed" on:change=move |ev| speed.set(crate::urlstate::decimal(&event_target_value(&ev)).unwrap_or(1.0))>
                     <option value="0.5">"½×"</option>
                     <option value="1" selected>"1×"</option>
@@ -84,7 +85,11 @@ pub fn Player() -> impl IntoView {
                     <option value="4">"4×"</option>
                 </select>
             </label>
-            <span class="play-year" id="play-year" aria-live="off">{move || format!("Years {}–{}", state.range.get().start.max(1900.0).floor() as i64, state.range.get().end.min(2100.0).floor() as i64)}</span>
+            <span class="play-year" id="play-year" aria-live="off">{move || {
+                let v = state.range.get();
+                let (from, to) = (v.start.max(1900.0).floor() as i64, v.end.min(2100.0).floor() as i64);
+                tf(Msg::PlayerYears, &[("from", &from.to_string()), ("to", &to.to_string())])
+            }}</span>
         </span>
     }
 }

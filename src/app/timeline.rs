@@ -5,7 +5,8 @@
 use super::canvas::{draw_on, observed_size};
 use super::state::{full_range, theme_of, use_state, AppState, TimelineScene};
 use super::test_hooks;
-use crate::data::Atlas;
+use crate::data::{Atlas, Event};
+use crate::i18n::{t, tf, tp, tr, Msg};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
 use crate::timeline::{
     ensure_event_visible, first_event, last_event, layout, next_event, Dir, Hit, TimeRange, TimeScale, TimelineLayout,
@@ -298,20 +299,21 @@ pub fn Timeline() -> impl IntoView {
 
     let range_text = move || {
         let v = state.range.get();
-        format!("Showing {} to {}", v.start.max(1900.0).floor() as i64, v.end.min(2100.0).floor() as i64)
+        let (from, to) = (v.start.max(1900.0).floor() as i64, v.end.min(2100.0).floor() as i64);
+        tf(Msg::TimelineShowing, &[("from", &from.to_string()), ("to", &to.to_string())])
     };
     view! {
         <div class="timeline-wrap">
             <div class="timeline-tools">
-                <button type="button" id="timeline-zoom-in" on:click=move |_| state.range.update(|r| r.zoom_centre(1.5))>"Zoom in"</button>
-                <button type="button" id="timeline-zoom-out" on:click=move |_| state.range.update(|r| r.zoom_centre(1.0 / 1.5))>"Zoom out"</button>
-                <button type="button" id="timeline-reset" on:click=move |_| state.range.set(full_range(atlas))>"Reset view"</button>
+                <button type="button" id="timeline-zoom-in" on:click=move |_| state.range.update(|r| r.zoom_centre(1.5))>{t(Msg::TimelineZoomIn)}</button>
+                <button type="button" id="timeline-zoom-out" on:click=move |_| state.range.update(|r| r.zoom_centre(1.0 / 1.5))>{t(Msg::TimelineZoomOut)}</button>
+                <button type="button" id="timeline-reset" on:click=move |_| state.range.set(full_range(atlas))>{t(Msg::TimelineReset)}</button>
                 <span class="range" id="timeline-range">{range_text}</span>
             </div>
             <div class="canvas-box">
                 <canvas node_ref=canvas_ref id="timeline" class="timeline-canvas" tabindex="0"
-                    role="application" aria-roledescription="timeline"
-                    aria-label="Timeline of Pakistan–Russia relations by category"
+                    role="application" aria-roledescription=t(Msg::TimelineRoledescription)
+                    aria-label=t(Msg::TimelineLabel)
                     aria-describedby="timeline-help"
                     on:pointermove=on_pointer_move
                     on:pointerdown=on_pointer_down
@@ -324,20 +326,31 @@ pub fn Timeline() -> impl IntoView {
                 ></canvas>
                 {move || tooltip.get().and_then(|(x, y, i, n)| atlas.events.get(i).map(|e| {
                     let cat = e.category.get();
-                    let more = if n > 1 { format!(" (+{} more here; click to zoom in)", n - 1) } else { String::new() };
+                    let more = if n > 1 { format!(" {}", tp(Msg::TimelineMore, n as u64 - 1, &[])) } else { String::new() };
                     let width = scene.with_untracked(|s| s.size.0);
                     let (left, right) = crate::ui::tooltip_x(x, width);
                     view! {
                         <div class="tooltip" role="tooltip" id="timeline-tooltip" style:left=left style:right=right style:top=format!("{}px", y + 12.0)>
-                            <div class="tt-date">{e.date_label()}</div>
+                            <div class="tt-date">{event_date(e)}</div>
                             <div class="tt-title">{e.title.clone()}{more}</div>
-                            <div class="tt-cat">{cat.label()}</div>
+                            <div class="tt-cat">{tr().category(cat)}</div>
                         </div>
                     }
                 }))}
             </div>
-            <p class="help" id="timeline-help">"Drag or Shift+←/→ to pan, wheel or +/− to zoom, 0 to reset. ←/→ walk the events in date order, Home/End jump to the first/last, Enter selects, Esc clears."</p>
+            <p class="help" id="timeline-help">{t(Msg::TimelineHelp)}</p>
         </div>
+    }
+}
+
+/// The period of an event in the active language, at its dates' precision; a planned end
+/// says so (the English reads as [`Event::date_label`]).
+pub(crate) fn event_date(e: &Event) -> String {
+    let span = tr().lang.span(&e.start(), e.end_date().as_ref());
+    if e.end_planned && e.end.is_some() {
+        tf(Msg::TimelineEndPlanned, &[("date", &span)])
+    } else {
+        span
     }
 }
 

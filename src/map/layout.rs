@@ -5,16 +5,44 @@
 
 use super::*;
 use crate::geom::Rect;
+use crate::i18n::{t, Msg, Tr};
 use crate::text::text_width;
 
-/// The attribution written on the map (bottom right).
-pub const ATTRIBUTION: &str = "Map data: Natural Earth";
+/// The attribution written on the map (bottom right), in the active language.
+pub fn attribution() -> &'static str {
+    t(Msg::MapAttribution)
+}
 /// Font size of the attribution.
 pub const ATTRIBUTION_SIZE: f64 = 10.0;
 /// Font size of place names.
 pub const PLACE_LABEL_SIZE: f64 = 11.0;
-/// Width of the legend block at the bottom left.
+/// Font size of the legends' texts and the scale bar's.
+pub const LEGEND_TEXT_SIZE: f64 = 10.0;
+/// Width of the legend block at the bottom left: the least, wider where a language's texts
+/// need it ([`legend_width`]).
 pub const LEGEND_WIDTH: f64 = 190.0;
+
+/// Width of the legend block (scale bar, disputed lines when shown, students when shown) with
+/// the active language's texts.
+pub fn legend_width(any_disputed: bool, students: bool) -> f64 {
+    legend_width_in(crate::i18n::tr(), any_disputed, students)
+}
+
+/// [`legend_width`] with the texts of `tr`. The legends are drawn from `x = 10`: the scale
+/// bar (at most 110 px) and its length, the dashes (28 px) and their name, the two circles
+/// with their counts, and the students' name.
+pub(crate) fn legend_width_in(tr: &Tr, any_disputed: bool, students: bool) -> f64 {
+    let w = |s: &str| text_width(s, LEGEND_TEXT_SIZE);
+    let mut need = 10.0 + 110.0 + 6.0 + w(&crate::i18n::fill(tr.get(Msg::MapKm), &[("n", "5000")]));
+    if any_disputed {
+        need = need.max(10.0 + 34.0 + w(tr.get(Msg::MapLegendDisputed)));
+    }
+    if students {
+        need = need.max(10.0 + w(tr.get(Msg::MapLegendStudents)));
+        need = need.max(10.0 + 2.0 * STUDENT_MAX_RADIUS + 11.0 + w(&tr.lang.number(1000)));
+    }
+    need.max(LEGEND_WIDTH)
+}
 
 /// A place marker on screen: the index into [`MapLayers::places`], its centre and radius (px).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -78,8 +106,9 @@ pub fn overlay_layout(geo: &GeoData, view: &MapView, layers: &MapLayers) -> Over
     let any_disputed = disputed_in_view(geo, &view.visible());
     let legend_h = legend_height(layers, any_disputed);
     let mut space = LabelLayout::new(w, h);
-    space.block(Rect { x0: 0.0, y0: h - legend_h, x1: LEGEND_WIDTH, y1: h });
-    space.block(Rect { x0: w - text_width(ATTRIBUTION, ATTRIBUTION_SIZE) - 12.0, y0: h - 18.0, x1: w, y1: h });
+    let any_students = layers.students.iter().any(|s| s.count > 0);
+    space.block(Rect { x0: 0.0, y0: h - legend_h, x1: legend_width(any_disputed, any_students), y1: h });
+    space.block(Rect { x0: w - text_width(attribution(), ATTRIBUTION_SIZE) - 12.0, y0: h - 18.0, x1: w, y1: h });
 
     let on_screen = |x: f64, y: f64, r: f64| x + r >= 0.0 && y + r >= 0.0 && x - r <= w && y - r <= h;
     let markers: Vec<MarkerAt> = layers

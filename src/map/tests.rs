@@ -210,3 +210,19 @@ fn labels_do_not_collide_and_focus_comes_first() {
     assert_eq!(placed[0].side, Side::Right);
     assert_ne!(placed[1].side, Side::Right);
 }
+
+#[test]
+fn legends_fit_their_texts_and_a_phone_in_every_language() {
+    use crate::i18n::Msg;
+    for lang in crate::lang::Lang::ALL {
+        let tr = crate::timeline::tests::texts_in(lang);
+        let w = legend_width_in(&tr, true, true);
+        let need = 44.0 + text_width(tr.get(Msg::MapLegendDisputed), LEGEND_TEXT_SIZE);
+        assert!(w >= need, "{lang:?}: legend {w} px, its disputed line's name needs {need}");
+        // On a 390 px phone the legend block and the attribution leave room between them.
+        let attribution = text_width(tr.get(Msg::MapAttribution), ATTRIBUTION_SIZE) + 12.0;
+        assert!(w + attribution < 390.0 - 40.0, "{lang:?}: legend {w} px and attribution {attribution} px");
+    }
+    // English keeps the block it always had.
+    assert_eq!(legend_width_in(&crate::i18n::Tr::english(false), true, true), LEGEND_WIDTH);
+}

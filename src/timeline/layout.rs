@@ -23,6 +23,7 @@
 use super::scale::{TimeRange, TimeScale, CHAR_W};
 use crate::data::{Atlas, Category, Event};
 pub use crate::geom::Rect;
+use crate::i18n::{t, Msg};
 use std::ops::Range;
 
 /// Font size of lane, era and tick labels (CSS px).
@@ -39,6 +40,10 @@ pub(crate) const RIGHT_PAD: f64 = 10.0;
 /// Gutter with a shape and a short name per lane, and the icon-only gutter of narrow screens.
 pub(crate) const WIDE_GUTTER: f64 = 116.0;
 pub(crate) const NARROW_GUTTER: f64 = 24.0;
+/// Room for a lane's name in the wide gutter: from its left edge (after the shape) to the plot.
+pub(crate) const LANE_LABEL_X: f64 = 24.0;
+#[cfg(test)]
+pub(crate) const LANE_LABEL_ROOM: f64 = WIDE_GUTTER - LANE_LABEL_X - 2.0;
 /// Below this canvas width the gutter shows shapes only.
 pub(crate) const WIDE_FROM: f64 = 560.0;
 /// Minimum free space between two marks in a lane.
@@ -163,16 +168,21 @@ pub struct TimelineLayout {
     pub(crate) bar_groups: [[Range<usize>; 2]; 7],
 }
 
-/// A short lane name that fits the wide gutter.
+/// A short lane name for the wide gutter, in the active language.
 pub fn short_label(c: Category) -> &'static str {
+    t(lane_msg(c))
+}
+
+/// The message of a lane's short name (each language's must fit [`LANE_LABEL_ROOM`]).
+pub(crate) fn lane_msg(c: Category) -> Msg {
     match c {
-        Category::Diplomatic => "Diplomatic",
-        Category::Alignment => "Alignment",
-        Category::Military => "Military",
-        Category::Economic => "Economy",
-        Category::Social => "Society",
-        Category::Humanitarian => "Humanitarian",
-        Category::Crisis => "Crisis",
+        Category::Diplomatic => Msg::TimelineLaneDiplomatic,
+        Category::Alignment => Msg::TimelineLaneAlignment,
+        Category::Military => Msg::TimelineLaneMilitary,
+        Category::Economic => Msg::TimelineLaneEconomic,
+        Category::Social => Msg::TimelineLaneSocial,
+        Category::Humanitarian => Msg::TimelineLaneHumanitarian,
+        Category::Crisis => Msg::TimelineLaneCrisis,
     }
 }
 
@@ -273,7 +283,7 @@ pub fn layout(atlas: &Atlas, range: &TimeRange, width: f64, height: f64, mask: &
         .enumerate()
         .map(|(i, &category)| {
             let top = plot.y0 + i as f64 * lane_h;
-            let label = (wide && lane_h >= FONT_PX + 2.0).then_some((short_label(category), 24.0));
+            let label = (wide && lane_h >= FONT_PX + 2.0).then_some((short_label(category), LANE_LABEL_X));
             Lane { category, y: top + lane_h / 2.0, top, bottom: top + lane_h, icon_x: 12.0, label }
         })
         .collect();

@@ -10,6 +10,8 @@
 //! [`crate::data::Date::start_year`] and friends. Pixels are CSS pixels of whatever surface the
 //! scale is mapped to: `x_of(start) == left`, `x_of(end) == left + width`.
 
+use crate::lang::Lang;
+
 /// Bounds for panning and zooming, in fractional years.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Limits {
@@ -170,10 +172,27 @@ pub struct Tick {
 pub const CHAR_W: f64 = crate::text::char_width(12.0);
 /// Minimum free space between two tick labels.
 const TICK_LABEL_GAP: f64 = 10.0;
-/// The longest tick label, in characters ("1965", "Sep").
-const TICK_LABEL_CHARS: f64 = 4.0;
 
 const MONTH_ABBR: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/// Russian month abbreviations as ICU writes them standing alone (glossary §5c).
+const RU_MONTH_ABBR: [&str; 12] =
+    ["янв.", "февр.", "март", "апр.", "май", "июнь", "июль", "авг.", "сент.", "окт.", "нояб.", "дек."];
+
+/// A month tick's label (`month` 1–12): English and Russian abbreviations; Urdu has none, so
+/// its months are written in full ([`Lang::month`]).
+pub fn month_tick(lang: Lang, month: u8) -> &'static str {
+    let m = (month as usize).clamp(1, 12) - 1;
+    match lang {
+        Lang::En => MONTH_ABBR[m],
+        Lang::Ru => RU_MONTH_ABBR[m],
+        Lang::Ur => lang.month(month),
+    }
+}
+
+/// The longest tick label of `lang`, in characters: a year ("1965") or a month tick.
+fn tick_label_chars(lang: Lang) -> f64 {
+    (1..=12).map(|m| month_tick(lang, m).chars().count()).max().unwrap_or(0).max(4) as f64
+}
 
 /// Tick steps from fine to coarse. Month steps are counted in whole months so that ticks fall
 /// exactly on month starts (`year + (month - 1) / 12`, as `Date::start_year` has it).
@@ -330,18 +349,30 @@ impl TimeScale {
         (self.start, self.end) = (r.start, r.end);
     }
 
-    /// The finest tick step whose labels fit side by side at this width.
+    /// The finest tick step whose labels fit side by side at this width, in the active
+    /// language.
     pub fn tick_step(&self) -> TickStep {
-        let need = TICK_LABEL_CHARS * CHAR_W + TICK_LABEL_GAP;
+        self.tick_step_in(crate::i18n::tr().lang)
+    }
+
+    /// The finest tick step whose labels in `lang` fit side by side at this width.
+    pub fn tick_step_in(&self, lang: Lang) -> TickStep {
+        let need = tick_label_chars(lang) * CHAR_W + TICK_LABEL_GAP;
         let ppy = self.px_per_year();
         TickStep::ALL.into_iter().find(|s| s.years() * ppy >= need).unwrap_or(TickStep::Years(50))
     }
 
-    /// Ticks inside the visible range: decades down to months as the span shrinks, spaced so
-    /// that their labels (at most 4 characters, ≈ [`CHAR_W`] px each) never touch.
+    /// Ticks inside the visible range, labelled in the active language (see [`Self::ticks_in`]).
     pub fn ticks(&self) -> Vec<Tick> {
+        self.ticks_in(crate::i18n::tr().lang)
+    }
+
+    /// Ticks inside the visible range: decades down to months as the span shrinks, spaced so
+    /// that their labels in `lang` (years, and months as [`month_tick`] writes them, ≈
+    /// [`CHAR_W`] px a character) never touch. Years are plain digits in every language.
+    pub fn ticks_in(&self, lang: Lang) -> Vec<Tick> {
         let mut out = Vec::new();
-        match self.tick_step() {
+        match self.tick_step_in(lang) {
             TickStep::Months(m) => {
                 let m = m as i64;
                 // Month index k counts months since year 0: k = 12 * year + (month - 1).
@@ -351,7 +382,7 @@ impl TimeScale {
                 while k <= last {
                     let (year, month) = (k.div_euclid(12), k.rem_euclid(12) as usize);
                     let major = month == 0;
-                    let label = if major { year.to_string() } else { MONTH_ABBR[month].to_string() };
+                    let label = if major { year.to_string() } else { month_tick(lang, month as u8 + 1).to_string() };
                     out.push(Tick { year: k as f64 / 12.0, label, major });
                     k += m;
                 }
@@ -514,19 +545,36 @@ mod tests {
 
     #[test]
     fn tick_labels_never_overlap() {
-        for w in [360.0, 1920.0] {
-            let mut s = TimeScale::full(Limits::DEFAULT).with_pixels(0.0, w);
-            // Zoom in step by step from everything to the minimum span, at an odd pointer.
-            loop {
-                let ticks = s.ticks();
-                assert!(ticks.len() >= 2, "too few ticks at span {} width {w}", s.span());
-                assert!(ticks.iter().all(|t| s.contains(t.year)));
-                assert_spaced(&ticks, &s);
-                if s.span() <= Limits::DEFAULT.min_span + 1e-9 {
-                    break;
+        for lang in Lang::ALL {
+            for w in [360.0, 1920.0] {
+                let mut s = TimeScale::full(Limits::DEFAULT).with_pixels(0.0, w);
+                // Zoom in step by step from everything to the minimum span, at an odd pointer.
+                loop {
+                    let ticks = s.ticks_in(lang);
+                    assert!(ticks.len() >= 2, "too few ticks at span {} width {w} in {lang:?}", s.span());
+                    assert!(ticks.iter().all(|t| s.contains(t.year)));
+                    assert_spaced(&ticks, &s);
+                    if s.span() <= Limits::DEFAULT.min_span + 1e-9 {
+                        break;
+                    }
+                    s.zoom_about(w * 0.37, 1.3);
                 }
-                s.zoom_about(w * 0.37, 1.3);
             }
         }
+    }
+
+    #[test]
+    fn month_ticks_are_in_the_language() {
+        let months = TimeScale::new(1965.0, 1966.0, 0.0, 1200.0, Limits::DEFAULT);
+        let labels = |lang| -> Vec<String> { months.ticks_in(lang).into_iter().map(|t| t.label).collect() };
+        assert_eq!(labels(Lang::Ru)[..4], ["1965", "февр.", "март", "апр."]);
+        assert_eq!(labels(Lang::Ur)[..3], ["1965", "فروری", "مارچ"]);
+        // Longer month names need more room: at 500 px Russian and Urdu fall back to quarters.
+        let narrower = months.with_pixels(0.0, 500.0);
+        assert_eq!(narrower.tick_step_in(Lang::En), TickStep::Months(1));
+        assert_eq!(narrower.tick_step_in(Lang::Ru), TickStep::Months(3));
+        assert_eq!(narrower.tick_step_in(Lang::Ur), TickStep::Months(3));
+        assert_eq!(month_tick(Lang::Ru, 9), "сент.");
+        assert_eq!(month_tick(Lang::Ur, 7), "جولائی");
     }
 }

@@ -332,6 +332,33 @@ fn count_labels() {
     assert_eq!(fit("Cold War", 20.0), None);
 }
 
+/// The interface texts of `lang` as the app loads them (its language file, made from
+/// `data/i18n`), for checking natively that translated labels fit where they are drawn.
+pub(crate) fn texts_in(lang: crate::lang::Lang) -> crate::i18n::Tr {
+    use crate::data::catalogue;
+    if lang == crate::lang::Lang::En {
+        return crate::i18n::Tr::english(false);
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let files = catalogue::lang_files(&dir).expect("the language files can be made");
+    let (_, _, bytes) = files.into_iter().find(|(l, _, _)| l == lang.key()).expect("a file per language");
+    let t = crate::i18n::Tr::from_file(lang, catalogue::decode(&bytes), false);
+    assert_eq!(t.lang, lang, "{:?}", t.failed);
+    t
+}
+
+#[test]
+fn lane_names_fit_the_gutter_in_every_language() {
+    for lang in crate::lang::Lang::ALL {
+        let tr = texts_in(lang);
+        for c in Category::ALL {
+            let name = tr.get(lane_msg(c));
+            let w = crate::text::text_width(name, FONT_PX);
+            assert!(w <= LANE_LABEL_ROOM, "{lang:?}: {name:?} is {w} px, the gutter has {LANE_LABEL_ROOM}");
+        }
+    }
+}
+
 mod real_data_tests {
     use super::*;
 

@@ -1,6 +1,7 @@
 //! What both charts share: the series colours, number formatting and round ticks; and the
 //! trade chart's plot rectangle with its axes.
 
+use crate::i18n::{t, Msg};
 use crate::render::{DrawResult, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -21,22 +22,10 @@ pub fn series_color(i: usize, theme: &Theme) -> RGBColor {
     SERIES_COLORS[i % SERIES_COLORS.len()]
 }
 
-/// Thousands separators: 1000 → "1,000".
+/// Rounded, with the active language's thousands separators: 1000 → "1,000" ("1 000" in
+/// Russian).
 pub fn group_thousands(v: f64) -> String {
-    let n = v.round() as i64;
-    let s = n.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    crate::i18n::tr().lang.number(v.round() as i64)
 }
 
 /// The label written beside a point: "520", or "> 1,000" for a lower bound.
@@ -121,8 +110,8 @@ pub(super) fn draw_axes<B: DrawingBackend>(
         area.draw(&Text::new(group_thousands(t), (p.left - 8, y), text(HPos::Right, VPos::Center)))?;
     }
     area.draw(&PathElement::new(vec![(p.left, p.top), (p.left, p.bottom), (p.right, p.bottom)], theme.axis))?;
-    area.draw(&Text::new("Year", ((p.left + p.right) / 2, p.bottom + 26), text(HPos::Center, VPos::Top)))?;
+    area.draw(&Text::new(t(Msg::ChartYear), ((p.left + p.right) / 2, p.bottom + 26), text(HPos::Center, VPos::Top)))?;
     let y_title = text(HPos::Center, VPos::Top).transform(FontTransform::Rotate270);
-    area.draw(&Text::new("USD million", (2, (p.top + p.bottom) / 2), y_title))?;
+    area.draw(&Text::new(t(Msg::ChartUsdMillion), (2, (p.top + p.bottom) / 2), y_title))?;
     Ok(())
 }

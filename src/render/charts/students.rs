@@ -1,7 +1,8 @@
 //! The students chart: Table 2 as horizontal bars, one per university.
 
-use super::axes::SERIES_COLORS;
+use super::axes::{group_thousands, SERIES_COLORS};
 use crate::data::StudentRow;
+use crate::i18n::{t, Msg};
 use crate::render::{DrawResult, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -36,13 +37,14 @@ pub fn draw_students_chart<B: DrawingBackend>(
         let faded = !highlight.is_empty() && !highlight.contains(&r.id);
         let fill = if faded { crate::render::theme::mix(color, theme.background, 0.75) } else { color };
         root.draw(&Rectangle::new([(x0, bar_y), (x0 + len.max(1), bar_y + bar_h)], fill.filled()))?;
-        root.draw(&Text::new(r.students.to_string(), (x0 + len + 5, bar_y + bar_h / 2 - 7), text.clone()))?;
+        root.draw(&Text::new(group_thousands(r.students.into()), (x0 + len + 5, bar_y + bar_h / 2 - 7), text.clone()))?;
         let name = match &r.university {
             Some(u) if u != &r.university_as_written => format!("{} [{u}]", r.university_as_written),
             _ => r.university_as_written.clone(),
         };
         if narrow {
-            root.draw(&Text::new(name, (x0, y + 1), text.clone()))?;
+            let shown = crate::text::ellipsize(&name, crate::text::chars_in((w as i32 - x0 - 4) as f64, 12.0).max(8));
+            root.draw(&Text::new(shown, (x0, y + 1), text.clone()))?;
         } else {
             let shown = crate::text::ellipsize(&name, crate::text::chars_in(label_w as f64, 12.0).max(8));
             let right = TextStyle::from((FontFamily::SansSerif, 12).into_font()).color(&theme.text).pos(
@@ -59,7 +61,12 @@ pub fn draw_students_chart<B: DrawingBackend>(
     root.draw(&PathElement::new(vec![(x0, axis_y), (x1, axis_y)], theme.axis))?;
     let muted = TextStyle::from((FontFamily::SansSerif, 12).into_font()).color(&theme.muted_text);
     root.draw(&Text::new("0", (x0 - 3, axis_y + 4), muted.clone()))?;
-    root.draw(&Text::new(format!("{}", max as u32), (x1 - 10, axis_y + 4), muted.clone()))?;
-    root.draw(&Text::new("Pakistani students", ((x0 + x1) / 2 - 50, axis_y + 4), muted))?;
+    root.draw(&Text::new(group_thousands(max), (x1 - 10, axis_y + 4), muted.clone()))?;
+    // The unit, centred under the bars (its width is that of its language).
+    let centred = muted.pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Center,
+        plotters::style::text_anchor::VPos::Top,
+    ));
+    root.draw(&Text::new(t(Msg::ChartStudentsAxis), ((x0 + x1) / 2, axis_y + 4), centred))?;
     Ok(())
 }

@@ -5,10 +5,27 @@ use crate::data::Series;
 use crate::render::{DrawResult, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// Series that have a time position, i.e. those the trade chart can draw.
+/// Series in `unit` that have a time position, i.e. those the trade chart can draw. `unit` is
+/// the data's own (English) unit, also when the atlas shows a translation, whose units are
+/// translated.
 pub fn time_series<'a>(all: &'a [Series], unit: &str) -> Vec<&'a Series> {
-    all.iter().filter(|s| s.unit == unit && s.points.iter().all(|p| p.at.is_some())).collect()
+    all.iter().filter(|s| data_unit(s) == unit && s.points.iter().all(|p| p.at.is_some())).collect()
+}
+
+/// The unit of `s` as the data writes it: its own when the content is not translated, else
+/// the embedded data's (read once).
+fn data_unit(s: &Series) -> &str {
+    use std::sync::OnceLock;
+    static UNITS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    if crate::i18n::tr().content.is_none() {
+        return &s.unit;
+    }
+    let units = UNITS.get_or_init(|| {
+        crate::data::load_embedded().map(|a| a.series.into_iter().map(|s| (s.id, s.unit)).collect()).unwrap_or_default()
+    });
+    units.iter().find(|(id, _)| *id == s.id).map_or(&s.unit, |(_, u)| u.as_str())
 }
 
 /// Draws trade values against years. Each series keeps its own colour and marker; points are
@@ -99,21 +116,27 @@ pub fn draw_trade_chart<B: DrawingBackend>(
     }
 
     // Legend under the chart: swatch in the series' marker shape, then title and basis, cut to
-    // the width available.
-    let legend = TextStyle::from((FontFamily::SansSerif, 12).into_font()).color(&theme.text);
+    // the width available. A right-to-left language reads it from the right: the swatch is on
+    // the right, the text to its left (the plot itself keeps time running left to right).
+    let rtl = crate::i18n::tr().lang.dir() == "rtl";
+    let mx = |x: i32| if rtl { w as i32 - x } else { x };
+    let h_pos = if rtl { HPos::Right } else { HPos::Left };
+    let legend =
+        TextStyle::from((FontFamily::SansSerif, 12).into_font()).color(&theme.text).pos(Pos::new(h_pos, VPos::Top));
     let max_chars = crate::text::chars_in(w as f64 - 40.0, 12.0).max(10);
     for (i, s) in series.iter().enumerate() {
         let y = 4 + i as i32 * LEGEND_LINE + LEGEND_LINE / 2;
         let x = 14;
         let color = color_of(i, s);
         if s.points.iter().all(|p| p.lower_bound) {
-            legend_area.draw(&Polygon::new(vec![(x + 5, y - 6), (x - 1, y + 5), (x + 11, y + 5)], color.filled()))?;
+            let tri = vec![(mx(x + 5), y - 6), (mx(x - 1), y + 5), (mx(x + 11), y + 5)];
+            legend_area.draw(&Polygon::new(tri, color.filled()))?;
         } else {
-            legend_area.draw(&Circle::new((x + 5, y), 5, color.filled()))?;
+            legend_area.draw(&Circle::new((mx(x + 5), y), 5, color.filled()))?;
         }
         let full = if narrow { s.title.clone() } else { format!("{} — {}", s.title, s.basis) };
         let text = crate::text::ellipsize(&full, max_chars);
-        legend_area.draw(&Text::new(text, (x + 18, y - 7), legend.clone()))?;
+        legend_area.draw(&Text::new(text, (mx(x + 18), y - 7), legend.clone()))?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The map's legends (student circle sizes, disputed lines), scale bar and attribution.
 
 use super::*;
+use crate::i18n::{t, tf, Msg};
 
 /// A nice round length (1, 2 or 5 × 10ⁿ) not above `x`.
 pub(super) fn nice_floor(x: f64) -> f64 {
@@ -23,7 +24,7 @@ pub(super) fn draw_legends<DB: DrawingBackend>(
     max_students: u32,
 ) -> DrawResult<DB> {
     let h = view.height;
-    let small = |h: HPos, v: VPos| text_style(10.0, false, &theme.muted_text, h, v);
+    let small = |h: HPos, v: VPos| text_style(LEGEND_TEXT_SIZE, false, &theme.muted_text, h, v);
     let x0 = 10.0;
 
     // Scale bar (true distance at the centre of the view).
@@ -35,7 +36,8 @@ pub(super) fn draw_legends<DB: DrawingBackend>(
         let x = x0 as i32;
         let style = ShapeStyle { color: theme.text.mix(0.8), filled: false, stroke_width: 1 };
         root.draw(&PathElement::new(vec![(x, y - 4), (x, y), (x + len, y), (x + len, y - 4)], style))?;
-        let label = if km >= 1.0 { format!("{} km", km as u64) } else { format!("{km} km") };
+        let n = if km >= 1.0 { (km as u64).to_string() } else { km.to_string() };
+        let label = tf(Msg::MapKm, &[("n", &n)]);
         root.draw(&Text::new(label, (x + len + 6, y), small(HPos::Left, VPos::Center)))?;
     }
     let mut top = h - 34.0;
@@ -46,7 +48,7 @@ pub(super) fn draw_legends<DB: DrawingBackend>(
         for piece in dashes(&[(x, y), (x + 28, y)], 5.0, 3.0) {
             root.draw(&PathElement::new(piece, dash_style))?;
         }
-        root.draw(&Text::new("Disputed or de facto line", (x + 34, y), small(HPos::Left, VPos::Center)))?;
+        root.draw(&Text::new(t(Msg::MapLegendDisputed), (x + 34, y), small(HPos::Left, VPos::Center)))?;
         top -= 18.0;
     }
 
@@ -75,7 +77,11 @@ pub(super) fn draw_legends<DB: DrawingBackend>(
                 small(HPos::Left, VPos::Center),
             ))?;
         }
-        root.draw(&Text::new("Pakistani students", (x0 as i32, (base + 3.0) as i32), small(HPos::Left, VPos::Top)))?;
+        root.draw(&Text::new(
+            t(Msg::MapLegendStudents),
+            (x0 as i32, (base + 3.0) as i32),
+            small(HPos::Left, VPos::Top),
+        ))?;
     }
     Ok(())
 }

@@ -128,6 +128,6 @@ pub fn draw_overlay<DB: DrawingBackend>(
     // Legends, scale bar, attribution.
     draw_legends(root, view, theme, lay.any_disputed, dash_style, student_color, lay.student_scale, lay.max_students)?;
     let att = text_style(ATTRIBUTION_SIZE, false, &theme.muted_text, HPos::Right, VPos::Bottom);
-    root.draw(&Text::new(ATTRIBUTION, (w as i32 - 6, h as i32 - 4), att))?;
+    root.draw(&Text::new(attribution(), (w as i32 - 6, h as i32 - 4), att))?;
     Ok(())
 }

@@ -68,7 +68,7 @@ fn layers_are_drawn_in_order() {
     let land = first(&rec, "countries", |d| matches!(d, Drawn::Polygon { .. }));
     let focus = first(&rec, "Pakistan/Russia", |d| matches!(d, Drawn::Polygon { ink, .. } if ink.is(theme.land_focus)));
     let marker = first(&rec, "markers", |d| matches!(d, Drawn::Circle { .. }));
-    let attribution = first(&rec, "attribution", |d| matches!(d, Drawn::Text { text, .. } if text == ATTRIBUTION));
+    let attribution = first(&rec, "attribution", |d| matches!(d, Drawn::Text { text, .. } if text == attribution()));
     assert!(water < land && land < marker && marker < attribution, "{water} {land} {marker} {attribution}");
     assert!(land <= focus && focus < marker);
     // Country and place names, the legend and the scale bar are there.
