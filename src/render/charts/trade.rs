@@ -7,25 +7,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// Series in `unit` that have a time position, i.e. those the trade chart can draw. `unit` is
-/// the data's own (English) unit, also when the atlas shows a translation, whose units are
-/// translated.
+/// Series in `unit` that have a time position, i.e. those the trade chart can draw. A
+/// translation leaves units as the data writes them (see `catalogue::apply`).
 pub fn time_series<'a>(all: &'a [Series], unit: &str) -> Vec<&'a Series> {
-    all.iter().filter(|s| data_unit(s) == unit && s.points.iter().all(|p| p.at.is_some())).collect()
-}
-
-/// The unit of `s` as the data writes it: its own when the content is not translated, else
-/// the embedded data's (read once).
-fn data_unit(s: &Series) -> &str {
-    use std::sync::OnceLock;
-    static UNITS: OnceLock<Vec<(String, String)>> = OnceLock::new();
-    if crate::i18n::tr().content.is_none() {
-        return &s.unit;
-    }
-    let units = UNITS.get_or_init(|| {
-        crate::data::load_embedded().map(|a| a.series.into_iter().map(|s| (s.id, s.unit)).collect()).unwrap_or_default()
-    });
-    units.iter().find(|(id, _)| *id == s.id).map_or(&s.unit, |(_, u)| u.as_str())
+    all.iter().filter(|s| s.unit == unit && s.points.iter().all(|p| p.at.is_some())).collect()
 }
 
 /// Draws trade values against years. Each series keeps its own colour and marker; points are
