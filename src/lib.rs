@@ -4,6 +4,7 @@
 //! lives in [`render`], generic over plotters' `DrawingBackend`, so the same code draws to the
 //! browser canvas and, in native tests, to SVG.
 
+#[cfg(feature = "bench")]
 pub mod bench;
 pub use pakru_data::{bytes, geo_codec, order};
 pub mod data;

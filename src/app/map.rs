@@ -232,7 +232,7 @@ pub fn Map() -> impl IntoView {
             }
         });
     }
-    install_bench(state, scene, canvas_ref, surface.clone());
+    install_hooks(state, scene, canvas_ref, surface.clone());
     // The borders are decoded and projected in a task of their own, not in the first frame's.
     set_timeout(
         || {
@@ -540,41 +540,21 @@ pub fn Map() -> impl IntoView {
     }
 }
 
-/// `window.__atlasBench.map(frames, pan)`: redraws the map `frames` times (panning between
-/// frames when `pan` is true) and returns each frame's time in ms; then draws the app's own
-/// scene again. Also the test hooks `mapPoint(id)` and `mapHighlighted()`.
-fn install_bench(
+/// The test hooks `window.__atlasTest.mapPoint(id)` and `mapHighlighted()`, and with the
+/// feature `bench`, `window.__atlasBench.map(frames, pan)`: redraws the map `frames` times
+/// (panning between frames when `pan` is true) and returns each frame's time in ms; then draws
+/// the app's own scene again.
+fn install_hooks(
     state: AppState,
     scene: Memo<MapScene>,
     canvas_ref: NodeRef<leptos::html::Canvas>,
     surface: Rc<Surface>,
 ) {
     let atlas = state.atlas;
-    let bench = super::bench_hooks();
-    let surface1 = surface.clone();
-    let f = Closure::<dyn Fn(u32, bool) -> js_sys::Array>::new(move |frames: u32, pan: bool| {
-        let surface = &surface1;
-        let out = js_sys::Array::new();
-        let Some(c) = canvas_ref.get_untracked() else { return out };
-        let real = scene.get_untracked();
-        let mut frame = real.clone();
-        for k in 0..frames {
-            if pan {
-                let size = surface.frame.borrow().as_ref().map(|f| (f.view.width, f.view.height));
-                if let Some((w, h)) = size {
-                    let mut v = frame_view(atlas, frame.view, w, h);
-                    let d = if (k / 20) % 2 == 0 { 6.0 } else { -6.0 };
-                    v.pan(d, d / 2.0);
-                    frame.view = Some(v.geo_view());
-                }
-            }
-            out.push(&JsValue::from_f64(redraw(&c, surface, atlas, &frame)));
-        }
-        redraw(&c, surface, atlas, &real);
-        out
-    });
-    let _ = js_sys::Reflect::set(&bench, &"map".into(), f.as_ref());
-    f.forget();
+    #[cfg(feature = "bench")]
+    install_bench(atlas, scene, canvas_ref, surface.clone());
+    #[cfg(not(feature = "bench"))]
+    let _ = canvas_ref;
     // Test hook: where a place is drawn now (CSS px in the canvas).
     let s2 = surface.clone();
     let pos = Closure::<dyn Fn(String) -> JsValue>::new(move |id: String| {
@@ -602,6 +582,39 @@ fn install_bench(
     });
     let _ = js_sys::Reflect::set(&test_hooks(), &"mapHighlighted".into(), hl.as_ref());
     hl.forget();
+}
+
+#[cfg(feature = "bench")]
+fn install_bench(
+    atlas: &'static Atlas,
+    scene: Memo<MapScene>,
+    canvas_ref: NodeRef<leptos::html::Canvas>,
+    surface: Rc<Surface>,
+) {
+    let bench = super::bench_hooks();
+    let f = Closure::<dyn Fn(u32, bool) -> js_sys::Array>::new(move |frames: u32, pan: bool| {
+        let surface = &surface;
+        let out = js_sys::Array::new();
+        let Some(c) = canvas_ref.get_untracked() else { return out };
+        let real = scene.get_untracked();
+        let mut frame = real.clone();
+        for k in 0..frames {
+            if pan {
+                let size = surface.frame.borrow().as_ref().map(|f| (f.view.width, f.view.height));
+                if let Some((w, h)) = size {
+                    let mut v = frame_view(atlas, frame.view, w, h);
+                    let d = if (k / 20) % 2 == 0 { 6.0 } else { -6.0 };
+                    v.pan(d, d / 2.0);
+                    frame.view = Some(v.geo_view());
+                }
+            }
+            out.push(&JsValue::from_f64(redraw(&c, surface, atlas, &frame)));
+        }
+        redraw(&c, surface, atlas, &real);
+        out
+    });
+    let _ = js_sys::Reflect::set(&bench, &"map".into(), f.as_ref());
+    f.forget();
 }
 
 /// The map as SVG, drawn by the same function and from the same scene as the canvas.

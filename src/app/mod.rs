@@ -253,7 +253,8 @@ fn window_object(name: &str) -> (JsValue, bool) {
     (o, true)
 }
 
-/// `window.__atlasBench`: the redraw benchmarks `cargo xtask bench` calls.
+/// `window.__atlasBench`: the redraw benchmarks `cargo xtask bench` calls (feature `bench`).
+#[cfg(feature = "bench")]
 pub fn bench_hooks() -> JsValue {
     window_object("__atlasBench").0
 }

@@ -119,7 +119,7 @@ pub fn Timeline() -> impl IntoView {
             }
         }
     });
-    install_bench(state, scene, canvas_ref, surface.clone());
+    install_hooks(state, scene, canvas_ref, surface.clone());
 
     let hit_at = {
         let surface = surface.clone();
@@ -354,9 +354,37 @@ pub(crate) fn event_date(e: &Event) -> String {
     }
 }
 
+/// The test hook `window.__atlasTest.timelineMark(id)`, and with the feature `bench`,
 /// `window.__atlasBench.timeline(frames, n)`: redraws the timeline `frames` times (with a
 /// generated dataset of `n` events when `n` > 0) and returns each frame's time in ms; then
-/// draws the app's own scene again. Also the test hook `window.__atlasTest.timelineMark(id)`.
+/// draws the app's own scene again.
+fn install_hooks(
+    state: AppState,
+    scene: Memo<TimelineScene>,
+    canvas_ref: NodeRef<leptos::html::Canvas>,
+    surface: Rc<Surface>,
+) {
+    #[cfg(feature = "bench")]
+    install_bench(state, scene, canvas_ref, surface.clone());
+    #[cfg(not(feature = "bench"))]
+    let _ = (scene, canvas_ref);
+    // Test hook: where an event's mark is drawn now (CSS px in the canvas), and whether it is
+    // part of a cluster; null when off-screen.
+    let pos = Closure::<dyn Fn(String) -> JsValue>::new(move |id: String| {
+        let Some(i) = state.atlas.event_index(&id) else { return JsValue::NULL };
+        let lay = surface.layout.borrow();
+        let Some(m) = lay.as_ref().and_then(|l| l.mark_of(i).cloned()) else { return JsValue::NULL };
+        let o = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&o, &"x".into(), &m.x.into());
+        let _ = js_sys::Reflect::set(&o, &"y".into(), &m.y.into());
+        let _ = js_sys::Reflect::set(&o, &"cluster".into(), &m.is_cluster().into());
+        o.into()
+    });
+    let _ = js_sys::Reflect::set(&test_hooks(), &"timelineMark".into(), pos.as_ref());
+    pos.forget();
+}
+
+#[cfg(feature = "bench")]
 fn install_bench(
     state: AppState,
     scene: Memo<TimelineScene>,
@@ -364,7 +392,7 @@ fn install_bench(
     surface: Rc<Surface>,
 ) {
     let bench = super::bench_hooks();
-    let surface2 = surface.clone();
+    let surface2 = surface;
     let f = Closure::<dyn Fn(u32, u32) -> js_sys::Array>::new(move |frames: u32, n: u32| {
         let surface = &surface2;
         let out = js_sys::Array::new();
@@ -394,18 +422,4 @@ fn install_bench(
     });
     let _ = js_sys::Reflect::set(&bench, &"timeline".into(), f.as_ref());
     f.forget();
-    // Test hook: where an event's mark is drawn now (CSS px in the canvas), and whether it is
-    // part of a cluster; null when off-screen.
-    let pos = Closure::<dyn Fn(String) -> JsValue>::new(move |id: String| {
-        let Some(i) = state.atlas.event_index(&id) else { return JsValue::NULL };
-        let lay = surface.layout.borrow();
-        let Some(m) = lay.as_ref().and_then(|l| l.mark_of(i).cloned()) else { return JsValue::NULL };
-        let o = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&o, &"x".into(), &m.x.into());
-        let _ = js_sys::Reflect::set(&o, &"y".into(), &m.y.into());
-        let _ = js_sys::Reflect::set(&o, &"cluster".into(), &m.is_cluster().into());
-        o.into()
-    });
-    let _ = js_sys::Reflect::set(&test_hooks(), &"timelineMark".into(), pos.as_ref());
-    pos.forget();
 }
