@@ -3,6 +3,8 @@
 
 use crate::data::{Atlas, Category, CategorySet, Chapter, Step};
 use crate::export::cite_text;
+use crate::i18n::{fill, t, tf, tr, Msg};
+use crate::lang::Lang;
 use crate::map::GeoView;
 use crate::timeline::TimeRange;
 use crate::ui::escape_html;
@@ -63,7 +65,14 @@ impl StoryPos {
     /// "Chapter 2 · step 3 of 6".
     pub fn progress(self, story: &[Chapter]) -> String {
         let n = story.get(self.chapter).map_or(0, |c| c.steps.len());
-        format!("Chapter {} · step {} of {}", self.chapter + 1, self.step + 1, n)
+        tf(
+            Msg::StoryProgress,
+            &[
+                ("chapter", &(self.chapter + 1).to_string()),
+                ("step", &(self.step + 1).to_string()),
+                ("steps", &n.to_string()),
+            ],
+        )
     }
 }
 
@@ -74,12 +83,25 @@ pub fn text_html(text: &str, prefix: &str) -> String {
     for (plain, marker) in crate::data::story::segments(text) {
         match marker {
             None => out.push_str(&escape_html(plain)),
-            Some(n) => out.push_str(&format!(
-                r##"<sup class="cite-mark"><a href="#{prefix}-cite-{n}" aria-label="source {n}">[{n}]</a></sup>"##
-            )),
+            Some(n) => {
+                let n = n.to_string();
+                let label = escape_html(&tf(Msg::StorySourceMark, &[("n", &n)]));
+                out.push_str(&format!(
+                    r##"<sup class="cite-mark"><a href="#{prefix}-cite-{n}" aria-label="{label}">[{n}]</a></sup>"##
+                ))
+            }
         }
     }
     out
+}
+
+/// The attributes of an element holding English text (a quotation, a reference) on a page in
+/// another language: `lang="en"`, and `dir="ltr"` for a right-to-left page. None in English.
+fn english_attrs() -> &'static str {
+    match tr().lang {
+        Lang::En => "",
+        _ => r#" lang="en" dir="ltr""#,
+    }
 }
 
 /// The step's own part of the story panel (and of each printed section): progress, the
@@ -87,28 +109,36 @@ pub fn text_html(text: &str, prefix: &str) -> String {
 /// `prefix` keeps the ids of the panel and of the printed copy apart.
 pub fn step_html(atlas: &Atlas, story: &[Chapter], pos: StoryPos, prefix: &str) -> String {
     let (Some(ch), Some(step)) = (story.get(pos.chapter), pos.step(story)) else { return String::new() };
+    let en = english_attrs();
     let mut out = format!(r#"<p class="story-progress">{}</p>"#, escape_html(&pos.progress(story)));
+    // The paper's question is quoted as written, in English; the words around it are the
+    // page's.
     if let (0, Some(q), Some(c)) = (pos.step, &ch.question, &ch.question_source) {
+        let mut cite = escape_html(&cite_text(atlas, c));
+        if !en.is_empty() {
+            cite = format!("<span{en}>{cite}</span>");
+        }
         out.push_str(&format!(
-            r#"<blockquote class="story-question"><p>“{}”</p><footer>Research question, {}</footer></blockquote>"#,
-            escape_html(q),
-            escape_html(&cite_text(atlas, c))
+            r#"<blockquote class="story-question"><p{en}>{}</p><footer>{}</footer></blockquote>"#,
+            fill(&escape_html(t(Msg::StoryQuote)), &[("text", &escape_html(q))]),
+            fill(&escape_html(t(Msg::StoryQuestion)), &[("source", &cite)])
         ));
     }
     out.push_str(&format!(
-        r#"<h3 class="story-step-h" id="{prefix}-step-h" tabindex="-1">{}</h3><p class="story-text">{}</p><h4>Sources</h4><ol class="citations">"#,
+        r#"<h3 class="story-step-h" id="{prefix}-step-h" tabindex="-1">{}</h3><p class="story-text">{}</p><h4>{}</h4><ol class="citations">"#,
         escape_html(&step.heading),
-        text_html(&step.text, prefix)
+        text_html(&step.text, prefix),
+        escape_html(t(Msg::StorySources))
     ));
     for (i, c) in step.sources.iter().enumerate() {
         // The full reference once per source, at its first citation.
         let first = step.sources.iter().position(|x| x.source == c.source) == Some(i);
         let full = match atlas.source(&c.source) {
-            Some(s) if first => format!(r#"<br><span class="cite-full">{}</span>"#, escape_html(&s.reference())),
+            Some(s) if first => format!(r#"<br><span class="cite-full"{en}>{}</span>"#, escape_html(&s.reference())),
             _ => String::new(),
         };
         out.push_str(&format!(
-            r#"<li id="{prefix}-cite-{}"><span class="cite-short">{}</span>{full}</li>"#,
+            r#"<li id="{prefix}-cite-{}"><span class="cite-short"{en}>{}</span>{full}</li>"#,
             i + 1,
             escape_html(&cite_text(atlas, c))
         ));
@@ -124,7 +154,8 @@ pub fn chapter_options(story: &[Chapter], current: usize) -> String {
         .enumerate()
         .map(|(i, c)| {
             let sel = if i == current { " selected" } else { "" };
-            format!(r#"<option value="{}"{sel}>{}. {}</option>"#, escape_html(&c.id), i + 1, escape_html(&c.title))
+            let label = tf(Msg::StoryChapterOption, &[("n", &(i + 1).to_string()), ("title", &c.title)]);
+            format!(r#"<option value="{}"{sel}>{}</option>"#, escape_html(&c.id), escape_html(&label))
         })
         .collect()
 }
@@ -240,6 +271,8 @@ mod tests {
         let p = StoryPos::from_url(s, "rq2", Some(2)).unwrap();
         assert_eq!(p.to_url(s), Some(("rq2".to_string(), 2)));
         assert_eq!(p.progress(s), format!("Chapter 2 · step 2 of {last}"));
+        let options = chapter_options(s, 1);
+        assert!(options.contains(&format!(r#"<option value="rq2" selected>2. {}</option>"#, escape_html(&s[1].title))));
     }
 
     #[test]

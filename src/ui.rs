@@ -4,6 +4,7 @@
 
 use crate::data::{Atlas, Citation};
 use crate::export::cite_text;
+use crate::i18n::{t, Msg};
 use crate::urlstate::Embed;
 
 /// A view that is drawn on a canvas and can be downloaded as PNG or SVG.
@@ -98,11 +99,13 @@ pub fn frame_id(view: Embed) -> String {
     }
 }
 
-/// The title of an embed, for the iframe's `title` and the embedded page's `<title>`.
+/// The title of an embed, for the iframe's `title` and the embedded page's `<title>`, in the
+/// page's language.
 pub fn embed_title(view: Embed) -> String {
+    let atlas = t(Msg::AppTitle);
     match view {
-        Embed::Atlas => "Pakistan–Russia Relations Atlas".into(),
-        v => format!("Pakistan–Russia Relations Atlas: {}", v.title()),
+        Embed::Atlas => atlas.into(),
+        v => format!("{atlas}: {}", v.title()),
     }
 }
 

@@ -9,6 +9,7 @@
 //! view alone, `story` and `step` a story step, `lang` the language (`en`, `ur`, `ru`).
 
 use crate::data::{Category, CategorySet};
+use crate::i18n::{t, Msg};
 use crate::lang::Lang;
 use crate::map::GeoView;
 
@@ -71,18 +72,19 @@ impl Embed {
         }
     }
 
-    /// What it shows, for titles ("Pakistan–Russia Relations Atlas: Map").
+    /// What it shows, for titles ("Pakistan–Russia Relations Atlas: Map"), in the page's
+    /// language.
     pub fn title(self) -> &'static str {
-        match self {
-            Embed::Atlas => "Atlas",
-            Embed::Timeline => "Timeline",
-            Embed::Map => "Map",
-            Embed::Trade => "Trade",
-            Embed::Students => "Pakistani students in Russia",
-            Embed::Events => "Events",
-            Embed::Event => "Event",
-            Embed::Story => "Story",
-        }
+        t(match self {
+            Embed::Atlas => Msg::EmbedViewAtlas,
+            Embed::Timeline => Msg::AppTimeline,
+            Embed::Map => Msg::AppMap,
+            Embed::Trade => Msg::EmbedViewTrade,
+            Embed::Students => Msg::EmbedViewStudents,
+            Embed::Events => Msg::EmbedViewEvents,
+            Embed::Event => Msg::EmbedViewEvent,
+            Embed::Story => Msg::AppStory,
+        })
     }
 
     /// A height in CSS px at which the embed shows all of itself at 700 px wide (the events

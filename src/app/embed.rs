@@ -8,7 +8,8 @@
 use super::page::by_id;
 use super::state::{use_state, AppState};
 use super::url;
-use crate::ui::{embed_snippet, embed_title, SnippetKind};
+use crate::i18n::{fill, t, tf, Msg};
+use crate::ui::{embed_snippet, embed_title, escape_html, SnippetKind};
 use crate::urlstate::{Embed, Panel};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -26,39 +27,62 @@ pub fn full_atlas_href(state: &AppState) -> String {
 /// The label of a view in the dialog's list.
 fn choice_label(e: Embed) -> &'static str {
     match e {
-        Embed::Atlas => "The whole atlas (compact)",
-        Embed::Event => "The selected event's card",
-        Embed::Events => "The events table",
-        Embed::Story => "The story step shown",
+        Embed::Atlas => t(Msg::EmbedChoiceAtlas),
+        Embed::Event => t(Msg::EmbedChoiceEvent),
+        Embed::Events => t(Msg::EmbedChoiceEvents),
+        Embed::Story => t(Msg::EmbedChoiceStory),
         other => other.title(),
     }
 }
 
 /// The widths the preview offers, in CSS px (0: the dialog's full width).
-const PREVIEW_WIDTHS: [(u32, &str); 3] = [(360, "360 px"), (700, "700 px"), (0, "Full width")];
+const PREVIEW_WIDTHS: [u32; 3] = [360, 700, 0];
 
 /// The dialog's controls and preview, as static HTML (no inline style or script: strict CSP).
+/// The snippet is code: left to right on a right-to-left page too.
+const TEMPLATE: &str = r#"<div class="embed-options"><label for="embed-view">{view} </label><select id="embed-view">{options}</select>
+<fieldset class="embed-kind"><legend>{snippet}</legend>
+<label><input type="radio" name="embed-kind" id="embed-kind-resizing" value="resizing" checked> {resizing}</label>
+<label><input type="radio" name="embed-kind" id="embed-kind-fixed" value="fixed"> {fixed}</label></fieldset></div>
+<p class="hint" id="embed-hint" hidden></p>
+<label for="embed-code">{paste}</label>
+<textarea id="embed-code" readonly rows="8" dir="ltr"></textarea>
+<button type="button" id="copy-embed">{copy}</button>
+<fieldset class="embed-widths"><legend>{width}</legend>{widths}</fieldset>
+<div class="embed-preview"><iframe id="embed-preview" title="{preview}"></iframe></div>"#;
+
+/// [`TEMPLATE`] in the page's language, with its options.
 fn template() -> String {
-    let options: String =
-        Embed::ALL.iter().map(|e| format!(r#"<option value="{}">{}</option>"#, e.key(), choice_label(*e))).collect();
+    let m = |k| escape_html(t(k));
+    let options: String = Embed::ALL
+        .iter()
+        .map(|e| format!(r#"<option value="{}">{}</option>"#, e.key(), escape_html(choice_label(*e))))
+        .collect();
     let widths: String = PREVIEW_WIDTHS
         .iter()
-        .map(|(w, label)| {
+        .map(|w| {
             let checked = if *w == 700 { " checked" } else { "" };
+            let label = match w {
+                0 => m(Msg::EmbedFullWidth),
+                w => escape_html(&tf(Msg::EmbedPx, &[("n", &w.to_string())])),
+            };
             format!(r#"<label><input type="radio" name="embed-width" value="{w}"{checked}> {label}</label>"#)
         })
         .collect();
-    format!(
-        r#"<div class="embed-options"><label for="embed-view">View </label><select id="embed-view">{options}</select>
-<fieldset class="embed-kind"><legend>Snippet</legend>
-<label><input type="radio" name="embed-kind" id="embed-kind-resizing" value="resizing" checked> Resizes to fit (frame and script)</label>
-<label><input type="radio" name="embed-kind" id="embed-kind-fixed" value="fixed"> Fixed height (frame only, for editors that remove scripts)</label></fieldset></div>
-<p class="hint" id="embed-hint" hidden></p>
-<label for="embed-code">Paste this into your page:</label>
-<textarea id="embed-code" readonly rows="8"></textarea>
-<button type="button" id="copy-embed">Copy embed code</button>
-<fieldset class="embed-widths"><legend>Preview width</legend>{widths}</fieldset>
-<div class="embed-preview"><iframe id="embed-preview" title="Preview of the embed"></iframe></div>"#
+    fill(
+        TEMPLATE,
+        &[
+            ("view", &m(Msg::EmbedView)),
+            ("options", &options),
+            ("snippet", &m(Msg::EmbedSnippet)),
+            ("resizing", &m(Msg::EmbedKindResizing)),
+            ("fixed", &m(Msg::EmbedKindFixed)),
+            ("paste", &m(Msg::EmbedPaste)),
+            ("copy", &m(Msg::EmbedCopy)),
+            ("width", &m(Msg::EmbedPreviewWidth)),
+            ("widths", &widths),
+            ("preview", &m(Msg::EmbedPreview)),
+        ],
     )
 }
 
@@ -112,7 +136,7 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
             let _ = root.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
             cb.forget();
             let copy = Closure::<dyn Fn()>::new(move || {
-                super::page::copy_to_clipboard(&snippet.get_untracked(), status, "Embed code")
+                super::page::copy_to_clipboard(&snippet.get_untracked(), status, t(Msg::EmbedCode))
             });
             if let Some(b) = by_id("copy-embed") {
                 let _ = b.add_event_listener_with_callback("click", copy.as_ref().unchecked_ref());
@@ -137,10 +161,8 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
         snippet.set(text);
         if let Some(h) = by_id("embed-hint") {
             let hint = match view {
-                Embed::Event if u.event.is_none() => "Select an event first: the card shows the selected event.",
-                Embed::Story if u.story.is_none() => {
-                    "Open the story at a step first: the embed shows that step (else the first)."
-                }
+                Embed::Event if u.event.is_none() => t(Msg::EmbedHintEvent),
+                Embed::Story if u.story.is_none() => t(Msg::EmbedHintStory),
                 _ => "",
             };
             h.set_text_content(Some(hint));
@@ -150,7 +172,7 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
             let w = checked(&root, "embed-width");
             let _ = f.set_attribute("width", if w == "0" || w.is_empty() { "100%" } else { &w });
             let _ = f.set_attribute("height", &view.fixed_height().to_string());
-            let _ = f.set_attribute("title", &format!("Preview: {}", embed_title(view)));
+            let _ = f.set_attribute("title", &tf(Msg::EmbedPreviewOf, &[("title", &embed_title(view))]));
             // Only an open dialog loads the preview, and only once the state has stayed the same
             // for a moment (a whole atlas loads in the frame: not once per keystroke or pan).
             let src = if is_open { format!("{base}{query}") } else { "about:blank".into() };
@@ -172,6 +194,6 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
         true
     });
     view! {
-        <div class="embed-dialog" id="embed-dialog" role="region" aria-label="Embed" hidden=move || !open() node_ref=node></div>
+        <div class="embed-dialog" id="embed-dialog" role="region" aria-label=t(Msg::EmbedDialog) hidden=move || !open() node_ref=node></div>
     }
 }

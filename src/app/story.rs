@@ -1,8 +1,8 @@
 //! The story panel: chapter menu, the step's cited text, Previous / Next / Explore, the keys
-//! ←/→ and Page Up/Down while it has focus, Esc to leave. Built once from a static template and
-//! updated by one effect (as the Embed dialog is: each reactive attribute of a `view!` costs
-//! wasm). What a step shows comes from [`crate::story::target`]; the views redraw from their
-//! scenes like after any other change.
+//! ←/→ (→/← right to left) and Page Up/Down while it has focus, Esc to leave. Built once from
+//! a static template and updated by one effect (as the Embed dialog is: each reactive
+//! attribute of a `view!` costs wasm). What a step shows comes from
+//! [`crate::story::target`]; the views redraw from their scenes like after any other change.
 //!
 //! Printing while the story is open prints one section per step of the chapter: its text,
 //! its citations and its views, drawn as SVG by the views' own drawing functions.
@@ -11,10 +11,12 @@ use super::canvas::svg_of;
 use super::page::by_id;
 use super::state::{full_range, theme_of, AppState, StoryData};
 use crate::data::Chapter;
+use crate::i18n::{fill, t, tf, tr, Msg};
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
 use crate::story::{chapter_options, step_html, target, tween_range, tween_view, StoryPos};
 use crate::timeline::layout;
+use crate::ui::escape_html;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -109,15 +111,33 @@ pub fn open(state: AppState) {
 }
 
 /// The panel's fixed part: heading, chapter menu, the step's place, the buttons.
-const TEMPLATE: &str = r#"<div class="story-head"><h2 id="story-h" tabindex="-1">Story</h2>
-<label for="story-chapter">Chapter</label> <select id="story-chapter"></select></div>
+const TEMPLATE: &str = r#"<div class="story-head"><h2 id="story-h" tabindex="-1">{story}</h2>
+<label for="story-chapter">{chapter}</label> <select id="story-chapter"></select></div>
 <div id="story-body"></div>
-<div class="story-nav" role="group" aria-label="Story steps">
-<button type="button" id="story-prev" data-story="prev">← Previous</button>
-<button type="button" id="story-next" data-story="next">Next →</button>
-<button type="button" id="story-explore" data-story="explore">Explore</button>
-<button type="button" id="story-embed" data-story="embed">Embed this step</button></div>
-<p class="help">← → or Page Up / Page Down: previous and next step. Esc or Explore: leave the story here and explore.</p>"#;
+<div class="story-nav" role="group" aria-label="{steps}">
+<button type="button" id="story-prev" data-story="prev">{prev}</button>
+<button type="button" id="story-next" data-story="next">{next}</button>
+<button type="button" id="story-explore" data-story="explore">{explore}</button>
+<button type="button" id="story-embed" data-story="embed">{embed}</button></div>
+<p class="help">{help}</p>"#;
+
+/// [`TEMPLATE`] in the page's language.
+fn template() -> String {
+    let m = |k| escape_html(t(k));
+    fill(
+        TEMPLATE,
+        &[
+            ("story", &m(Msg::AppStory)),
+            ("chapter", &m(Msg::StoryChapter)),
+            ("steps", &m(Msg::StorySteps)),
+            ("prev", &m(Msg::StoryPrev)),
+            ("next", &m(Msg::StoryNext)),
+            ("explore", &m(Msg::StoryExplore)),
+            ("embed", &m(Msg::StoryEmbedStep)),
+            ("help", &m(Msg::StoryHelp)),
+        ],
+    )
+}
 
 /// The views a step uses, as body classes (`story-v-map`), so the page shows those only.
 fn set_body_classes(story: &[Chapter], pos: Option<StoryPos>) {
@@ -140,7 +160,7 @@ pub fn mount(state: AppState) {
     root.set_class_name("panel story-panel");
     let _ = root.set_attribute("aria-labelledby", "story-h");
     let _ = root.set_attribute("hidden", "");
-    root.set_inner_html(TEMPLATE);
+    root.set_inner_html(&template());
     // The chapter menu, once the chapters are there. (Effects run once the page is mounted:
     // the first run puts the panel at the top of `<main>`.)
     let panel = root.clone();
@@ -186,17 +206,12 @@ pub fn mount(state: AppState) {
         let hidden = pos.is_none() && matches!(data, StoryData::NotLoaded | StoryData::Ready(_));
         let _ = if hidden { panel.set_attribute("hidden", "") } else { panel.remove_attribute("hidden") };
         let message = match &data {
-            StoryData::Loading => Some("Loading the story…".to_string()),
-            StoryData::Failed(why) => {
-                Some(format!("The story could not be loaded ({why}). The rest of the atlas works as before."))
-            }
+            StoryData::Loading => Some(t(Msg::StoryLoading).to_string()),
+            StoryData::Failed(why) => Some(tf(Msg::StoryLoadFailed, &[("why", why)])),
             _ => None,
         };
         if let (Some(m), Some(body)) = (message, by_id("story-body")) {
-            body.set_inner_html(&format!(
-                r#"<p class="story-progress" role="alert">{}</p>"#,
-                crate::ui::escape_html(&m)
-            ));
+            body.set_inner_html(&format!(r#"<p class="story-progress" role="alert">{}</p>"#, escape_html(&m)));
         }
         let Some(p) = pos else { return };
         if let Some(body) = by_id("story-body") {
@@ -256,14 +271,19 @@ fn on_event(state: AppState, ev: web_sys::Event) {
         }
         "keydown" => {
             let key = ev.unchecked_ref::<web_sys::KeyboardEvent>().key();
+            // Right to left, Previous is on the right and Next on the left: so are their arrows.
+            let (back, on) = match tr().lang.dir() {
+                "rtl" => ("ArrowRight", "ArrowLeft"),
+                _ => ("ArrowLeft", "ArrowRight"),
+            };
             let to = match (key.as_str(), pos) {
                 ("Escape", _) => {
                     ev.prevent_default();
                     return leave(state);
                 }
                 // The chapter menu keeps its own arrow keys.
-                ("ArrowLeft" | "PageUp", Some(p)) if !in_select => p.prev(story),
-                ("ArrowRight" | "PageDown", Some(p)) if !in_select => p.next(story),
+                (k, Some(p)) if !in_select && (k == back || k == "PageUp") => p.prev(story),
+                (k, Some(p)) if !in_select && (k == on || k == "PageDown") => p.next(story),
                 _ => return,
             };
             ev.prevent_default();
@@ -307,7 +327,7 @@ fn print_html(state: AppState, chapter: usize) -> String {
     let atlas = state.atlas;
     let story = state.chapters_untracked();
     let Some(ch) = story.get(chapter) else { return String::new() };
-    let mut out = format!("<h2>Story: {}</h2>", crate::ui::escape_html(&ch.title));
+    let mut out = format!("<h2>{}</h2>", escape_html(&tf(Msg::StoryPrintTitle, &[("title", &ch.title)])));
     for i in 0..ch.steps.len() {
         let pos = StoryPos { chapter, step: i };
         out.push_str(r#"<section class="print-step">"#);
