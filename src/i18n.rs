@@ -149,6 +149,12 @@ impl Tr {
         self.content.as_ref().and_then(|f| f.regions.field(english, 0)).unwrap_or(english)
     }
 
+    /// The note of a map unit (`kind` "unit") or disputed line ("line") named `english`, in
+    /// the language; `note` where there is no translation.
+    pub fn region_note<'a>(&'a self, kind: &str, english: &str, note: &'a str) -> &'a str {
+        self.content.as_ref().and_then(|f| f.regions.field(&format!("{kind}:{english}"), 0)).unwrap_or(note)
+    }
+
     /// A category's label.
     pub fn category(&self, c: Category) -> &str {
         self.content.as_ref().and_then(|f| f.categories.field(c.key(), 0)).unwrap_or(c.label())

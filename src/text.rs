@@ -11,6 +11,12 @@ pub fn latin_dir() -> Option<&'static str> {
     (tr().lang.dir() == "rtl").then_some("ltr")
 }
 
+/// The `lang` of an element holding English as its source writes it (a reference) on a page
+/// in another language: `en`, so that screen readers and fonts treat it as English.
+pub fn latin_lang() -> Option<&'static str> {
+    (tr().lang != crate::lang::Lang::En).then_some("en")
+}
+
 /// `s`, Latin text as its source writes it (a spelling, a listed title or date), set apart as a
 /// left-to-right run (U+2066 … U+2069) for a sentence of a right-to-left page; unchanged on a
 /// left-to-right page.

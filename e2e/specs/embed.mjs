@@ -97,7 +97,7 @@ export const tests = {
     await page.locator('#embed-dialog').waitFor({ state: 'visible' });
     const snippet = (await page.locator('textarea#embed-code').inputValue()).trim();
     const origin = new URL(APP).origin;
-    assert.includes(snippet, `<iframe id="pakru-atlas" src="${APP}?embed=1" title="Pakistan–Russia Relations Atlas"`, 'iframe with src and title');
+    assert.includes(snippet, `<iframe id="pakru-atlas" src="${APP}?embed=1&amp;lang=en" title="Pakistan–Russia Relations Atlas"`, 'iframe with src and title');
     assert.includes(snippet, `e.origin !== "${origin}"`, 'the listener checks the app origin');
     assert.includes(snippet, 'typeof e.data !== "number"', 'the listener accepts only numbers');
     // The example page pastes exactly this snippet (with the test server's address).

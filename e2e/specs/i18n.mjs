@@ -41,9 +41,17 @@ function englishPieces(lang) {
 
 /** Every text the page shows or names: the rendered text and the labels of rendered elements. */
 const pageTexts = () => {
-  const out = [document.body.innerText, document.title];
+  // Source text stays as written: references (lang="en") and the short citations with their
+  // locators ("Table 1, row 3").
+  const asWritten = '[lang="en"], .cite-short, td.cites';
+  const out = [document.title];
+  const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (w.nextNode()) {
+    const el = w.currentNode.parentElement;
+    if (el && !el.closest(asWritten) && el.getClientRects().length > 0) out.push(w.currentNode.textContent);
+  }
   for (const el of document.querySelectorAll('[aria-label], [title], [placeholder], [alt], [aria-roledescription], [aria-description]')) {
-    if (el.getClientRects().length === 0) continue;
+    if (el.getClientRects().length === 0 || el.closest(asWritten)) continue;
     for (const a of ['aria-label', 'title', 'placeholder', 'alt', 'aria-roledescription', 'aria-description']) {
       const v = el.getAttribute(a);
       if (v) out.push(v);
@@ -158,9 +166,14 @@ export const tests = {
       for (const q of [`?lang=${lang}&e=${SAMPLE}`, `?lang=${lang}&story=rq1&step=2`, `?lang=${lang}&panel=embed`]) {
         await gotoApp(page, baseURL, q);
         await sleep(300);
-        const drawn = (await redrawAndRecord(page)).map((d) => d.text).join('\n');
-        const text = `${await page.evaluate(pageTexts)}\n${drawn}`;
+        const drawnTexts = (await redrawAndRecord(page)).map((d) => d.text);
+        const text = `${await page.evaluate(pageTexts)}\n${drawnTexts.join('\n')}`;
         for (const { key, piece } of pieces) if (text.includes(piece)) found.push(`${q}: ${key}: "${piece}"`);
+        // The map's names (countries, disputed lines), drawn whole.
+        for (const d of drawnTexts) {
+          const t = CONTENT[lang].regions[d];
+          if (t && t !== d) found.push(`${q}: map name "${d}"`);
+        }
       }
       assert.deepEqual([...new Set(found)], [], `English left in ${lang}`);
     }
@@ -236,15 +249,18 @@ export const tests = {
     assert.includes(await page.locator('#open-atlas').getAttribute('href'), 'lang=ru', '"Open in the atlas"');
     await gotoApp(page, baseURL, '?lang=ur&story=rq1&step=1');
     await page.waitForFunction(() => !!document.querySelector('#story .story-step-h'));
-    await page.locator('#story').press('ArrowRight');
+    // In Urdu "Next" is on the left, and so is its arrow key.
+    await page.locator('#story').press('ArrowLeft');
     await page.waitForFunction(() => location.search.includes('step=2'));
     assert.includes(page.url(), 'lang=ur', 'a story step\'s address');
     assert(ARABIC.test(await page.locator('#story .story-step-h').innerText()), 'the step in Urdu');
     assert(CYRILLIC.test(CONTENT.ru.story.rq1.steps[0].heading), 'the Russian story texts are Cyrillic');
   },
 
-  'a language file that cannot be loaded leaves the atlas in English and says so': async ({ page, baseURL, ctx }) => {
+  'a language file that cannot be loaded leaves the atlas in English and says so': async ({ baseURL, ctx }) => {
     ctx.allowConsoleError(/404|Failed to load resource/);
+    // No service worker: it would serve the file from its precache, past the routes.
+    const page = await ctx.newPage({ serviceWorkers: 'block' });
     await page.route(/lang-ru-[0-9a-f]{16}\.bin/, (r) => r.fulfill({ status: 404, body: 'gone' }));
     await gotoApp(page, baseURL, `?lang=ru&e=${SAMPLE}`);
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');

@@ -179,7 +179,7 @@ const dialogTests = {
       pastedSnippet(name).replaceAll(EXAMPLE_APP_URL, baseURL).replaceAll(`"${new URL(EXAMPLE_APP_URL).origin}"`, `"${origin}"`);
     // The whole atlas, with the state.
     let s = await code();
-    assert(s.includes(`src="${baseURL}?embed=1&amp;e=${TASHKENT}&amp;t=1960~1975"`), `the atlas snippet carries the state: ${s}`);
+    assert(s.includes(`src="${baseURL}?embed=1&amp;e=${TASHKENT}&amp;t=1960~1975&amp;lang=en"`), `the atlas snippet carries the state: ${s}`);
     // One event's card, frame only: exactly what examples/event.html pastes.
     await page.selectOption('#embed-view', 'event');
     await page.locator('#embed-kind-fixed').check();

@@ -50,7 +50,7 @@ pub fn DetailPanel() -> impl IntoView {
                         <ol class="citations">
                             {e.sources.iter().map(|c| {
                                 let full = atlas.source(&c.source).map(|s| s.reference()).unwrap_or_default();
-                                view! { <li><span class="cite-short" dir=latin_dir()>{cite_text(atlas, c)}</span><br/><span class="cite-full" dir=latin_dir()>{full}</span></li> }
+                                view! { <li><span class="cite-short" dir=latin_dir()>{cite_text(atlas, c)}</span><br/><span class="cite-full" dir=latin_dir() lang=crate::text::latin_lang()>{full}</span></li> }
                             }).collect_view()}
                         </ol>
                         <button type="button" class="clear" on:click=move |_| { state.selected.set(None); focus_heading(); }>{t(Msg::DetailClear)}</button>

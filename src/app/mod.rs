@@ -126,6 +126,10 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
             d.set_title(&crate::ui::embed_title(e));
         }
         share::report_height();
+    } else if tr().lang != Lang::En {
+        if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+            d.set_title(t(Msg::AppTitle));
+        }
     }
     watch_environment(state);
     story::mount(state);

@@ -208,9 +208,10 @@ impl GeoData {
             let label = (u.label[0] as f64 / q, u.label[1] as f64 / q);
             units.push(Unit {
                 iso_n3: u.id,
-                name: u.name.clone(),
+                // In the page's language (the English file's names where it is English).
+                name: crate::i18n::tr().region(&u.name).to_string(),
                 disputed: u.disputed,
-                note: u.note.clone(),
+                note: u.note.as_deref().map(|n| crate::i18n::tr().region_note("unit", &u.name, n).to_string()),
                 rings,
                 bounds,
                 label,
@@ -237,9 +238,10 @@ impl GeoData {
                 arcs.get_mut(a as usize).ok_or(format!("border file: disputed arc {a} missing"))?.kind =
                     ArcKind::Disputed(di);
             }
+            let tr = crate::i18n::tr();
             disputed.push(DisputedLine {
-                name: d.name,
-                note: d.note,
+                name: tr.region(&d.name).to_string(),
+                note: tr.region_note("line", &d.name, &d.note).to_string(),
                 arcs: d.arcs.iter().map(|&a| a as usize).collect(),
             });
         }

@@ -40,7 +40,11 @@ pub fn build(tools: &Toolchain) -> Res<PathBuf> {
 /// `window.__atlasBench`), into `out`, for `cargo xtask bench` only: never shipped, not
 /// post-processed.
 pub fn build_bench_hooks(tools: &Toolchain, out: &Path) -> Res<()> {
-    run(tools.trunk().args(["build", "--release", "--offline", "--features", "bench", "--dist"]).arg(out).args(["--public-url", "./"]))?;
+    run(tools
+        .trunk()
+        .args(["build", "--release", "--offline", "--features", "bench", "--dist"])
+        .arg(out)
+        .args(["--public-url", "./"]))?;
     if !out.join("index.html").is_file() {
         return Err(format!("trunk build finished but {}/index.html is missing", out.display()));
     }

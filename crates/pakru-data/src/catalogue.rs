@@ -169,7 +169,8 @@ impl Texts {
 /// A language file: the interface's slots and the content's translation, as tables of
 /// [`Texts`]: categories (by key: label), events and eras (title, summary), places (name),
 /// series (title, unit, basis), students (university), story chapters (title, then each
-/// step's heading and text) and the map's names (by English name: name).
+/// step's heading and text) and the map's names (by English name: name) and notes (by
+/// `unit:` or `line:` and the English name: note).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LangFile {
     pub lang: String,
@@ -210,15 +211,28 @@ impl LangFile {
             series: Texts::of(&t.series, |v| vec![v.title.clone(), v.unit.clone(), v.basis.clone()]),
             students: Texts::of(&t.students, |v| vec![v.university.clone()]),
             story: Texts::of(&t.story, |c| {
-                std::iter::once(c.title.clone()).chain(c.steps.iter().flat_map(|s| [s.heading.clone(), s.text.clone()])).collect()
+                std::iter::once(c.title.clone())
+                    .chain(c.steps.iter().flat_map(|s| [s.heading.clone(), s.text.clone()]))
+                    .collect()
             }),
-            regions: Texts::of(&t.regions, |v| vec![v.clone()]),
+            regions: Texts(
+                t.regions.iter().chain(&t.region_notes).map(|(k, v)| (k.clone(), vec![v.clone()])).collect(),
+            ),
         }
     }
 
     #[cfg(not(target_arch = "wasm32"))]
     fn tables(&self) -> [&Texts; 8] {
-        [&self.categories, &self.events, &self.eras, &self.places, &self.series, &self.students, &self.story, &self.regions]
+        [
+            &self.categories,
+            &self.events,
+            &self.eras,
+            &self.places,
+            &self.series,
+            &self.students,
+            &self.story,
+            &self.regions,
+        ]
     }
 }
 

@@ -31,6 +31,10 @@ pub struct Translation {
     /// the border file's English name → this language's, as CLDR or the press writes it.
     #[serde(default)]
     pub regions: BTreeMap<String, String>,
+    /// The border file's notes: `unit:<English name>` for a unit's, `line:<English name>` for
+    /// a disputed line's.
+    #[serde(default)]
+    pub region_notes: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -215,6 +219,13 @@ mod tests {
         let geo: crate::geo_codec::RawGeo = serde_json::from_str(&geo).unwrap();
         let names: Vec<&str> =
             geo.units.iter().map(|u| u.name.as_str()).chain(geo.disputed.iter().map(|d| d.name.as_str())).collect();
+        let notes: Vec<String> = geo
+            .units
+            .iter()
+            .filter(|u| u.note.is_some())
+            .map(|u| format!("unit:{}", u.name))
+            .chain(geo.disputed.iter().filter(|d| !d.note.is_empty()).map(|d| format!("line:{}", d.name)))
+            .collect();
         let mut report = Vec::new();
         for lang in LANGS {
             let t = parse(&std::fs::read_to_string(repo().join(format!("i18n/{lang}.json"))).unwrap()).unwrap();
@@ -224,6 +235,14 @@ mod tests {
                     .iter()
                     .filter(|(k, v)| !names.contains(&k.as_str()) || v.trim().is_empty())
                     .map(|(k, _)| format!("{lang}: {k}: not on the map, or empty")),
+            );
+            report
+                .extend(notes.iter().filter(|n| !t.region_notes.contains_key(*n)).map(|n| format!("{lang}: note {n}")));
+            report.extend(
+                t.region_notes
+                    .iter()
+                    .filter(|(k, v)| !notes.contains(k) || v.trim().is_empty())
+                    .map(|(k, _)| format!("{lang}: note {k}: not on the map, or empty")),
             );
         }
         assert!(report.is_empty(), "{} map name(s) without a translation:\n{}", report.len(), report.join("\n"));
