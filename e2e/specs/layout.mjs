@@ -187,7 +187,7 @@ const dialogTests = {
     // The trade chart, resizing (examples/chart.html pastes it from the default state).
     const preview = page.locator('#embed-preview');
     // The preview follows once the choice has stayed the same for a moment.
-    const want = `${baseURL}?embed=event&e=${TASHKENT}&t=1960~1975`;
+    const want = `${baseURL}?embed=event&e=${TASHKENT}&t=1960~1975&lang=en`;
     await page.waitForFunction((w) => document.getElementById('embed-preview').getAttribute('src') === w, want, { timeout: 5000 })
       .catch(() => null);
     assert.equal(await preview.getAttribute('src'), want, 'the preview shows that embed');
@@ -201,7 +201,7 @@ const dialogTests = {
     await page.selectOption('#embed-view', 'trade');
     await page.locator('#embed-kind-resizing').check();
     s = await code();
-    assert(s.includes(`id="pakru-atlas-trade" src="${baseURL}?embed=trade&amp;e=${TASHKENT}&amp;t=1960~1975"`), s);
+    assert(s.includes(`id="pakru-atlas-trade" src="${baseURL}?embed=trade&amp;e=${TASHKENT}&amp;t=1960~1975&amp;lang=en"`), s);
     assert(s.includes('document.getElementById("pakru-atlas-trade")') && s.includes(`e.origin !== "${origin}"`), 'the listener checks this frame and origin');
     // Without the state, the resizing trade snippet is what examples/chart.html pastes.
     await gotoApp(page, baseURL);
