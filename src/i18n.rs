@@ -83,6 +83,21 @@ pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
+/// The text before and after placeholder `{name}` of `text` (all of it before, when it has
+/// none), for a value that is markup (a name in bold). Scans for `{` as [`fill`] does: a
+/// substring search would bring its own searcher into the wasm.
+pub fn around<'a>(text: &'a str, name: &str) -> (&'a str, &'a str) {
+    let mut from = 0;
+    while let Some(i) = text[from..].find('{').map(|i| i + from) {
+        let rest = &text[i + 1..];
+        if rest.len() > name.len() && rest.starts_with(name) && rest.as_bytes()[name.len()] == b'}' {
+            return (&text[..i], &rest[name.len() + 1..]);
+        }
+        from = i + 1;
+    }
+    (text, "")
+}
+
 impl Tr {
     pub fn english(in_url: bool) -> Tr {
         Tr { lang: Lang::En, ui: Vec::new(), content: None, in_url, failed: None }
@@ -237,6 +252,14 @@ mod tests {
         assert_eq!(Tr::from_file(Lang::Ru, Ok(file("ru")), false).url_lang(), Some(Lang::Ru));
         assert_eq!(Tr::from_file(Lang::Ru, Err("offline".into()), true).url_lang(), Some(Lang::Ru));
         assert_eq!(Tr::from_file(Lang::Ru, Err("offline".into()), false).url_lang(), None);
+    }
+
+    #[test]
+    fn the_text_around_a_placeholder() {
+        assert_eq!(around("Only at {place}, for now", "place"), ("Only at ", ", for now"));
+        assert_eq!(around("{x} {place}", "place"), ("{x} ", ""));
+        assert_eq!(around("no hole", "place"), ("no hole", ""));
+        assert_eq!(around("{plac", "place"), ("{plac", ""));
     }
 
     #[test]

@@ -487,7 +487,7 @@ pub fn Map() -> impl IntoView {
         let name = atlas.places[p].name.clone();
         // The place's name in bold where the sentence has it.
         let text = t(Msg::MapOnlyAt);
-        let (before, after) = text.split_once("{place}").unwrap_or((text, ""));
+        let (before, after) = crate::i18n::around(text, "place");
         view! {
             <p class="place-filter" role="status">{before}<strong>{name}</strong>{after}" "
                 <button type="button" id="clear-place" on:click=move |_| state.place.set(None)>{t(Msg::MapShowAll)}</button></p>
