@@ -278,6 +278,31 @@ mod tests {
         assert_eq!(choose(None, None, &[]), (Lang::En, false));
     }
 
+    /// A key no code uses is a text nobody sees: every `Msg` appears in the sources.
+    #[test]
+    fn every_message_is_used() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut all = String::new();
+        let mut stack = vec![src];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("i18n.rs") {
+                    all.push_str(&std::fs::read_to_string(&p).unwrap());
+                }
+            }
+        }
+        let generated = include_str!(concat!(env!("OUT_DIR"), "/msg.rs"));
+        let unused: Vec<&str> = generated
+            .lines()
+            .filter_map(|l| l.trim().split_once(" = ").map(|(v, _)| v))
+            .filter(|v| v.chars().all(|c| c.is_ascii_alphanumeric()) && !all.contains(&format!("Msg::{v}")))
+            .collect();
+        assert!(unused.is_empty(), "messages no code uses: {unused:?}");
+    }
+
     #[test]
     fn both_languages_have_a_file() {
         assert!(file_of(Lang::Ur).is_some_and(|f| f.starts_with("lang-ur-")));

@@ -136,7 +136,7 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
             let _ = root.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
             cb.forget();
             let copy = Closure::<dyn Fn()>::new(move || {
-                super::page::copy_to_clipboard(&snippet.get_untracked(), status, t(Msg::EmbedCode))
+                super::page::copy_to_clipboard(&snippet.get_untracked(), status, Msg::ShareEmbedCopied)
             });
             if let Some(b) = by_id("copy-embed") {
                 let _ = b.add_event_listener_with_callback("click", copy.as_ref().unchecked_ref());

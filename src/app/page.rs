@@ -1,7 +1,7 @@
 //! The page's elements, its own address and the clipboard, for the share bar, the Embed
 //! dialog and the story.
 
-use crate::i18n::{t, tf, Msg};
+use crate::i18n::{t, Msg};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
@@ -20,18 +20,12 @@ pub fn app_base() -> (String, String) {
     (origin.clone(), format!("{origin}{path}"))
 }
 
-/// Copies `text`; `status` then says whether it worked (`what` copied: "Link" or "Embed code",
-/// each with its own message in the visitor's language).
-pub fn copy_to_clipboard(text: &str, status: RwSignal<String>, what: &'static str) {
+/// Copies `text`; `status` then says whether it worked: `copied` ("Link copied."), or that
+/// copying failed.
+pub fn copy_to_clipboard(text: &str, status: RwSignal<String>, copied: Msg) {
     let Some(w) = web_sys::window() else { return };
     let promise = w.navigator().clipboard().write_text(text);
-    let done = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-        status.set(match what {
-            "Link" => t(Msg::ShareLinkCopied).to_string(),
-            "Embed code" => t(Msg::ShareEmbedCopied).to_string(),
-            _ => tf(Msg::ShareCopied, &[("what", what)]),
-        })
-    });
+    let done = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| status.set(t(copied).to_string()));
     let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| status.set(t(Msg::ShareCopyFailed).to_string()));
     let _ = promise.then2(&done, &failed);
     done.forget();

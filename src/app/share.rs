@@ -107,7 +107,7 @@ pub fn ShareBar() -> impl IntoView {
         <section class="panel share-panel" aria-labelledby="share-h">
             <h2 id="share-h">{t(Msg::ShareTitle)}</h2>
             <div class="share-row">
-                <button type="button" id="copy-link" on:click=move |_| super::page::copy_to_clipboard(&current_url(&state), status, "Link")>{t(Msg::ShareCopyLink)}</button>
+                <button type="button" id="copy-link" on:click=move |_| super::page::copy_to_clipboard(&current_url(&state), status, Msg::ShareLinkCopied)>{t(Msg::ShareCopyLink)}</button>
                 <button type="button" id="embed-button" aria-expanded=move || embed_open().to_string() aria-controls="embed-dialog"
                     on:click=move |_| state.panel.update(|p| *p = if *p == Some(Panel::Embed) { None } else { Some(Panel::Embed) })>{t(Msg::ShareEmbed)}</button>
                 <span class="status" role="status">{move || status.get()}</span>
