@@ -1,7 +1,8 @@
 //! Data: the JSON files under `data/`, parsed into a typed model and validated before anything
 //! is shown. The model, loader and validator are the `pakru-data` crate (re-exported here);
 //! `build.rs` loads and validates with it and embeds the result in the binary form of
-//! [`codec`]; this module embeds that form and the JSON texts (for the "All data JSON" download).
+//! [`codec`]; this module embeds that form (the JSON texts only for native tests: the "All data
+//! JSON" download is written from the model, see `export::data_json`).
 
 pub use pakru_data::*;
 
