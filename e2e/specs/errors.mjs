@@ -22,7 +22,7 @@ export const tests = {
     const panel = page.locator('[role=alert]');
     assert.equal(await panel.count(), 1, 'one alert panel');
     assert.equal((await panel.locator('h1').textContent()).trim(), 'The atlas could not start', 'heading');
-    assert.includes(await panel.textContent(), `${EXPECTED.length} problem(s)`, 'count');
+    assert.includes(await panel.textContent(), `Its data has ${EXPECTED.length} problems.`, 'count');
     const items = (await panel.locator('li').allTextContents()).map((t) => t.trim());
     assert.deepEqual(items, EXPECTED, 'listed problems');
     // Nothing of the atlas itself is shown half-built.
