@@ -124,7 +124,7 @@ const CYRILLIC = /[\u0400-\u04ff]/u;
 const SAMPLE = 'agreement-t1-r01-financial-claims'; // 2 December 2019
 
 export const tests = {
-  'the address, then the stored choice, then the browser choose the language; the menu switches at the same state': async ({ page, baseURL, ctx }) => {
+  'the address, then the stored choice, then the browser choose the language; the links switch at the same state': async ({ page, baseURL, ctx }) => {
     const ru = await ctx.newPage({ locale: 'ru-RU' });
     await ru.addInitScript(() => document.addEventListener('DOMContentLoaded', () => {
       const pre = document.getElementById('prerender');
@@ -145,13 +145,15 @@ export const tests = {
     assert.equal(await page.evaluate(() => document.documentElement.classList.contains('pre-off')), false, 'English: the static view shows');
     // The menu: the selected event stays, the address names the language, the choice is kept.
     await gotoApp(page, baseURL, `?e=${SAMPLE}`);
-    assert.equal(await page.locator('#lang-menu').inputValue(), 'en');
-    await Promise.all([page.waitForURL(/lang=ur/), page.selectOption('#lang-menu', 'ur')]);
+    assert.equal(await page.locator('#lang-en').getAttribute('aria-current'), 'true', 'English is the current language');
+    assert.includes(await page.locator('#lang-ur').getAttribute('href'), `e=${SAMPLE}`, 'the link keeps the state');
+    await Promise.all([page.waitForURL(/lang=ur/), page.locator('#lang-ur').click()]);
     await page.waitForFunction(isReadyScript);
     assert.includes(page.url(), `e=${SAMPLE}`, 'the selection is kept');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'ur');
     assert.includes(await page.locator('#detail').innerText(), CONTENT.ur.events[SAMPLE].title, 'the event, in Urdu');
-    assert.equal(await page.locator('#lang-menu').inputValue(), 'ur');
+    assert.equal(await page.locator('#lang-ur').getAttribute('aria-current'), 'true');
+    assert.equal(await page.locator('#lang-en').getAttribute('aria-current'), null);
     assert.equal(await page.evaluate(() => localStorage.getItem('atlas-lang')), 'ur', 'the choice is stored');
     await gotoApp(page, baseURL);
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'ur', 'the stored choice, with no language in the address');
@@ -300,7 +302,7 @@ export const tests = {
     const base = ctx.subpathURL;
     await gotoApp(page, base);
     await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
-    await Promise.all([page.waitForURL(/lang=ru/), page.selectOption('#lang-menu', 'ru')]);
+    await Promise.all([page.waitForURL(/lang=ru/), page.locator('#lang-ru').click()]);
     await page.waitForFunction(isReadyScript);
     // Every file is precached; offline, the address without a language opens in Russian.
     await page.waitForFunction(async () => {

@@ -68,16 +68,19 @@ fn mount() {
     leptos::mount::mount_to_body(App);
 }
 
-/// Keeps `lang` as the visitor's choice and opens the page in it at the same state.
-fn switch_language(state: AppState, lang: Lang) {
-    let Some(w) = web_sys::window() else { return };
-    if let Ok(Some(s)) = w.local_storage() {
+/// The address of this page at the same state in `lang`.
+fn lang_href(state: &AppState, lang: Lang) -> String {
+    let mut u = url::capture(state);
+    u.lang = Some(lang);
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    format!("{path}{}", u.to_query())
+}
+
+/// Keeps `lang` as the visitor's choice (the link then opens the page in it).
+fn keep_language(lang: Lang) {
+    if let Some(Ok(Some(s))) = web_sys::window().map(|w| w.local_storage()) {
         let _ = s.set_item(LANG_KEY, lang.key());
     }
-    let mut u = url::capture(&state);
-    u.lang = Some(lang);
-    let path = w.location().pathname().unwrap_or_default();
-    let _ = w.location().assign(&format!("{path}{}", u.to_query()));
 }
 
 /// The whole page: the atlas when the data is valid, otherwise a readable error panel.
@@ -144,18 +147,16 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
         <header class=if embed.is_some() { "embed-header" } else { "site-header" }>
             <h1 class:embed-title=embed.is_some()>{title}</h1>
             {embed.is_none().then(|| view! {
-                <span class="lang-choice">
-                    <label for="lang-menu">{t(Msg::AppLanguage)}</label>" "
-                    <select id="lang-menu" on:change=move |ev| {
-                        if let Some(l) = Lang::from_key(&event_target_value(&ev)) {
-                            switch_language(state, l);
-                        }
-                    }>
-                        {Lang::ALL.into_iter().map(|l| view! {
-                            <option value=l.key() lang=l.key() selected=l == current>{l.name()}</option>
-                        }).collect_view()}
-                    </select>
-                </span>
+                // Links, not a menu that navigates on change: a language opens only when chosen
+                // (WCAG 3.2.2), and each can open in a new tab at the same state.
+                <nav class="lang-choice" aria-label=t(Msg::AppLanguage)>
+                    {Lang::ALL.into_iter().map(|l| view! {
+                        <a id=format!("lang-{}", l.key()) lang=l.key() hreflang=l.key()
+                            href=move || lang_href(&state, l)
+                            aria-current=(l == current).then_some("true")
+                            on:click=move |_| keep_language(l)>{l.name()}</a>
+                    }).collect_view()}
+                </nav>
                 <button type="button" id="story-open" class="story-open" aria-controls="story"
                     on:click=move |_| story::open(state)>{t(Msg::AppStory)}</button>
                 <p class="tagline">{tp(Msg::AppTagline, n as u64, &[("first", &first.to_string())])}</p>
