@@ -158,7 +158,7 @@ mod tests {
         let example = fs::read_to_string(root().join("examples/embed.html")).unwrap();
         let page = embed_page(&example, app).unwrap();
         let frame = crate::offline::tags(&page).unwrap().into_iter().find(|t| t.name == "iframe").unwrap();
-        assert_eq!(frame.attr("src"), Some(format!("{app}?embed=1").as_str()));
+        assert_eq!(frame.attr("src"), Some(format!("{app}?embed=1&amp;lang=en").as_str()));
         assert!(page.contains("e.origin !== \"http://127.0.0.1:4321\""), "the script trusts the test server");
         assert!(!page.contains("\"http://127.0.0.1:8080\""), "nothing trusts the example's address");
         // Nothing else changes (the comment that names the example's address among it).
