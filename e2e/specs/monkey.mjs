@@ -219,6 +219,11 @@ export const tests = {
       for (let k = 0; k < 40 && !pred(await range()); k++) await page.waitForTimeout(25);
       return range();
     };
+    // Play, or a story step's transition, may still be moving the range on its own: stop both
+    // first (each through its own control), then Reset view must give the whole range.
+    if ((await page.locator('#play').getAttribute('aria-pressed')) === 'true') await page.locator('#play').click();
+    if (await page.locator('#story-explore').isVisible().catch(() => false)) await page.locator('#story-explore').click();
+    await page.waitForTimeout(500);
     await page.locator('#timeline-reset').click();
     assert.equal(await settle((r) => r === range0), range0, 'Reset view works after the monkey (the app responds)');
     await page.locator('#timeline-zoom-in').click();
