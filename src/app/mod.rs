@@ -34,6 +34,7 @@ const LANG_KEY: &str = "atlas-lang";
 pub fn start() {
     let Some(w) = web_sys::window() else { return };
     let search = w.location().search().unwrap_or_default();
+    // Only `lang=`, read as `UrlState::parse` reads it (an exact key), without the whole parser.
     let url_lang = search.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("lang="));
     let stored = w.local_storage().ok().flatten().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
     let browser: Vec<String> = w.navigator().languages().iter().filter_map(|v| v.as_string()).collect();
@@ -74,6 +75,15 @@ fn lang_href(state: &AppState, lang: Lang) -> String {
     u.lang = Some(lang);
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
     format!("{path}{}", u.to_query())
+}
+
+/// Brings a language link up to the state just before it can be followed (pointer down, or
+/// focus for the keyboard): not on every change of the state, which a pan or Play changes
+/// every frame.
+fn refresh_href(ev: &web_sys::Event, state: &AppState, lang: Lang) {
+    if let Some(a) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+        let _ = a.set_attribute("href", &untrack(|| lang_href(state, lang)));
+    }
 }
 
 /// Keeps `lang` as the visitor's choice (the link then opens the page in it).
@@ -152,8 +162,10 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
                 <nav class="lang-choice" aria-label=t(Msg::AppLanguage)>
                     {Lang::ALL.into_iter().map(|l| view! {
                         <a id=format!("lang-{}", l.key()) lang=l.key() hreflang=l.key()
-                            href=move || lang_href(&state, l)
+                            href=untrack(|| lang_href(&state, l))
                             aria-current=(l == current).then_some("true")
+                            on:pointerdown=move |ev| refresh_href(&ev, &state, l)
+                            on:focus=move |ev| refresh_href(&ev, &state, l)
                             on:click=move |_| keep_language(l)>{l.name()}</a>
                     }).collect_view()}
                 </nav>
