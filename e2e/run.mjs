@@ -219,7 +219,7 @@ async function main() {
   const perEngine = withChromium ? [`chromium ${passed} passed, ${failed} failed`] : [];
   for (const name of engines.filter((e) => e !== 'chromium')) {
     const c = await runEngine(name, coreTests, env);
-    perEngine.push(`${name} ${c.passed} passed, ${c.failed} failed`);
+    perEngine.push(`${name} ${c.passed} passed, ${c.failed} failed${c.retried ? ` (${c.retried} after an engine crash)` : ''}`);
     passed += c.passed;
     failed += c.failed;
     skipped += c.skipped;

@@ -12,6 +12,13 @@ import { wrapPage } from './page.mjs';
 
 export const DRIVERS = { firefox, webkit };
 
+/**
+ * What a test's error says when the engine, not the page under test, went away: WebKit's
+ * "session deleted because of page crash or hang", a command left unanswered (see
+ * ./webkit.mjs `call`), Firefox's discarded browsing context or a dead Marionette.
+ */
+export const ENGINE_CRASH = /page crash or hang|did MiniBrowser crash|Browsing context has been discarded|Marionette.*(closed|crash)/;
+
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 async function runTest(engine, name, fn, env) {
@@ -93,7 +100,7 @@ async function runTest(engine, name, fn, env) {
  * returns { passed, failed, skipped }.
  */
 export async function runEngine(engineName, tests, env) {
-  const counts = { passed: 0, failed: 0, skipped: 0 };
+  const counts = { passed: 0, failed: 0, skipped: 0, retried: 0 };
   const mine = tests.filter(([, , fn]) => fn.engines && fn.engines.includes(engineName));
   for (const [spec, name, fn] of tests) {
     if (fn.engines && !fn.engines.includes(engineName)) console.log(`skip - [${engineName}] ${spec}: ${name}: ${fn.engineSkips[engineName]}`);
@@ -120,11 +127,23 @@ export async function runEngine(engineName, tests, env) {
     for (const [spec, name, fn] of mine) {
       const full = `${spec}: ${name}`;
       const t1 = Date.now();
-      const r = await runTest(engine, full, fn, env);
+      let r = await runTest(engine, full, fn, env);
+      // The browser itself crashed or hung (not a failed check): one more attempt, said so in
+      // the output and counted. A test that crashes the engine twice fails.
+      if (r.status === 'fail' && ENGINE_CRASH.test(r.message)) {
+        const first = r.message.split('\n')[0];
+        r = await runTest(engine, full, fn, env);
+        if (r.status === 'ok') {
+          counts.retried++;
+          r.note = `retried once: the first attempt ended with "${first}"`;
+        } else {
+          r.message = `${r.message}\n    (second attempt; the first ended with "${first}")`;
+        }
+      }
       const secs = ((Date.now() - t1) / 1000).toFixed(1);
       if (r.status === 'ok') {
         counts.passed++;
-        console.log(`ok - [${engineName}] ${full} (${secs} s)`);
+        console.log(`ok - [${engineName}] ${full} (${secs} s${r.note ? `; ${r.note}` : ''})`);
       } else if (r.status === 'skip') {
         counts.skipped++;
         console.log(`skip - [${engineName}] ${full}: ${r.message}`);
@@ -136,6 +155,7 @@ export async function runEngine(engineName, tests, env) {
   } finally {
     await engine.close();
   }
-  console.log(`# ${engineName}: ${engine.version}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const retried = counts.retried ? `, ${counts.retried} test(s) retried after an engine crash` : '';
+  console.log(`# ${engineName}: ${engine.version}, ${((Date.now() - t0) / 1000).toFixed(0)} s${retried}`);
   return counts;
 }
