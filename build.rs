@@ -4,7 +4,9 @@
 //!   variable: the browser tests build once with a broken dataset to check that the app shows
 //!   its error panel instead of a blank page) is loaded and validated by the data crate
 //!   (`crates/pakru-data`) and written to `OUT_DIR/atlas.bin`: the atlas, or the list of
-//!   problems, which the app then shows (and the build prints as warnings);
+//!   problems, which the app then shows (and the build prints as warnings). Native builds
+//!   embed it; the app reads the same bytes from the page (see `src/data/mod.rs`) and gets
+//!   their hash, `PAKRU_ATLAS_HASH`, from here;
 //! - the border file `data/geo/region.json`, encoded to `OUT_DIR/region.bin`
 //!   (`pakru_data::geo_codec`);
 //! - the interface's messages: the English catalogue `data/i18n/ui/en.json` becomes
@@ -44,7 +46,11 @@ fn main() {
             println!("cargo:warning=  {e}");
         }
     }
-    write(&format!("{out_dir}/atlas.bin"), &pakru_data::codec::encode(&loaded));
+    let atlas = pakru_data::codec::encode(&loaded);
+    // The app reads these bytes from the page's data block (`cargo xtask data-files` writes it)
+    // and checks that they are the ones it was built with.
+    println!("cargo:rustc-env=PAKRU_ATLAS_HASH={:016x}", pakru_data::bytes::hash(&atlas));
+    write(&format!("{out_dir}/atlas.bin"), &atlas);
 
     // The borders.
     let geo = format!("{manifest}/data/geo/region.json");

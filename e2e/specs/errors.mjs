@@ -29,4 +29,32 @@ export const tests = {
     assert.equal(await page.locator('canvas').count(), 0, 'no canvases');
     await ctx.screenshot('error-panel');
   },
+
+  // The dataset travels in the page (a data block the build writes; src/data/mod.rs): a page
+  // without it, or with another build's, says so instead of showing a blank or a wrong atlas.
+  'a page without its data block, or with another build\'s, shows what is wrong': async ({ page, baseURL }) => {
+    const block = /(<script type="application\/octet-stream" id="atlas-data">)([^]*?)(<\/script>)/;
+    const cases = [
+      ['removed', (html) => html.replace(block, ''), 'index.html: the page has no data block (#atlas-data)'],
+      // One character of the data changed (a "2" of a year or a count becomes "3").
+      ['changed', (html) => html.replace(block, (_, a, data, z) => a + data.replace('2', '3') + z), "index.html: the page's data block (#atlas-data) is not the one this build was made with (hash "],
+    ];
+    for (const [what, edit, message] of cases) {
+      const original = await (await fetch(baseURL)).text();
+      assert(block.test(original), 'the served page has its data block');
+      assert.notEqual(edit(original), original, `the page was ${what}`);
+      await page.route((u) => u.pathname === new URL(baseURL).pathname && u.search === `?${what}`, (route) =>
+        route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: edit(original) }),
+      );
+      await gotoApp(page, baseURL, `?${what}`);
+      const panel = page.locator('[role=alert]');
+      assert.equal(await panel.count(), 1, `${what}: one alert panel`);
+      assert.equal((await panel.locator('h1').textContent()).trim(), 'The atlas could not start', `${what}: heading`);
+      const items = (await panel.locator('li').allTextContents()).map((t) => t.trim());
+      assert.equal(items.length, 1, `${what}: one problem`);
+      assert(items[0].startsWith(message), `${what}: ${JSON.stringify(items[0])} starts with ${JSON.stringify(message)}`);
+      assert.equal(await page.locator('canvas').count(), 0, `${what}: no canvases`);
+      assert.equal(await page.locator('#prerender').count(), 0, `${what}: the static first view is gone`);
+    }
+  },
 };

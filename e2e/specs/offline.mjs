@@ -226,16 +226,19 @@ export const tests = {
     const doc = await page.evaluate(() => ({
       csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content,
       cspFirst: document.head.firstElementChild.nextElementSibling?.getAttribute('http-equiv'),
-      inlineScripts: [...document.scripts].filter((s) => !s.src).length,
+      // The data block (type application/octet-stream) is data, never run.
+      inlineScripts: [...document.scripts].filter((s) => !s.src && s.type !== 'application/octet-stream').length,
+      dataBlocks: document.querySelectorAll('script[type="application/octet-stream"]#atlas-data').length,
       styleElements: document.querySelectorAll('style').length,
     }));
     assert.equal(doc.csp, SERVED_CSP, 'CSP meta');
     assert.equal(doc.cspFirst, 'Content-Security-Policy', 'the CSP meta comes right after <meta charset>');
     assert.equal(doc.inlineScripts, 0, 'inline scripts');
+    assert.equal(doc.dataBlocks, 1, 'the data block');
     assert.equal(doc.styleElements, 0, '<style> elements');
     // The source of dist/index.html: no inline script, style element or style attribute.
     const html = readFileSync(join(dist, 'index.html'), 'utf8');
-    assert(!/<script(?![^>]*\ssrc=)[^>]*>/i.test(html), 'dist/index.html has an inline <script>');
+    assert(!/<script(?![^>]*\ssrc=)(?![^>]*type="application\/octet-stream")[^>]*>/i.test(html), 'dist/index.html has an inline <script>');
     assert(!/<style|\sstyle=/i.test(html), 'dist/index.html has inline style');
     // Downloads (blob: URLs) and PNG export (data: URL) still work.
     const take = async (locator) => {

@@ -17,7 +17,7 @@ pub mod table;
 pub mod timeline;
 pub mod url;
 
-use crate::data::{load_embedded, Atlas, DataError};
+use crate::data::{load_text, Atlas, DataError, DATA_BLOCK};
 use crate::i18n::{self, t, tf, tp, tr, Msg, Tr};
 use crate::lang::Lang;
 use crate::urlstate::Embed;
@@ -96,7 +96,7 @@ fn keep_language(lang: Lang) {
 /// The whole page: the atlas when the data is valid, otherwise a readable error panel.
 #[component]
 pub fn App() -> impl IntoView {
-    match load_embedded() {
+    match load_text(page::by_id(DATA_BLOCK).and_then(|e| e.text_content()).as_deref()) {
         Ok(mut atlas) => {
             if let Some(c) = &tr().content {
                 crate::data::catalogue::apply(&mut atlas, c);

@@ -21,13 +21,45 @@ pub fn embedded_files() -> [(&'static str, &'static str); 7] {
 }
 
 /// The dataset as `build.rs` loaded and validated it from the files above: the [`Atlas`] or
-/// the list of problems, in the binary form of [`codec`].
+/// the list of problems, in the binary form of [`codec`]. Native builds (xtask, tests) embed
+/// it; the app reads the same bytes from the page (see [`load_text`]).
+#[cfg(not(target_arch = "wasm32"))]
 const ATLAS_BIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/atlas.bin"));
 
 /// The embedded data: validated at build time, so the app carries no JSON parser or validator.
 /// Invalid data still builds, and the app then shows the problems instead of the atlas.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn load_embedded() -> Result<Atlas, Vec<DataError>> {
     codec::decode(ATLAS_BIN)
+}
+
+/// The page's data block, `<script type="application/octet-stream" id="atlas-data">`: the
+/// bytes above in the text form of [`bytes::to_text`], written into index.html by `cargo xtask
+/// data-files` (a post-build hook of every Trunk build). The page carries the data instead of
+/// the wasm because the page's prerendered list holds the same texts, so a compressed page
+/// holds them once (first visit: −5.8 KiB brotli).
+pub const DATA_BLOCK: &str = "atlas-data";
+
+/// The hash of the bytes this build was made with (`build.rs`).
+const ATLAS_HASH: &str = env!("PAKRU_ATLAS_HASH");
+
+/// The data from the text of the page's data block (`None`: the page has none): the atlas, the
+/// problems found at build time, or why the block cannot be read.
+pub fn load_text(text: Option<&str>) -> Result<Atlas, Vec<DataError>> {
+    let problem = |message: String| vec![DataError { file: "index.html".into(), id: None, field: None, message }];
+    let text = text.ok_or_else(|| {
+        problem(format!(
+            "the page has no data block (#{DATA_BLOCK}); `cargo xtask data-files` writes it into every build"
+        ))
+    })?;
+    let bytes = bytes::from_text(text);
+    let hash = format!("{:016x}", bytes::hash(&bytes));
+    if hash != ATLAS_HASH {
+        return Err(problem(format!(
+            "the page's data block (#{DATA_BLOCK}) is not the one this build was made with (hash {hash}, expected {ATLAS_HASH})"
+        )));
+    }
+    codec::decode(&bytes)
 }
 
 #[cfg(test)]
@@ -44,5 +76,22 @@ mod tests {
         });
         assert!(from_json.is_ok(), "data/ is valid");
         assert_eq!(super::load_embedded(), from_json);
+    }
+
+    #[test]
+    fn the_page_block_gives_the_embedded_data_and_names_what_is_wrong() {
+        let text = super::bytes::to_text(super::ATLAS_BIN);
+        assert_eq!(super::load_text(Some(&text)), super::load_embedded());
+        let message = |r: Result<super::Atlas, Vec<super::DataError>>| r.unwrap_err()[0].to_string();
+        assert_eq!(
+            message(super::load_text(None)),
+            "index.html: the page has no data block (#atlas-data); `cargo xtask data-files` writes it into every build"
+        );
+        let mut other = text.clone();
+        other.push('x');
+        assert!(message(super::load_text(Some(&other))).starts_with(
+            "index.html: the page's data block (#atlas-data) is not the one this build was made with (hash "
+        ));
+        assert!(message(super::load_text(Some(""))).contains("not the one this build was made with"));
     }
 }

@@ -74,11 +74,12 @@ pub fn cmd_check_data(args: &[String]) -> Res {
     }
 }
 
-/// `cargo xtask data-files [DIR]`: writes the story's chapters in their binary form to
+/// `cargo xtask data-files [DIR]`: writes the dataset into `DIR/index.html` as its data block
+/// (see [`with_data_block`]), the story's chapters in their binary form to
 /// `DIR/story.bin` and each language's file (`lang-ur-<hash>.bin`, see
 /// `pakru_data::catalogue`) (default: Trunk's staging folder, `TRUNK_STAGING_DIR`, as a post-build hook
 /// of Trunk.toml runs it). The data are those the build embeds (`PAKRU_DATA`, else data/). With
-/// invalid data nothing is written and the build goes on: the app then shows the problems.
+/// invalid data the block holds the problems, which the app shows, and no story is written.
 pub fn cmd_story_file(args: &[String]) -> Res {
     let out = match args.first() {
         Some(d) => PathBuf::from(d),
@@ -99,7 +100,15 @@ pub fn cmd_story_file(args: &[String]) -> Res {
     };
     let files = pakru_data::read_dir_files(&dir);
     let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
-    match pakru_data::load(&refs) {
+    let loaded = pakru_data::load(&refs);
+    // The page's data block: the bytes build.rs encodes the same way (the atlas or its
+    // problems), which the app checks by their hash.
+    let index = out.join("index.html");
+    let page = std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let bytes = pakru_data::codec::encode(&loaded);
+    std::fs::write(&index, with_data_block(&page, &bytes)?).map_err(|e| format!("{}: {e}", index.display()))?;
+    println!("data block: {} bytes -> {}", bytes.len(), index.display());
+    match loaded {
         Ok(atlas) => {
             let bytes = pakru_data::codec::encode_story(&atlas.story);
             std::fs::write(out.join(STORY_FILE), &bytes)
@@ -127,6 +136,19 @@ pub fn cmd_story_file(args: &[String]) -> Res {
     Ok(())
 }
 
+/// `page` with its data block (`pakru_atlas::data::DATA_BLOCK`) holding `bytes`: the one it
+/// had replaced, or a new one put before `</body>`.
+pub fn with_data_block(page: &str, bytes: &[u8]) -> Result<String, String> {
+    let open = format!(r#"<script type="application/octet-stream" id="{}">"#, pakru_atlas::data::DATA_BLOCK);
+    let block = format!("{open}{}</script>", pakru_data::bytes::to_text(bytes));
+    if let Some(start) = page.find(&open) {
+        let end = page[start..].find("</script>").ok_or("index.html: the data block is not closed")? + start + 9;
+        return Ok(format!("{}{block}{}", &page[..start], &page[end..]));
+    }
+    let at = page.rfind("</body>").ok_or("index.html has no </body> to put the data block before")?;
+    Ok(format!("{}{block}{}", &page[..at], &page[at..]))
+}
+
 /// Whether `name` is a language file in dist/ (`lang-ru-<hash>.bin`), and its language.
 pub fn lang_file_lang(name: &str) -> Option<&str> {
     let rest = name.strip_prefix("lang-")?.strip_suffix(".bin")?;
@@ -143,6 +165,30 @@ mod tests {
     fn committed_data_is_valid() {
         let r = super::check(&crate::util::root().join("data"));
         assert!(r.is_ok(), "{:#?}", r.err());
+    }
+
+    #[test]
+    fn the_data_block_is_put_in_once_and_reads_back_as_the_embedded_data() {
+        let files = pakru_data::read_dir_files(&crate::util::root().join("data"));
+        let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        let bytes = pakru_data::codec::encode(&pakru_data::load(&refs));
+        let page = "<html><body><main>x</main></body></html>";
+        let once = super::with_data_block(page, &bytes).unwrap();
+        let twice = super::with_data_block(&once, &bytes).unwrap();
+        assert_eq!(once, twice, "a second build replaces the block");
+        assert_eq!(once.matches("id=\"atlas-data\"").count(), 1);
+        assert!(
+            once.starts_with("<html><body><main>x</main><script type=\"application/octet-stream\" id=\"atlas-data\">")
+        );
+        assert!(once.ends_with("</script></body></html>"));
+        let text = once.split_once("id=\"atlas-data\">").unwrap().1.split_once("</script>").unwrap().0;
+        assert_eq!(
+            pakru_atlas::data::load_text(Some(text)),
+            pakru_atlas::data::load_embedded(),
+            "the app reads what the build embeds"
+        );
+        assert!(text.contains("Intergovernmental Commission"), "the texts stay text");
+        assert!(super::with_data_block("<html></html>", &bytes).is_err());
     }
 
     #[test]

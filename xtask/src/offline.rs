@@ -115,7 +115,8 @@ pub fn tags(html: &str) -> Res<Vec<Tag>> {
 pub fn csp_problems(html: &str, allow_hashed_inline: bool) -> Res<Vec<String>> {
     let mut problems = Vec::new();
     for t in tags(html)? {
-        if t.name == "script" && t.attr("src").is_none() && !allow_hashed_inline {
+        let data_block = t.attr("type") == Some("application/octet-stream");
+        if t.name == "script" && t.attr("src").is_none() && !data_block && !allow_hashed_inline {
             problems.push("an inline <script>".to_string());
         }
         if t.name == "style" && !allow_hashed_inline {
@@ -181,7 +182,7 @@ pub fn set_title(html: &str, title: &str) -> Res<String> {
 /// boot script fetches the wasm right after that first paint, see [`paint_first`]).
 pub fn rewrite_index(html: &str, boot_tag: &str, integrity: &[(String, String)]) -> Res<String> {
     let settings = RewriteStrSettings::new()
-        .append_element_content_handler(element!("script:not([src])", |el| {
+        .append_element_content_handler(element!("script[type=module]:not([src])", |el| {
             el.replace(boot_tag, ContentType::Html);
             Ok(())
         }))
@@ -279,7 +280,10 @@ fn postprocess_with(dist: &Path, minify: Minify) -> Res<Processed> {
     let index_path = dist.join("index.html");
     let mut html = fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
     let all = tags(&html)?;
-    let inline: Vec<&Tag> = all.iter().filter(|t| t.name == "script" && t.attr("src").is_none()).collect();
+    let inline: Vec<&Tag> = all
+        .iter()
+        .filter(|t| t.name == "script" && t.attr("src").is_none() && t.attr("type") != Some("application/octet-stream"))
+        .collect();
     let has_csp = all.iter().any(|t| {
         t.name == "meta" && t.attr("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy"))
     });
@@ -422,6 +426,9 @@ dispatchEvent(new CustomEvent(\"TrunkApplicationStarted\",{detail:{wasm}}))</scr
         assert!(csp_problems(html, true).unwrap().is_empty());
         let bad = r#"<div style="color:red" onclick="x()"><a href=" javascript:alert(1)">x</a><style>p{}</style>"#;
         assert_eq!(csp_problems(bad, false).unwrap().len(), 4);
+        let data =
+            r#"<script type="application/octet-stream" id="d">x</script><script type="text/javascript">y</script>"#;
+        assert_eq!(csp_problems(data, false).unwrap(), ["an inline <script>"], "a data block is not a script");
     }
 
     #[test]

@@ -139,6 +139,9 @@ pub fn build(dist: &Path) -> Res<Single> {
             if src == boot_src {
                 el.replace(&inline_script, ContentType::Html);
                 Ok(())
+            } else if src.is_empty() && el.get_attribute("type").as_deref() == Some("application/octet-stream") {
+                // The page's data block (the dataset), kept as it is.
+                Ok(())
             } else if local(&src) == crate::offline::PRE_SCRIPT {
                 // Opened from disk, the single file shows its first view until the app starts.
                 el.remove();

@@ -119,9 +119,92 @@ impl Writer {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The bytes as text, for a data block in the page (`<script type="application/octet-stream">`)
+
+/// Where the text form puts a byte it cannot keep as text: U+E000 + the byte (a private-use
+/// character).
+const ESCAPE: u32 = 0xE000;
+
+/// `bytes` as text that an HTML parser hands back unchanged inside a `<script>` element: each
+/// UTF-8 character stays itself (so the texts of the data stay text, and a compressor finds them
+/// again in the page), except NUL and CR (which the parser replaces), `<` (so no `</script`)
+/// and U+E000–U+E0FF; those and every byte that is not part of a UTF-8 character become
+/// U+E000 + the byte. [`from_text`] undoes it.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn to_text(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    let mut rest = bytes;
+    while let Some(&b) = rest.first() {
+        let len = match b {
+            0x00..=0x7f => 1,
+            0xc2..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf4 => 4,
+            _ => 0,
+        };
+        let ch = rest.get(..len.max(1)).and_then(|c| std::str::from_utf8(c).ok()).and_then(|s| s.chars().next());
+        match ch {
+            Some(c)
+                if len > 0 && !matches!(c, '\0' | '\r' | '<') && !(ESCAPE..=ESCAPE + 0xff).contains(&(c as u32)) =>
+            {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            _ => {
+                out.push(char::from_u32(ESCAPE + u32::from(b)).unwrap_or('\u{fffd}'));
+                rest = &rest[1..];
+            }
+        }
+    }
+    out
+}
+
+/// The bytes [`to_text`] turned into `text`.
+pub fn from_text(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        match (c as u32).checked_sub(ESCAPE) {
+            Some(b) if b <= 0xff => out.push(b as u8),
+            _ => out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes()),
+        }
+    }
+    out
+}
+
+/// 64-bit FNV-1a: names the language files, and ties a page's data block to its build.
+pub fn hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_text_form_gives_back_every_byte_and_keeps_text_as_text() {
+        // Every byte value, every short sequence of them, and text around them.
+        let mut all: Vec<u8> = (0..=255u8).collect();
+        for a in [0x00u8, 0x0d, 0x3c, 0x80, 0xc2, 0xe0, 0xee, 0xf4, 0xff] {
+            for b in 0..=255u8 {
+                all.extend([a, b, 0xa9]);
+            }
+        }
+        all.extend("Карачи کراچی </script> \r\n \u{e000}\u{e0ff}\u{e100} 😀".as_bytes());
+        let text = to_text(&all);
+        assert_eq!(from_text(&text), all);
+        assert!(!text.contains('<') && !text.contains('\0') && !text.contains('\r'));
+        assert!(text.contains("Карачи کراچی") && text.contains("script>") && text.contains('\u{e100}'));
+        // The texts cost their own bytes: only the numbers around them are escaped.
+        let mut w = Writer::new(b"T");
+        w.string("Islamabad – Исламабад");
+        w.u(300);
+        let t = to_text(&w.0);
+        assert!(t.contains("Islamabad – Исламабад"), "{t:?}");
+        assert_eq!(from_text(&t), w.0);
+        assert_eq!(from_text(""), Vec::<u8>::new());
+    }
 
     #[test]
     fn numbers_and_text_round_trip() {

@@ -187,10 +187,7 @@ pub struct LangFile {
 
 const MAGIC: &[u8] = b"PKLANG2";
 
-/// 64-bit FNV-1a, for the files' names.
-pub fn hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
-}
+pub use crate::bytes::hash;
 
 /// The file name of language file `bytes`: `lang-ru-0123456789abcdef.bin`.
 pub fn file_name(lang: &str, bytes: &[u8]) -> String {
