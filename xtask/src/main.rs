@@ -7,6 +7,7 @@ mod engines;
 mod fixtures;
 mod geodata;
 mod offline;
+mod png;
 mod prerender;
 mod server;
 mod single;
