@@ -11,6 +11,7 @@ import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { assert, canvasNotBlank, gotoApp, isReadyScript, contentType } from '../lib.mjs';
 import { core } from '../engines/core.mjs';
+import { DRIVERS, runEngine } from '../engines/run.mjs';
 import { EVENTS } from '../data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -118,5 +119,44 @@ export const tests = {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  },
+
+  'the Firefox and WebKit runner runs a test again once when the engine crashed, never when a check failed': async () => {
+    // A stand-in engine: each page is a driver that records nothing.
+    const driver = { drain: async () => {}, close: async () => {}, requests: [], errors: [], screenshot: async () => {} };
+    DRIVERS.stand_in = { available: () => null, launch: async () => ({ name: 'stand_in', version: 'v0', close: async () => {}, newDriver: async () => driver }) };
+    const crash = 'WebDriver POST /execute/async: invalid session id: session deleted because of page crash or hang.';
+    const calls = { once: 0, twice: 0, check: 0 };
+    const test = (name, fn) => ['selftest', name, Object.assign(fn, { engines: ['stand_in'] })];
+    const tests = [
+      test('crashes once', async () => {
+        if (calls.once++ === 0) throw new Error(crash);
+      }),
+      test('crashes twice', async () => {
+        calls.twice++;
+        throw new Error(crash);
+      }),
+      test('fails a check', async () => {
+        calls.check++;
+        assert(false, 'a failed check');
+      }),
+    ];
+    const lines = [];
+    const log = console.log;
+    console.log = (...a) => lines.push(a.join(' '));
+    let counts;
+    try {
+      counts = await runEngine('stand_in', tests, { baseURL: 'http://127.0.0.1:9/', outDir: tmpdir(), timeoutMs: 5000 });
+    } finally {
+      console.log = log;
+      delete DRIVERS.stand_in;
+    }
+    const out = lines.join('\n');
+    assert.deepEqual(calls, { once: 2, twice: 2, check: 1 }, `attempts per test (output:\n${out})`);
+    assert.deepEqual(counts, { passed: 1, failed: 2, skipped: 0, retried: 1 }, 'counts');
+    assert.match(out, /^ok - \[stand_in\] selftest: crashes once \(.*; retried once: the first attempt ended with "Error: WebDriver .*page crash or hang\.?"\)$/m, 'the retry is said on its line');
+    assert.match(out, /^FAIL - \[stand_in\] selftest: crashes twice: [\s\S]*\(second attempt; the first ended with/m, 'a second crash fails');
+    assert.match(out, /^FAIL - \[stand_in\] selftest: fails a check: a failed check$/m, 'a failed check is not retried');
+    assert.match(out, /^# stand_in: v0, \d+ s, 1 test\(s\) retried after an engine crash$/m, "the engine's line counts it");
   },
 };
