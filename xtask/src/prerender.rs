@@ -63,7 +63,7 @@ fn svg(
 /// becomes a `<path>` of relative moves (small numbers that compress well), without repeated
 /// points or points in the middle of a horizontal or vertical run (the borders clipped at the
 /// view's edge), and `opacity="1"` (the default) is left out. The map's borders went from
-/// 72 KB to 45 KB so (index.html: −2.3 KiB brotli).
+/// 72 KB to 50 KB so (index.html: −2.3 KiB brotli).
 fn compact(svg: &str) -> String {
     let mut out = String::with_capacity(svg.len());
     let mut rest = svg;
