@@ -213,27 +213,28 @@ async function linked(page, baseURL, change, view) {
   assert(still.same, `${view} still changing before the change (${still.what})`);
 
   await change.make(page);
-  const made = await within(page, view, 'after', async () => !(await compare(page, 'before', 'after')).same);
-  assert(made.ok, `${view} unchanged ${WITHIN_MS / 1000} s after ${change.how} (${(await compare(page, 'before', 'after')).what})`);
+  const made = await within(page, view, 'after', 'before', false);
+  assert(!made.same, `${view} unchanged ${WITHIN_MS / 1000} s after ${change.how} (${made.what})`);
 
   if (!change.undo) return;
   await change.undo(page);
-  const undone = await within(page, view, 'undone', async () => (await compare(page, 'start', 'undone')).same);
-  assert(undone.ok, `${view} not back to its earlier state ${WITHIN_MS / 1000} s after ${change.undoHow} (${(await compare(page, 'start', 'undone')).what})`);
+  const undone = await within(page, view, 'undone', 'start', true);
+  assert(undone.same, `${view} not back to its earlier state ${WITHIN_MS / 1000} s after ${change.undoHow} (${undone.what})`);
 }
 
 /** How long a view may take to show a change: on a loaded machine WebKit's frames come late
  *  (one CI run: the map still unchanged after two frames, 300 ms and two frames). */
 const WITHIN_MS = 5000;
 
-/** Snapshots `view` as `key` after each settle until `ok()` holds or WITHIN_MS have passed. */
-async function within(page, view, key, ok) {
+/** Snapshots `view` as `key` after each settle until it is (`same`) or is not the snapshot
+ *  `against`, or WITHIN_MS have passed; the last comparison. */
+async function within(page, view, key, against, same) {
   const t0 = Date.now();
   for (;;) {
     await settle(page);
     await snap(page, view, key);
-    if (await ok()) return { ok: true };
-    if (Date.now() - t0 > WITHIN_MS) return { ok: false };
+    const r = await compare(page, against, key);
+    if (r.same === same || Date.now() - t0 > WITHIN_MS) return r;
   }
 }
 

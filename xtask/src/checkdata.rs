@@ -139,9 +139,9 @@ pub fn cmd_story_file(args: &[String]) -> Res {
 /// `page` with its data block (`pakru_atlas::data::DATA_BLOCK`) holding `bytes`: the one it
 /// had replaced, or a new one put before `</body>`.
 pub fn with_data_block(page: &str, bytes: &[u8]) -> Result<String, String> {
-    let open = format!(r#"<script type="application/octet-stream" id="{}">"#, pakru_atlas::data::DATA_BLOCK);
-    let block = format!("{open}{}</script>", pakru_data::bytes::to_text(bytes));
-    if let Some(start) = page.find(&open) {
+    let block = crate::offline::data_block(pakru_atlas::data::DATA_BLOCK, &pakru_data::bytes::to_text(bytes));
+    let open = &block[..block.find('>').unwrap_or(0) + 1];
+    if let Some(start) = page.find(open) {
         let end = page[start..].find("</script>").ok_or("index.html: the data block is not closed")? + start + 9;
         return Ok(format!("{}{block}{}", &page[..start], &page[end..]));
     }

@@ -82,6 +82,11 @@ impl Tag {
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
+
+    /// Whether this is a data block ([`data_block`]): a `<script>` that is never run.
+    pub fn is_data_block(&self) -> bool {
+        self.name == "script" && self.attr("type") == Some(DATA_BLOCK_TYPE)
+    }
 }
 
 fn html_error(e: lol_html::errors::RewritingError) -> String {
@@ -110,13 +115,21 @@ pub fn tags(html: &str) -> Res<Vec<Tag>> {
     Ok(out.into_inner())
 }
 
+/// The type of the page's data blocks: the dataset, and in the single file the story and the
+/// languages. A `<script>` of this type is data, never run, and no CSP governs it.
+pub const DATA_BLOCK_TYPE: &str = "application/octet-stream";
+
+/// A data block `id` holding `text` (which must not contain `</script`).
+pub fn data_block(id: &str, text: &str) -> String {
+    format!(r#"<script type="{DATA_BLOCK_TYPE}" id="{id}">{text}</script>"#)
+}
+
 /// Problems a strict CSP would block or that we never want: inline scripts (but non-JS data
 /// blocks), `<style>` elements, `style` and `on…` attributes, `javascript:` URLs.
 pub fn csp_problems(html: &str, allow_hashed_inline: bool) -> Res<Vec<String>> {
     let mut problems = Vec::new();
     for t in tags(html)? {
-        let data_block = t.attr("type") == Some("application/octet-stream");
-        if t.name == "script" && t.attr("src").is_none() && !data_block && !allow_hashed_inline {
+        if t.name == "script" && t.attr("src").is_none() && !t.is_data_block() && !allow_hashed_inline {
             problems.push("an inline <script>".to_string());
         }
         if t.name == "style" && !allow_hashed_inline {
@@ -280,10 +293,8 @@ fn postprocess_with(dist: &Path, minify: Minify) -> Res<Processed> {
     let index_path = dist.join("index.html");
     let mut html = fs::read_to_string(&index_path).map_err(|e| format!("{}: {e}", index_path.display()))?;
     let all = tags(&html)?;
-    let inline: Vec<&Tag> = all
-        .iter()
-        .filter(|t| t.name == "script" && t.attr("src").is_none() && t.attr("type") != Some("application/octet-stream"))
-        .collect();
+    let inline: Vec<&Tag> =
+        all.iter().filter(|t| t.name == "script" && t.attr("src").is_none() && !t.is_data_block()).collect();
     let has_csp = all.iter().any(|t| {
         t.name == "meta" && t.attr("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy"))
     });

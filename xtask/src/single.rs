@@ -139,7 +139,7 @@ pub fn build(dist: &Path) -> Res<Single> {
             if src == boot_src {
                 el.replace(&inline_script, ContentType::Html);
                 Ok(())
-            } else if src.is_empty() && el.get_attribute("type").as_deref() == Some("application/octet-stream") {
+            } else if src.is_empty() && el.get_attribute("type").as_deref() == Some(crate::offline::DATA_BLOCK_TYPE) {
                 // The page's data block (the dataset), kept as it is.
                 Ok(())
             } else if local(&src) == crate::offline::PRE_SCRIPT {
@@ -155,7 +155,7 @@ pub fn build(dist: &Path) -> Res<Single> {
     // The story's file, inline: a data block (never run), which the app reads instead of
     // fetching story.bin.
     if let Ok(story) = fs::read(dist.join(crate::checkdata::STORY_FILE)) {
-        let block = format!(r#"<script type="application/octet-stream" id="story-data">{}</script>"#, b64(&story));
+        let block = crate::offline::data_block("story-data", &b64(&story));
         let at = out.rfind("</body>").ok_or("dist/index.html has no </body>")?;
         out.insert_str(at, &block);
     }
@@ -163,8 +163,7 @@ pub fn build(dist: &Path) -> Res<Single> {
     for name in crate::offline::bundle_files(dist)? {
         if let Some(lang) = crate::checkdata::lang_file_lang(&name) {
             let bytes = fs::read(dist.join(&name)).map_err(|e| format!("{name}: {e}"))?;
-            let block =
-                format!(r#"<script type="application/octet-stream" id="lang-{lang}-data">{}</script>"#, b64(&bytes));
+            let block = crate::offline::data_block(&format!("lang-{lang}-data"), &b64(&bytes));
             let at = out.rfind("</body>").ok_or("dist/index.html has no </body>")?;
             out.insert_str(at, &block);
         }
