@@ -17,6 +17,11 @@
 use std::path::Path;
 
 fn main() {
+    // The linker's relocations, which `cargo xtask split-wasm` needs to split the WebAssembly at
+    // its split points (only the web build's binary; nothing else is rebuilt for it).
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
+        println!("cargo:rustc-link-arg-bins=--emit-relocs");
+    }
     println!("cargo:rerun-if-env-changed=PAKRU_DATA");
     println!("cargo:rerun-if-changed=build.rs");
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");

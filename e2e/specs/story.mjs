@@ -28,7 +28,8 @@ const panel = (page) =>
     progress: document.querySelector('#story .story-progress')?.textContent.trim(),
     heading: document.querySelector('#story .story-step-h')?.textContent.trim(),
     announced: document.getElementById('announcer')?.textContent.trim(),
-    hidden: document.getElementById('story')?.hidden,
+    // Absent until the story's module is first loaded (it mounts the panel): not shown.
+    hidden: document.getElementById('story')?.hidden ?? true,
     focus: document.activeElement?.id || document.activeElement?.tagName,
     body: document.body.className,
   }));
@@ -325,6 +326,51 @@ export const tests = {
     assert.equal((await panel(page)).hidden, true);
     assert.equal(await page.locator('table.events tbody tr').count(), EVENTS.length, 'the atlas is unchanged');
     // The 404 was this test's own doing.
+    ctx.badResponses.length = 0;
+  },
+
+  "the story's code is a module fetched when the story is first asked for, not before": async ({ baseURL, ctx }) => {
+    const page = await ctx.newPage({ serviceWorkers: 'block' });
+    const fetched = [];
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname.split('/').pop()));
+    await gotoApp(page, baseURL);
+    await settle(page);
+    const isModule = (f) => /^split_story-[0-9a-f]{16}\.wasm$/.test(f);
+    assert.equal(fetched.filter(isModule).length, 0, `no story module on opening the atlas (${fetched.join(', ')})`);
+    assert.equal(fetched.includes('story.bin'), false, 'nor the chapters');
+    assert.equal(await page.locator('#story').count(), 0, 'nor the panel');
+    await page.locator('#story-open').click();
+    await settle(page);
+    assert.equal(fetched.filter(isModule).length, 1, `the module once the story is opened (${fetched.join(', ')})`);
+    assert.equal((await panel(page)).progress, `Chapter 1 · step 1 of ${STORY.chapters[0].steps.length}`);
+    // Opened again: nothing fetched again, one panel.
+    await page.locator('#story-explore').click();
+    await page.locator('#story-open').click();
+    await settle(page);
+    assert.equal(fetched.filter(isModule).length, 1, 'fetched once');
+    assert.equal(await page.locator('#story').count(), 1, 'one panel');
+  },
+
+  "a story module that cannot be loaded is said, the atlas goes on, and a later try loads it": async ({ baseURL, ctx }) => {
+    ctx.allowConsoleError(/404|split module|WebAssembly|wasm/i);
+    const page = await ctx.newPage({ serviceWorkers: 'block' });
+    let refuse = true;
+    await page.route(/split_story-[0-9a-f]+\.wasm$/, (route) => (refuse ? route.fulfill({ status: 404, body: 'no' }) : route.continue()));
+    await gotoApp(page, baseURL);
+    await page.locator('#story-open').click();
+    await settle(page);
+    const alert = page.locator('#story-failed[role=alert]');
+    assert.equal(await alert.count(), 1, 'the page says the story could not be loaded');
+    assert.includes(await alert.innerText(), 'The story could not be loaded');
+    assert.equal(await page.locator('table.events tbody tr').count(), EVENTS.length, 'the atlas is unchanged');
+    await page.locator('#story-open').click();
+    await settle(page);
+    assert.equal(await page.locator('#story-failed').count(), 1, 'still said, once, while it still fails');
+    refuse = false;
+    await page.locator('#story-open').click();
+    await settle(page);
+    assert.equal(await page.locator('#story-failed').count(), 0, 'the message goes once the module is there');
+    assert.equal((await panel(page)).progress, `Chapter 1 · step 1 of ${STORY.chapters[0].steps.length}`);
     ctx.badResponses.length = 0;
   },
 };

@@ -145,7 +145,6 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
         }
     }
     watch_environment(state);
-    story::mount(state);
     Effect::new(move |_| mark_ready());
     let n = atlas.events.len();
     let first = atlas.events.first().map(|e| e.start().year).unwrap_or(1947);
@@ -170,7 +169,7 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
                     }).collect_view()}
                 </nav>
                 <button type="button" id="story-open" class="story-open" aria-controls="story"
-                    on:click=move |_| story::open(state)>{t(Msg::AppStory)}</button>
+                    on:click=move |_| story_file::ask(state, story_file::Ask::Open)>{t(Msg::AppStory)}</button>
                 <p class="tagline">{tp(Msg::AppTagline, n as u64, &[("first", &first.to_string())])}</p>
             })}
             {tr().failed.as_ref().map(|(l, why)| view! {

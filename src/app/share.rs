@@ -124,7 +124,7 @@ pub fn ShareBar() -> impl IntoView {
                 }).collect_view()}
                 <span>{t(Msg::ShareData)}" "</span>
                 <button type="button" id="dl-csv" on:click=move |_| download_text("pakistan-russia-events.csv", "text/csv", &export::events_csv(atlas))>{t(Msg::ShareEventsCsv)}</button>
-                <button type="button" on:click=move |_| super::story_file::with_story(state, move |story| download_text("pakistan-russia-data.json", "application/json", &export::data_json(atlas, story)))>{t(Msg::ShareAllJson)}</button>
+                <button type="button" on:click=move |_| super::story_file::ask(state, super::story_file::Ask::AllData)>{t(Msg::ShareAllJson)}</button>
                 <span>{t(Msg::ShareSelectedEvent)}" "</span>
                 <button type="button" disabled=no_selection on:click=cite(false)>{t(Msg::ShareCiteText)}</button>
                 <button type="button" disabled=no_selection on:click=cite(true)>{t(Msg::ShareCiteBibtex)}</button>

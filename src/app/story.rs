@@ -1,4 +1,5 @@
-//! The story panel: chapter menu, the step's cited text, Previous / Next / Explore, the keys
+//! The story panel, a WebAssembly module of its own loaded when the story is first wanted
+//! ([`super::story_file`]'s split point calls [`enter`]): chapter menu, the step's cited text, Previous / Next / Explore, the keys
 //! ←/→ (→/← right to left) and Page Up/Down while it has focus, Esc to leave. Built once from
 //! a static template and updated by one effect (as the Embed dialog is: each reactive
 //! attribute of a `view!` costs wasm). What a step shows comes from
@@ -9,7 +10,9 @@
 
 use super::canvas::svg_of;
 use super::page::by_id;
+use super::share::download_text;
 use super::state::{full_range, theme_of, AppState, StoryData};
+use super::story_file::{with_story, Ask};
 use crate::data::Chapter;
 use crate::i18n::{fill, t, tf, tr, Msg};
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
@@ -40,7 +43,7 @@ fn reduced_motion() -> bool {
 /// Moves the atlas to step `pos`: selection, place, categories and the charts' highlight at
 /// once, the time range and the map view through a short transition when `animate` (and the
 /// visitor allows motion).
-pub fn show_step(state: AppState, pos: StoryPos, animate: bool) {
+fn show_step(state: AppState, pos: StoryPos, animate: bool) {
     let atlas = state.atlas;
     let Some(step) = pos.step(state.chapters_untracked()) else { return };
     let t = target(atlas, step, full_range(atlas));
@@ -90,7 +93,7 @@ pub fn show_step(state: AppState, pos: StoryPos, animate: bool) {
 }
 
 /// Leaves the story where it is: every view keeps the step's state, for exploring.
-pub fn leave(state: AppState) {
+fn leave(state: AppState) {
     state.set_story_pos(None);
     state.story.update(|s| s.wanted = None);
     if matches!(state.story.with_untracked(|s| s.data.clone()), StoryData::Failed(_)) {
@@ -99,14 +102,43 @@ pub fn leave(state: AppState) {
     focus("story-open");
 }
 
+/// The module's entry ([`super::story_file::ask`]): mounts the panel the first time, then
+/// loads the chapters and does what was asked.
+pub fn enter(state: AppState, what: Ask) {
+    if !state.story.with_untracked(|s| s.panel) {
+        state.story.update_untracked(|s| s.panel = true);
+        mount(state);
+    }
+    match what {
+        // The panel's effect shows the wanted step once the chapters are there.
+        Ask::Step => with_story(state, |_| {}),
+        Ask::Open => open(state),
+        Ask::AllData => {
+            let atlas = state.atlas;
+            with_story(state, move |story| {
+                download_text("pakistan-russia-data.json", "application/json", &crate::export::data_json(atlas, story))
+            })
+        }
+    }
+}
+
 /// Opens the story at its first step (loading it first if need be).
-pub fn open(state: AppState) {
-    super::story_file::with_story(state, move |story| {
+fn open(state: AppState) {
+    with_story(state, move |story| {
         if let Some(p) = crate::story::first(story) {
             show_step(state, p, true);
-            focus("story-h");
+            reveal();
         }
     });
+    reveal();
+}
+
+/// Shows the panel at once (its effect would, a moment later) and moves the focus to its
+/// heading: the story was asked for, so the panel is open, at a step or loading.
+fn reveal() {
+    if let Some(p) = by_id("story") {
+        let _ = p.remove_attribute("hidden");
+    }
     focus("story-h");
 }
 
@@ -152,7 +184,7 @@ fn set_body_classes(story: &[Chapter], pos: Option<StoryPos>) {
 
 /// Builds the story panel as the first child of `<main>` (from a static template, not a
 /// `view!`: its wasm is a few listeners, not a view tree) and keeps it in step with the state.
-pub fn mount(state: AppState) {
+fn mount(state: AppState) {
     let atlas = state.atlas;
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     let Ok(root) = doc.create_element("section") else { return };
@@ -161,15 +193,12 @@ pub fn mount(state: AppState) {
     let _ = root.set_attribute("aria-labelledby", "story-h");
     let _ = root.set_attribute("hidden", "");
     root.set_inner_html(&template());
-    // The chapter menu, once the chapters are there. (Effects run once the page is mounted:
-    // the first run puts the panel at the top of `<main>`.)
-    let panel = root.clone();
+    // At the top of `<main>` (the page is mounted before the panel's module is loaded).
+    if let Some(main) = by_id("main") {
+        let _ = main.insert_before(&root, main.first_child().as_ref());
+    }
+    // The chapter menu, once the chapters are there.
     Effect::new(move |_| {
-        if panel.parent_node().is_none() {
-            if let Some(main) = by_id("main") {
-                let _ = main.insert_before(&panel, main.first_child().as_ref());
-            }
-        }
         // Once: the chapters do not change after they are loaded (rebuilding the options on
         // every step would reset the choice the step effect below makes).
         let story = state.chapters();
@@ -343,7 +372,7 @@ fn print_html(state: AppState, chapter: usize) -> String {
 }
 
 /// View `view` of step `pos`, as SVG, drawn by the view's own function from the step's state.
-pub fn step_view_svg(state: AppState, pos: StoryPos, view: &str) -> Option<String> {
+fn step_view_svg(state: AppState, pos: StoryPos, view: &str) -> Option<String> {
     let atlas = state.atlas;
     let step = pos.step(state.chapters_untracked())?;
     let t = target(atlas, step, full_range(atlas));

@@ -11,6 +11,7 @@ mod png;
 mod prerender;
 mod server;
 mod single;
+mod split;
 mod test;
 mod tools;
 mod util;
@@ -47,7 +48,10 @@ commands:
                         everything else no-cache
   geodata [...]         make data/geo/region.json (see xtask/src/geodata/)
   data-files [DIR]      write the story's chapters (DIR/story.bin) and the languages' files
-                        (DIR/lang-ur-HASH.bin, …): a Trunk post-build hook
+                        (DIR/lang-ur-HASH.bin, …)
+  split-wasm [DIR]      split the app's WebAssembly at its split points into the page's module and
+                        modules loaded on demand (wasm-bindgen, wasm-opt)
+  post-build            data-files, then split-wasm, in Trunk's staging folder: Trunk's post-build hook
 ";
 
 fn serve(_args: &[String]) -> util::Res {
@@ -78,6 +82,8 @@ fn main() {
         "dist" => dist::cmd_dist(rest),
         "check-data" => checkdata::cmd_check_data(rest),
         "data-files" => checkdata::cmd_story_file(rest),
+        "split-wasm" => split::cmd_split(rest),
+        "post-build" => checkdata::cmd_story_file(&[]).and_then(|()| split::cmd_split(&[])),
         "test" => test::cmd_test(rest),
         "bench" => bench::cmd_bench(rest),
         "serve-static" => server::serve_static(rest),

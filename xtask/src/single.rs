@@ -58,6 +58,116 @@ pub fn default_export(js: &str) -> Res<String> {
         .ok_or_else(|| "wasm-bindgen's JS has no `export { … as default }` (its init function)".into())
 }
 
+/// `(start, end)` of the `import … from "./NAME…"` statement in `js` whose quoted path starts
+/// with `prefix`, and the path.
+fn import_from<'a>(js: &'a str, prefix: &str) -> Option<(usize, usize, &'a str)> {
+    let at = [format!("from\"{prefix}"), format!("from \"{prefix}")].iter().find_map(|p| js.find(p.as_str()))?;
+    let start = js[..at].rfind("import")?;
+    let q = at + js[at..].find('"')?;
+    let close = q + 1 + js[q + 1..].find('"')?;
+    let end = if js[close + 1..].starts_with(';') { close + 2 } else { close + 1 };
+    Some((start, end, &js[q + 1..close]))
+}
+
+/// The local name that `js`'s `export { … }` clause exports as `name` (`x as name`, or `name`).
+fn exported_as(js: &str, name: &str) -> Option<String> {
+    let a = js.rfind("export{").or_else(|| js.rfind("export {"))?;
+    let clause = &js[a + "export".len()..a + js[a..].find('}')?];
+    clause.trim_start_matches([' ', '{']).split(',').find_map(|item| {
+        let item = item.trim();
+        match item.split_once(" as ") {
+            Some((local, n)) if n.trim() == name => Some(local.trim().to_string()),
+            None if item == name => Some(item.to_string()),
+            _ => None,
+        }
+    })
+}
+
+/// wasm-bindgen's glue with the split loader it imports (`./split-<hash>.js`, see split.rs)
+/// inlined, so that the whole is one module script: the import becomes a constant holding the
+/// loader's exports, built by the loader's code in a function of its own (its names cannot
+/// meet the glue's) that takes the glue's `initSync`; each module the loader would fetch is
+/// read from base64 in the script instead. A glue without a split loader is returned as it is.
+pub fn inline_split(glue: &str, read: &dyn Fn(&str) -> Res<Vec<u8>>) -> Res<String> {
+    let prefix = format!("./{}-", crate::split::PREFIX);
+    let Some((start, end, path)) = import_from(glue, &prefix) else { return Ok(glue.to_string()) };
+    let statement = &glue[start..end];
+    let namespace = statement
+        .split_once(" as ")
+        .or_else(|| statement.split_once("*as "))
+        .map(|(_, rest)| rest.split([' ', '"']).next().unwrap_or("").trim())
+        .filter(|n| !n.is_empty() && statement.contains('*'))
+        .ok_or_else(|| format!("the glue imports {path} as `{statement}`, not as a namespace"))?;
+    let init_sync = exported_as(glue, "initSync").ok_or("wasm-bindgen's JS exports no initSync")?;
+    let mut loader = String::from_utf8(read(path)?).map_err(|e| format!("{path}: {e}"))?;
+    // The loader's one import: the glue's initSync.
+    let (ls, le, _) = import_from(&loader, "./").ok_or_else(|| format!("{path} imports nothing from the glue"))?;
+    let import = loader[ls..le].to_string();
+    let local = import
+        .split_once('{')
+        .and_then(|(_, r)| r.split_once('}'))
+        .map(|(names, _)| names.trim())
+        .and_then(|n| n.strip_prefix("initSync"))
+        .map(|rest| rest.trim().strip_prefix("as").map_or("initSync", str::trim).to_string())
+        .filter(|l| !l.is_empty() && !l.contains(','))
+        .ok_or_else(|| format!("{path} imports `{import}`, not initSync alone"))?;
+    loader.replace_range(ls..le, &format!("const {local}=__glueInitSync;"));
+    if loader.contains("import") && import_from(&loader, "").is_some() {
+        return Err(format!("{path} has a second import"));
+    }
+    // Its exports: `export const NAME=` (all wasm-split writes, minified or not).
+    let mut names = Vec::new();
+    while let Some(at) = loader.find("export const ") {
+        loader.replace_range(at..at + "export ".len(), "");
+        let rest = &loader[at + "const ".len()..];
+        let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$').collect();
+        names.push(name);
+    }
+    if loader.contains("export{") || loader.contains("export {") || names.is_empty() {
+        return Err(format!("{path}: expected its exports as `export const NAME=`"));
+    }
+    // Each module it fetches, from base64 instead.
+    let mut modules = Vec::new();
+    for quote in ["\"", "'"] {
+        for sep in [",", ", "] {
+            let open = format!("fetch(new URL({quote}./");
+            while let Some(at) = loader.find(&open) {
+                let name_at = at + open.len();
+                let name_end = name_at + loader[name_at..].find(quote).ok_or("unterminated module name")?;
+                let name = loader[name_at..name_end].to_string();
+                let tail = format!("{quote}{sep}import.meta.url))");
+                if !loader[name_end..].starts_with(&tail) {
+                    break;
+                }
+                loader.replace_range(
+                    at..name_end + tail.len(),
+                    &format!("__inlineWasm({})", serde_json::to_string(&name).unwrap()),
+                );
+                modules.push(name);
+            }
+        }
+    }
+    if loader.contains("fetch(") || modules.is_empty() {
+        return Err(format!("{path}: a fetch the single file cannot inline"));
+    }
+    let mut table = String::new();
+    for m in &modules {
+        table.push_str(&format!("{}:\"{}\",", serde_json::to_string(m).unwrap(), b64(&read(m)?)));
+    }
+    let exports = names.join(",");
+    Ok(format!(
+        "{}{}\n// The split loader ({path}) and its modules, inlined by `cargo xtask dist`.\n\
+         const {namespace}=(function(__glueInitSync){{\n\
+         const __modules={{{table}}};\n\
+         const __inlineWasm=(name)=>{{const t=__modules[name];\
+         const b=typeof Uint8Array.fromBase64==='function'?Uint8Array.fromBase64(t):Uint8Array.from(atob(t),(c)=>c.charCodeAt(0));\
+         return Promise.resolve(new Response(b,{{headers:{{'content-type':'application/wasm'}}}}));}};\n\
+         {loader}\nreturn{{{exports}}};\n}})({init_sync});\n",
+        &glue[..start],
+        &glue[end..]
+    ))
+}
+
 pub struct Single {
     pub path: PathBuf,
     pub bytes: u64,
@@ -80,8 +190,9 @@ pub fn build(dist: &Path) -> Res<Single> {
             .find(|h| h.ends_with(ext))
             .ok_or(format!("dist/index.html has no <link rel={rel}> of a {ext} file"))
     };
+    // The glue (the first preload; the split loader it imports follows it, see split.rs).
     let glue = href_of("modulepreload", ".js")?;
-    let module = read_text(glue)?;
+    let module = inline_split(&read_text(glue)?, &|name| read(name))?;
     let init = default_export(&module)?;
     // wasm-bindgen names the wasm after its glue (the page no longer preloads it).
     let wasm = read(&format!("{}_bg.wasm", glue.trim_end_matches(".js")))?;
@@ -187,6 +298,68 @@ pub fn build(dist: &Path) -> Res<Single> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A glue and a split loader as wasm-bindgen, wasm-split and terser write them.
+    const GLUE: &str = "import*as n from\"./split-0123456789abcdef.js\";let w;function q(){return w}\
+                        function g(){return{\"./split.js\":n}}async function z(m){w=m}export{q as initSync,z as default};";
+    const LOADER: &str = "import{initSync as t}from\"./pakru-atlas-9f.js\";let a;function _(){return t(void 0,void 0)}\
+                          export const __wasm_split_load_story=(()=>{const t=fetch(new URL(\"./split_story-00aa.wasm\",import.meta.url));\
+                          return t.catch(()=>{}),_})();";
+
+    #[test]
+    fn the_split_loader_and_its_modules_are_inlined_in_the_glue() {
+        let read = |name: &str| -> Res<Vec<u8>> {
+            match name {
+                "./split-0123456789abcdef.js" => Ok(LOADER.as_bytes().to_vec()),
+                "split_story-00aa.wasm" => Ok(vec![0, 97, 115, 109, 1, 0, 0, 0]),
+                other => Err(format!("read {other}")),
+            }
+        };
+        let out = inline_split(GLUE, &read).unwrap();
+        assert!(!out.contains("import"), "no import is left: {out}");
+        assert!(!out.contains("export const"), "the loader's exports are the namespace's: {out}");
+        assert!(!out.contains("fetch("), "no fetch is left: {out}");
+        assert!(out.contains("\"split_story-00aa.wasm\":\"AGFzbQEAAAA=\""), "the module as base64: {out}");
+        assert!(out.contains("__inlineWasm(\"split_story-00aa.wasm\")"), "{out}");
+        assert!(out.contains("const t=__glueInitSync;"), "the loader gets the glue's initSync: {out}");
+        assert!(out.contains("})(q);"), "… which is the glue's `q`: {out}");
+        assert!(out.contains("const n=(function(__glueInitSync){"), "the namespace keeps its name: {out}");
+        assert!(out.contains("return{__wasm_split_load_story};"), "{out}");
+        assert!(out.contains("{\"./split.js\":n}"), "the imports object is untouched: {out}");
+        assert_eq!(default_export(&out).unwrap(), "z", "and the result can be inlined");
+        // Run it: the namespace holds the loader's export, which has fetched from base64.
+        let js = format!(
+            "globalThis.Response=class{{constructor(b){{this.b=b}}}};{}\nconsole.log(typeof n.__wasm_split_load_story)",
+            out.replace("export{q as initSync,z as default};", "")
+        );
+        let ran = std::process::Command::new("node").args(["--input-type=module", "-e", &js]).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&ran.stdout).trim(), "function", "{}", String::from_utf8_lossy(&ran.stderr));
+    }
+
+    #[test]
+    fn a_glue_without_a_split_loader_is_unchanged_and_odd_loaders_are_refused() {
+        let glue = "let w;function q(){}export{q as initSync,z as default};";
+        assert_eq!(inline_split(glue, &|_| Err("not read".into())).unwrap(), glue);
+        let with = |loader: &'static str| {
+            inline_split(GLUE, &move |name| match name {
+                "./split-0123456789abcdef.js" => Ok(loader.as_bytes().to_vec()),
+                _ => Ok(vec![0]),
+            })
+        };
+        assert!(with("let a=1;export const x=a;").is_err(), "a loader that imports nothing from the glue");
+        assert!(
+            with("import{initSync as t}from\"./g.js\";const x=fetch('/elsewhere');export const y=x;").is_err(),
+            "a fetch it cannot inline"
+        );
+        assert!(
+            with("import{initSync as t}from\"./g.js\";const a=1;export{a as y};").is_err(),
+            "exports in another form"
+        );
+        assert!(
+            with("import{initSync as t,other as o}from\"./g.js\";export const y=1;").is_err(),
+            "more than initSync"
+        );
+    }
 
     #[test]
     fn finds_the_init_function_minified_or_not() {
