@@ -339,8 +339,10 @@ export const tests = {
     assert.equal(fetched.filter(isModule).length, 0, `no story module on opening the atlas (${fetched.join(', ')})`);
     assert.equal(fetched.includes('story.bin'), false, 'nor the chapters');
     assert.equal(await page.locator('#story').count(), 0, 'nor the panel');
+    assert.equal(await page.locator('#story-open').getAttribute('aria-controls'), null, 'the button controls nothing yet');
     await page.locator('#story-open').click();
     await settle(page);
+    assert.equal(await page.locator('#story-open').getAttribute('aria-controls'), 'story', 'then the panel');
     assert.equal(fetched.filter(isModule).length, 1, `the module once the story is opened (${fetched.join(', ')})`);
     assert.equal((await panel(page)).progress, `Chapter 1 · step 1 of ${STORY.chapters[0].steps.length}`);
     // Opened again: nothing fetched again, one panel.

@@ -168,7 +168,7 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
                             on:click=move |_| keep_language(l)>{l.name()}</a>
                     }).collect_view()}
                 </nav>
-                <button type="button" id="story-open" class="story-open" aria-controls="story"
+                <button type="button" id="story-open" class="story-open"
                     on:click=move |_| story_file::ask(state, story_file::Ask::Open)>{t(Msg::AppStory)}</button>
                 <p class="tagline">{tp(Msg::AppTagline, n as u64, &[("first", &first.to_string())])}</p>
             })}

@@ -193,9 +193,13 @@ fn mount(state: AppState) {
     let _ = root.set_attribute("aria-labelledby", "story-h");
     let _ = root.set_attribute("hidden", "");
     root.set_inner_html(&template());
-    // At the top of `<main>` (the page is mounted before the panel's module is loaded).
+    // At the top of `<main>` (the page is mounted before the panel's module is loaded); from
+    // now on the Story button controls it.
     if let Some(main) = by_id("main") {
         let _ = main.insert_before(&root, main.first_child().as_ref());
+    }
+    if let Some(b) = by_id("story-open") {
+        let _ = b.set_attribute("aria-controls", "story");
     }
     // The chapter menu, once the chapters are there.
     Effect::new(move |_| {

@@ -117,7 +117,8 @@ pub fn split(staging: &Path, input: &Path, release: bool) -> Res<Split> {
     optimise(&work.join(format!("{stem}_bg.wasm")), &main_path, release)?;
 
     // The modules loaded on demand, named by their contents.
-    let mut loader = fs::read_to_string(work.join(LINK_NAME)).map_err(|e| format!("{LINK_NAME}: {e}"))?;
+    let loader = fs::read_to_string(work.join(LINK_NAME)).map_err(|e| format!("{LINK_NAME}: {e}"))?;
+    let mut loader = without_streaming(&loader)?;
     let mut modules = Vec::new();
     for m in &out.split_modules {
         let file = m.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
@@ -152,6 +153,22 @@ pub fn split(staging: &Path, input: &Path, release: bool) -> Res<Split> {
     let _ = fs::remove_dir_all(&work);
     let main_bytes = fs::metadata(&main_path).map_err(|e| e.to_string())?.len();
     Ok(Split { modules, main_bytes })
+}
+
+/// How the loader instantiates a module as wasm-split writes it: compiled while it streams in,
+/// which needs the server to send `Content-Type: application/wasm`.
+const STREAMING: &str = "WebAssembly.instantiateStreaming(src, imports)";
+/// … and as the atlas does it: from the whole body, whatever the type a server gives a `.wasm`
+/// (wasm-bindgen's own loader falls back so too), and a failed response said as such.
+const FROM_BYTES: &str = "src.then((r) => { if (!r.ok) throw new Error(`${r.url}: HTTP ${r.status}`); \
+return r.arrayBuffer(); }).then((b) => WebAssembly.instantiate(b, imports))";
+
+/// The loader with every module instantiated from its bytes ([`FROM_BYTES`]).
+fn without_streaming(loader: &str) -> Res<String> {
+    if !loader.contains(STREAMING) {
+        return Err(format!("the split loader no longer instantiates as `{STREAMING}`: see split.rs"));
+    }
+    Ok(loader.replace(STREAMING, FROM_BYTES))
 }
 
 /// wasm-opt `-Oz` from `from` to `to` in a release build, else a copy.
@@ -194,6 +211,16 @@ pub fn with_integrity(html: &str, href: &str, js: &str, loader: &str, loader_js:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modules_are_instantiated_from_their_bytes_whatever_their_type() {
+        let loader = "const t = () => { const src = fetch(new URL(\"./a.wasm\", import.meta.url)); \
+                      return async (imports) => (WebAssembly.instantiateStreaming(src, imports)); };";
+        let out = without_streaming(loader).unwrap();
+        assert!(!out.contains("instantiateStreaming"), "{out}");
+        assert!(out.contains("WebAssembly.instantiate(b, imports)") && out.contains("r.arrayBuffer()"), "{out}");
+        assert!(without_streaming("WebAssembly.instantiate(x)").is_err(), "a loader of another form is refused");
+    }
 
     #[test]
     fn the_glue_preload_gets_the_new_integrity() {
