@@ -67,7 +67,20 @@ export async function gotoApp(page, baseURL, query = '', { timeout = 30_000 } = 
   let suffix = query;
   if (query && typeof query === 'object') suffix = '?' + new URLSearchParams(query).toString();
   const url = new URL(suffix || '', baseURL).toString();
-  const response = await page.goto(url, { waitUntil: 'load', timeout });
+  let response;
+  try {
+    response = await page.goto(url, { waitUntil: 'load', timeout });
+  } catch (e) {
+    // Say what the page was waiting for: its state and the requests not yet answered.
+    const state = await page
+      .evaluate(() => {
+        const done = new Set(performance.getEntriesByType('resource').map((r) => r.name));
+        const wanted = [...document.querySelectorAll('script[src],link[href]')].map((el) => el.src || el.href);
+        return `readyState ${document.readyState}; atlas-ready ${performance.getEntriesByName('atlas-ready').length > 0}; not loaded: ${wanted.filter((u) => !done.has(u)).join(', ') || 'none'}; loaded: ${[...done].map((u) => u.split('/').pop()).join(', ')}`;
+      })
+      .catch((err) => `page not readable: ${err.message}`);
+    throw new AssertionError(`${url}: no load event within ${timeout} ms (${state})`);
+  }
   assert(response && response.ok(), `GET ${url}: HTTP ${response ? response.status() : 'no response'}`);
   try {
     await page.waitForFunction(isReadyScript, null, { timeout });

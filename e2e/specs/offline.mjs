@@ -281,4 +281,32 @@ export const tests = {
     const violations = await page.evaluate(() => window.__cspViolations);
     assert.deepEqual(violations, [], 'CSP violations');
   },
+
+  "the downloads' writers are a module fetched at the first download; one that cannot be loaded is said": async ({ baseURL, ctx }) => {
+    ctx.allowConsoleError(/404|split module|WebAssembly|wasm/i);
+    const page = await ctx.newPage({ serviceWorkers: 'block' });
+    const fetched = [];
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname.split('/').pop()));
+    let refuse = true;
+    await page.route(/split_downloads-[0-9a-f]+\.wasm$/, (route) => (refuse ? route.fulfill({ status: 404, body: 'no' }) : route.continue()));
+    await gotoApp(page, baseURL);
+    const isModule = (f) => /^split_downloads-[0-9a-f]{16}\.wasm$/.test(f);
+    assert.equal(fetched.filter(isModule).length, 0, `no downloads module on opening the atlas (${fetched.join(', ')})`);
+    // Refused: the share bar's status line says so, nothing is downloaded.
+    let downloads = 0;
+    page.on('download', () => downloads++);
+    await page.locator('#dl-csv').click();
+    await page.waitForFunction(() => document.querySelector('.share-panel .status')?.textContent.includes('could not be prepared'), null, { timeout: 10_000 });
+    assert.equal(downloads, 0, 'no file');
+    // Then served: the CSV and an SVG come, the module fetched once more and no more.
+    refuse = false;
+    const [d] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.locator('#dl-csv').click()]);
+    assert.equal(d.suggestedFilename(), 'pakistan-russia-events.csv');
+    assert.equal((await page.locator('.share-panel .status').textContent()).trim(), '', 'the message goes');
+    const [svg] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.locator('#dl-timeline-svg').click()]);
+    assert.equal(svg.suggestedFilename(), 'timeline.svg');
+    assert.includes(readFileSync(await svg.path(), 'utf8'), '<svg', 'an SVG document');
+    assert.equal(fetched.filter(isModule).length, 2, `the module: once refused, once loaded (${fetched.filter(isModule).join(', ')})`);
+    ctx.badResponses.length = 0;
+  },
 };

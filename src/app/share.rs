@@ -4,13 +4,14 @@
 use super::canvas::svg_of;
 use super::state::{theme_of, use_state, AppState};
 use crate::export;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use crate::render::timeline::{draw_timeline, TimelineDrawState};
 use crate::timeline::layout;
 use crate::ui::Figure;
 use crate::urlstate::Panel;
 use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -32,6 +33,51 @@ fn click_link(name: &str, href: &str) {
     a.set_href(href);
     a.set_download(name);
     a.click();
+}
+
+/// What a download button asks for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Download {
+    Png(Figure),
+    Svg(Figure),
+    EventsCsv,
+    /// The selected event's citation, as text or BibTeX.
+    Citation {
+        bibtex: bool,
+    },
+}
+
+/// Loads the downloads' module if it is not there yet and makes the file; if the module
+/// cannot be loaded, the share bar's status line says so until a later click succeeds.
+pub fn download(state: AppState, what: Download, status: RwSignal<String>) {
+    leptos::task::spawn_local_scoped(async move {
+        match downloads_module(state, what).await {
+            Ok(()) => status.set(String::new()),
+            Err(e) => status.set(tf(Msg::ShareDownloadFailed, &[("why", &e.to_string())])),
+        }
+    });
+}
+
+/// The split point: the files' writers (SVG, CSV, citations) and everything only they use move
+/// into the module `downloads`, which the first download fetches.
+#[wasm_split(downloads, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn downloads_module(state: AppState, what: Download) -> Result<(), SplitLoaderError> {
+    let atlas = state.atlas;
+    match what {
+        Download::Png(f) => download_canvas_png(f.canvas_id(), &format!("{}.png", f.file_stem())),
+        Download::Svg(f) => download_text(&format!("{}.svg", f.file_stem()), "image/svg+xml", &view_svg(&state, f)),
+        Download::EventsCsv => download_text("pakistan-russia-events.csv", "text/csv", &export::events_csv(atlas)),
+        Download::Citation { bibtex } => {
+            if let Some(e) = state.selected.get_untracked().and_then(|i| atlas.events.get(i)) {
+                if bibtex {
+                    download_text(&format!("{}.bib", e.id), "application/x-bibtex", &export::citation_bibtex(atlas, e));
+                } else {
+                    download_text(&format!("{}.txt", e.id), "text/plain", &export::citation_text(atlas, e));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn download_canvas_png(canvas_id: &str, name: &str) {
@@ -88,20 +134,9 @@ fn current_url(state: &AppState) -> String {
 #[component]
 pub fn ShareBar() -> impl IntoView {
     let state = use_state();
-    let atlas = state.atlas;
     let status = RwSignal::new(String::new());
     let embed_open = move || state.panel.get() == Some(Panel::Embed);
-    let cite = move |bib: bool| {
-        move |_| {
-            if let Some(e) = state.selected.get_untracked().and_then(|i| atlas.events.get(i)) {
-                if bib {
-                    download_text(&format!("{}.bib", e.id), "application/x-bibtex", &export::citation_bibtex(atlas, e));
-                } else {
-                    download_text(&format!("{}.txt", e.id), "text/plain", &export::citation_text(atlas, e));
-                }
-            }
-        }
-    };
+    let get = move |what: Download| move |_| download(state, what, status);
     let no_selection = move || state.selected.get().is_none();
     view! {
         <section class="panel share-panel" aria-labelledby="share-h">
@@ -115,19 +150,19 @@ pub fn ShareBar() -> impl IntoView {
             <super::embed::EmbedDialog status=status />
             <div class="share-row downloads" role="group" aria-label=t(Msg::ShareDownloads)>
                 {Figure::ALL.into_iter().map(|f| {
-                    let (id, stem) = (f.canvas_id(), f.file_stem());
+                    let stem = f.file_stem();
                     view! {
                         <span>{figure_name(f)}": "</span>
-                        <button type="button" on:click=move |_| download_canvas_png(id, &format!("{stem}.png"))>"PNG"</button>
-                        <button type="button" id=format!("dl-{stem}-svg") on:click=move |_| download_text(&format!("{stem}.svg"), "image/svg+xml", &view_svg(&state, f))>"SVG"</button>
+                        <button type="button" id=format!("dl-{stem}-png") on:click=get(Download::Png(f))>"PNG"</button>
+                        <button type="button" id=format!("dl-{stem}-svg") on:click=get(Download::Svg(f))>"SVG"</button>
                     }
                 }).collect_view()}
                 <span>{t(Msg::ShareData)}" "</span>
-                <button type="button" id="dl-csv" on:click=move |_| download_text("pakistan-russia-events.csv", "text/csv", &export::events_csv(atlas))>{t(Msg::ShareEventsCsv)}</button>
+                <button type="button" id="dl-csv" on:click=get(Download::EventsCsv)>{t(Msg::ShareEventsCsv)}</button>
                 <button type="button" on:click=move |_| super::story_file::ask(state, super::story_file::Ask::AllData)>{t(Msg::ShareAllJson)}</button>
                 <span>{t(Msg::ShareSelectedEvent)}" "</span>
-                <button type="button" disabled=no_selection on:click=cite(false)>{t(Msg::ShareCiteText)}</button>
-                <button type="button" disabled=no_selection on:click=cite(true)>{t(Msg::ShareCiteBibtex)}</button>
+                <button type="button" disabled=no_selection on:click=get(Download::Citation { bibtex: false })>{t(Msg::ShareCiteText)}</button>
+                <button type="button" disabled=no_selection on:click=get(Download::Citation { bibtex: true })>{t(Msg::ShareCiteBibtex)}</button>
             </div>
         </section>
     }

@@ -90,14 +90,27 @@ fn exported_as(js: &str, name: &str) -> Option<String> {
 /// read from base64 in the script instead. A glue without a split loader is returned as it is.
 pub fn inline_split(glue: &str, read: &dyn Fn(&str) -> Res<Vec<u8>>) -> Res<String> {
     let prefix = format!("./{}-", crate::split::PREFIX);
-    let Some((start, end, path)) = import_from(glue, &prefix) else { return Ok(glue.to_string()) };
-    let statement = &glue[start..end];
-    let namespace = statement
-        .split_once(" as ")
-        .or_else(|| statement.split_once("*as "))
-        .map(|(_, rest)| rest.split([' ', '"']).next().unwrap_or("").trim())
-        .filter(|n| !n.is_empty() && statement.contains('*'))
-        .ok_or_else(|| format!("the glue imports {path} as `{statement}`, not as a namespace"))?;
+    // wasm-bindgen imports the loader once per split module, each time as a namespace.
+    let mut glue = glue.to_string();
+    let mut namespaces = Vec::new();
+    let mut path = None;
+    while let Some((start, end, p)) = import_from(&glue, &prefix) {
+        let statement = glue[start..end].to_string();
+        if path.get_or_insert_with(|| p.to_string()) != p {
+            return Err(format!("the glue imports two split loaders, {} and {p}", path.unwrap_or_default()));
+        }
+        let namespace = statement
+            .split_once(" as ")
+            .or_else(|| statement.split_once("*as "))
+            .map(|(_, rest)| rest.split([' ', '"']).next().unwrap_or("").trim().to_string())
+            .filter(|n| !n.is_empty() && statement.contains('*'))
+            .ok_or_else(|| format!("the glue imports {p} as `{statement}`, not as a namespace"))?;
+        namespaces.push(namespace);
+        glue.replace_range(start..end, "");
+    }
+    let Some(path) = path else { return Ok(glue) };
+    let path = path.as_str();
+    let glue = glue.as_str();
     let init_sync = exported_as(glue, "initSync").ok_or("wasm-bindgen's JS exports no initSync")?;
     let mut loader = String::from_utf8(read(path)?).map_err(|e| format!("{path}: {e}"))?;
     // The loader's one import: the glue's initSync.
@@ -155,16 +168,16 @@ pub fn inline_split(glue: &str, read: &dyn Fn(&str) -> Res<Vec<u8>>) -> Res<Stri
         table.push_str(&format!("{}:\"{}\",", serde_json::to_string(m).unwrap(), b64(&read(m)?)));
     }
     let exports = names.join(",");
+    let (namespace, others) = namespaces.split_first().ok_or("no namespace")?;
+    let aliases: String = others.iter().map(|n| format!("const {n}={namespace};\n")).collect();
     Ok(format!(
-        "{}{}\n// The split loader ({path}) and its modules, inlined by `cargo xtask dist`.\n\
+        "{glue}\n// The split loader ({path}) and its modules, inlined by `cargo xtask dist`.\n\
          const {namespace}=(function(__glueInitSync){{\n\
          const __modules={{{table}}};\n\
          const __inlineWasm=(name)=>{{const t=__modules[name];\
          const b=typeof Uint8Array.fromBase64==='function'?Uint8Array.fromBase64(t):Uint8Array.from(atob(t),(c)=>c.charCodeAt(0));\
          return Promise.resolve(new Response(b,{{headers:{{'content-type':'application/wasm'}}}}));}};\n\
-         {loader}\nreturn{{{exports}}};\n}})({init_sync});\n",
-        &glue[..start],
-        &glue[end..]
+         {loader}\nreturn{{{exports}}};\n}})({init_sync});\n{aliases}"
     ))
 }
 
@@ -300,8 +313,9 @@ mod tests {
     use super::*;
 
     /// A glue and a split loader as wasm-bindgen, wasm-split and terser write them.
-    const GLUE: &str = "import*as n from\"./split-0123456789abcdef.js\";let w;function q(){return w}\
-                        function g(){return{\"./split.js\":n}}async function z(m){w=m}export{q as initSync,z as default};";
+    const GLUE: &str = "import*as n from\"./split-0123456789abcdef.js\";import*as m from\"./split-0123456789abcdef.js\";\
+                        let w;function q(){return w}\
+                        function g(){return{\"./split.js\":n,\"./split.js\":m}}async function z(m){w=m}export{q as initSync,z as default};";
     const LOADER: &str = "import{initSync as t}from\"./pakru-atlas-9f.js\";let a;function _(){return t(void 0,void 0)}\
                           export const __wasm_split_load_story=(()=>{const t=fetch(new URL(\"./split_story-00aa.wasm\",import.meta.url));\
                           return t.catch(()=>{}),_})();";
@@ -325,7 +339,8 @@ mod tests {
         assert!(out.contains("})(q);"), "… which is the glue's `q`: {out}");
         assert!(out.contains("const n=(function(__glueInitSync){"), "the namespace keeps its name: {out}");
         assert!(out.contains("return{__wasm_split_load_story};"), "{out}");
-        assert!(out.contains("{\"./split.js\":n}"), "the imports object is untouched: {out}");
+        assert!(out.contains("{\"./split.js\":n,\"./split.js\":m}"), "the imports object is untouched: {out}");
+        assert!(out.contains("const m=n;"), "each namespace the glue names is the loader's: {out}");
         assert_eq!(default_export(&out).unwrap(), "z", "and the result can be inlined");
         // Run it: the namespace holds the loader's export, which has fetched from base64.
         let js = format!(
