@@ -12,7 +12,7 @@ pub mod player;
 pub mod share;
 pub mod state;
 pub mod story;
-pub mod story_file;
+pub mod story_module;
 pub mod table;
 pub mod timeline;
 pub mod url;
@@ -145,6 +145,7 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
         }
     }
     watch_environment(state);
+    story_module::watch(state);
     Effect::new(move |_| mark_ready());
     let n = atlas.events.len();
     let first = atlas.events.first().map(|e| e.start().year).unwrap_or(1947);
@@ -169,7 +170,7 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
                     }).collect_view()}
                 </nav>
                 <button type="button" id="story-open" class="story-open"
-                    on:click=move |_| story_file::ask(state, story_file::Ask::Open)>{t(Msg::AppStory)}</button>
+                    on:click=move |_| story_module::ask(state, story::Ask::Open)>{t(Msg::AppStory)}</button>
                 <p class="tagline">{tp(Msg::AppTagline, n as u64, &[("first", &first.to_string())])}</p>
             })}
             {tr().failed.as_ref().map(|(l, why)| view! {

@@ -31,3 +31,23 @@ pub fn copy_to_clipboard(text: &str, status: RwSignal<String>, copied: Msg) {
     done.forget();
     failed.forget();
 }
+
+/// Starts a download of `content` as `name`.
+pub fn download_text(name: &str, mime: &str, content: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    click_link(name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+pub fn click_link(name: &str, href: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(a) = doc.create_element("a") else { return };
+    let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+    a.set_href(href);
+    a.set_download(name);
+    a.click();
+}

@@ -2,6 +2,7 @@
 //! height messages an embedding page listens for.
 
 use super::canvas::svg_of;
+use super::page::{click_link, download_text};
 use super::state::{theme_of, use_state, AppState};
 use crate::export;
 use crate::i18n::{t, tf, Msg};
@@ -14,26 +15,6 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// Starts a download of `content` as `name`.
-pub fn download_text(name: &str, mime: &str, content: &str) {
-    let parts = js_sys::Array::of1(&JsValue::from_str(content));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    click_link(name, &url);
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-fn click_link(name: &str, href: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(a) = doc.create_element("a") else { return };
-    let a: web_sys::HtmlAnchorElement = a.unchecked_into();
-    a.set_href(href);
-    a.set_download(name);
-    a.click();
-}
 
 /// What a download button asks for.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -159,7 +140,7 @@ pub fn ShareBar() -> impl IntoView {
                 }).collect_view()}
                 <span>{t(Msg::ShareData)}" "</span>
                 <button type="button" id="dl-csv" on:click=get(Download::EventsCsv)>{t(Msg::ShareEventsCsv)}</button>
-                <button type="button" on:click=move |_| super::story_file::ask(state, super::story_file::Ask::AllData)>{t(Msg::ShareAllJson)}</button>
+                <button type="button" on:click=move |_| super::story_module::ask(state, super::story::Ask::AllData)>{t(Msg::ShareAllJson)}</button>
                 <span>{t(Msg::ShareSelectedEvent)}" "</span>
                 <button type="button" disabled=no_selection on:click=get(Download::Citation { bibtex: false })>{t(Msg::ShareCiteText)}</button>
                 <button type="button" disabled=no_selection on:click=get(Download::Citation { bibtex: true })>{t(Msg::ShareCiteBibtex)}</button>

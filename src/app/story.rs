@@ -1,5 +1,5 @@
 //! The story panel, a WebAssembly module of its own loaded when the story is first wanted
-//! ([`super::story_file`]'s split point calls [`enter`]): chapter menu, the step's cited text, Previous / Next / Explore, the keys
+//! ([`super::story_module`]'s split point calls [`enter`]), and the chapters' loader: chapter menu, the step's cited text, Previous / Next / Explore, the keys
 //! ←/→ (→/← right to left) and Page Up/Down while it has focus, Esc to leave. Built once from
 //! a static template and updated by one effect (as the Embed dialog is: each reactive
 //! attribute of a `view!` costs wasm). What a step shows comes from
@@ -9,10 +9,8 @@
 //! its citations and its views, drawn as SVG by the views' own drawing functions.
 
 use super::canvas::svg_of;
-use super::page::by_id;
-use super::share::download_text;
+use super::page::{by_id, download_text};
 use super::state::{full_range, theme_of, AppState, StoryData};
-use super::story_file::{with_story, Ask};
 use crate::data::Chapter;
 use crate::i18n::{fill, t, tf, tr, Msg};
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
@@ -27,6 +25,44 @@ use web_sys::{Element, HtmlElement, HtmlSelectElement};
 
 /// How long a step's transition takes, ms (none under reduced motion).
 const TRANSITION_MS: f64 = 450.0;
+
+/// What the page asks of the story's module.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Ask {
+    /// The step in `Story::wanted` (an address's), shown once the chapters are there.
+    Step,
+    /// The first step: the Story button.
+    Open,
+    /// The "All data JSON" download, which holds the chapters.
+    AllData,
+}
+
+/// The story file's name beside the app (see `cargo xtask data-files`).
+const STORY_FILE: &str = "story.bin";
+
+/// Calls `then` with the chapters once they are loaded: at once if they are, else after the
+/// story file has arrived (`then` is dropped if it cannot be read: the panel says why).
+fn with_story(state: AppState, then: impl FnOnce(&'static [Chapter]) + 'static) {
+    match state.story.with_untracked(|s| s.data.clone()) {
+        StoryData::Ready(c) => return then(c),
+        StoryData::Loading => return,
+        _ => {}
+    }
+    state.story.update(|s| s.data = StoryData::Loading);
+    let done = move |bytes: Result<Vec<u8>, String>| match bytes.and_then(|b| crate::data::codec::decode_story(&b)) {
+        Ok(mut chapters) => {
+            if let Some(t) = &crate::i18n::tr().content {
+                crate::data::catalogue::apply_story(&mut chapters, t);
+            }
+            let chapters: &'static [Chapter] = Box::leak(chapters.into_boxed_slice());
+            state.story.update(|s| s.data = StoryData::Ready(chapters));
+            then(chapters);
+        }
+        Err(e) => state.story.update(|s| s.data = StoryData::Failed(e)),
+    };
+    // The single file carries the story inline, as base64 in a data block.
+    super::fetch::file_or_block(STORY_FILE, "story-data", done);
+}
 
 fn focus(id: &str) {
     if let Some(e) = by_id(id).and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
@@ -102,7 +138,7 @@ fn leave(state: AppState) {
     focus("story-open");
 }
 
-/// The module's entry ([`super::story_file::ask`]): mounts the panel the first time, then
+/// The module's entry ([`super::story_module::ask`]): mounts the panel the first time, then
 /// loads the chapters and does what was asked.
 pub fn enter(state: AppState, what: Ask) {
     if !state.story.with_untracked(|s| s.panel) {

@@ -59,8 +59,9 @@ pub fn apply(state: &AppState, url: &UrlState) {
     state.panel.set(url.panel);
     state.embed.set(url.embed);
     if let Some(id) = &url.story {
-        // The step is shown once the story's file is there (at once if it is).
-        super::story_file::want(*state, id.clone(), url.step);
+        // The story's module shows the step once it and the chapters are there (the page asks
+        // it: see `story_module::watch`).
+        state.story.update(|s| s.wanted = Some((id.clone(), url.step)));
         return;
     }
     state.set_story_pos(None);

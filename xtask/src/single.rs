@@ -113,19 +113,12 @@ pub fn inline_split(glue: &str, read: &dyn Fn(&str) -> Res<Vec<u8>>) -> Res<Stri
     let glue = glue.as_str();
     let init_sync = exported_as(glue, "initSync").ok_or("wasm-bindgen's JS exports no initSync")?;
     let mut loader = String::from_utf8(read(path)?).map_err(|e| format!("{path}: {e}"))?;
-    // The loader's one import: the glue's initSync.
-    let (ls, le, _) = import_from(&loader, "./").ok_or_else(|| format!("{path} imports nothing from the glue"))?;
-    let import = loader[ls..le].to_string();
-    let local = import
-        .split_once('{')
-        .and_then(|(_, r)| r.split_once('}'))
-        .map(|(names, _)| names.trim())
-        .and_then(|n| n.strip_prefix("initSync"))
-        .map(|rest| rest.trim().strip_prefix("as").map_or("initSync", str::trim).to_string())
-        .filter(|l| !l.is_empty() && !l.contains(','))
-        .ok_or_else(|| format!("{path} imports `{import}`, not initSync alone"))?;
-    loader.replace_range(ls..le, &format!("const {local}=__glueInitSync;"));
-    if loader.contains("import") && import_from(&loader, "").is_some() {
+    // The loader's one import, of the glue when a module is first asked for (split.rs): here
+    // the glue is this very script, whose initSync the function below is handed.
+    let dynamic = loader.find("import(").ok_or_else(|| format!("{path} does not import the glue"))?;
+    let close = dynamic + loader[dynamic..].find(')').ok_or("unterminated import(")?;
+    loader.replace_range(dynamic..=close, "Promise.resolve({initSync:__glueInitSync})");
+    if loader.contains("import(") || import_from(&loader, "").is_some() {
         return Err(format!("{path} has a second import"));
     }
     // Its exports: `export const NAME=` (all wasm-split writes, minified or not).
@@ -316,9 +309,10 @@ mod tests {
     const GLUE: &str = "import*as n from\"./split-0123456789abcdef.js\";import*as m from\"./split-0123456789abcdef.js\";\
                         let w;function q(){return w}\
                         function g(){return{\"./split.js\":n,\"./split.js\":m}}async function z(m){w=m}export{q as initSync,z as default};";
-    const LOADER: &str = "import{initSync as t}from\"./pakru-atlas-9f.js\";let a;function _(){return t(void 0,void 0)}\
+    const LOADER: &str = "let t;const i=()=>t?Promise.resolve():import(\"./pakru-atlas-9f.js\").then(e=>{t=e.initSync});\
+                          let a;function _(){return t(void 0,void 0)}\
                           export const __wasm_split_load_story=(()=>{const t=fetch(new URL(\"./split_story-00aa.wasm\",import.meta.url));\
-                          return t.catch(()=>{}),_})();";
+                          return t.catch(()=>{}),i})();";
 
     #[test]
     fn the_split_loader_and_its_modules_are_inlined_in_the_glue() {
@@ -335,7 +329,10 @@ mod tests {
         assert!(!out.contains("fetch("), "no fetch is left: {out}");
         assert!(out.contains("\"split_story-00aa.wasm\":\"AGFzbQEAAAA=\""), "the module as base64: {out}");
         assert!(out.contains("__inlineWasm(\"split_story-00aa.wasm\")"), "{out}");
-        assert!(out.contains("const t=__glueInitSync;"), "the loader gets the glue's initSync: {out}");
+        assert!(
+            out.contains("Promise.resolve({initSync:__glueInitSync}).then"),
+            "the loader gets the glue's initSync: {out}"
+        );
         assert!(out.contains("})(q);"), "… which is the glue's `q`: {out}");
         assert!(out.contains("const n=(function(__glueInitSync){"), "the namespace keeps its name: {out}");
         assert!(out.contains("return{__wasm_split_load_story};"), "{out}");

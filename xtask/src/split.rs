@@ -118,7 +118,7 @@ pub fn split(staging: &Path, input: &Path, release: bool) -> Res<Split> {
 
     // The modules loaded on demand, named by their contents.
     let loader = fs::read_to_string(work.join(LINK_NAME)).map_err(|e| format!("{LINK_NAME}: {e}"))?;
-    let mut loader = without_streaming(&loader)?;
+    let mut loader = without_cycle(&without_streaming(&loader)?, &main_module)?;
     let mut modules = Vec::new();
     for m in &out.split_modules {
         let file = m.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
@@ -172,6 +172,44 @@ fn without_streaming(loader: &str) -> Res<String> {
     Ok(loader.replace(STREAMING, FROM_BYTES))
 }
 
+/// The loader's static import of the glue (for `initSync`, which hands it the main module's
+/// memory, table and globals), as wasm-split writes it.
+fn static_import(glue: &str) -> String {
+    format!("import {{ initSync }} from \"{glue}\";\n")
+}
+
+/// The glue imports the loader, and wasm-split's loader imports the glue back: a cycle of two
+/// modules, which the browser has to resolve before either runs, each of them preloaded. The
+/// loader needs the glue only once a module is asked for, by then long loaded: so it imports
+/// it then (`import()` of a module already there resolves at once), and the page's module
+/// graph is a tree. Every rewrite must find what it rewrites: a new wasm-split's loader of
+/// another form is refused, not half rewritten.
+fn without_cycle(loader: &str, glue: &str) -> Res<String> {
+    let rewrites = [
+        (
+            static_import(glue),
+            format!(
+                "let initSync;\n// The glue, imported when a module is first asked for (see xtask/src/split.rs).\n\
+                 const mainModule = () => initSync ? Promise.resolve() : import(\"{glue}\").then((m) => {{ initSync = m.initSync; }});\n"
+            ),
+        ),
+        // Every load starts by making sure of it (the callback below needs it, even after a
+        // failure).
+        (
+            "    return async (callbackIndex, callbackData) => {\n".to_string(),
+            "    return async (callbackIndex, callbackData) => {\n        await mainModule();\n".to_string(),
+        ),
+    ];
+    let mut out = loader.to_string();
+    for (from, to) in rewrites {
+        if out.matches(&from).count() != 1 {
+            return Err(format!("the split loader has not one `{}`: see split.rs", from.trim()));
+        }
+        out = out.replace(&from, &to);
+    }
+    Ok(out)
+}
+
 /// wasm-opt `-Oz` from `from` to `to` in a release build, else a copy.
 fn optimise(from: &Path, to: &Path, release: bool) -> Res {
     if !release {
@@ -212,6 +250,18 @@ pub fn with_integrity(html: &str, href: &str, js: &str, loader: &str, loader_js:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_loader_imports_the_glue_when_a_module_is_asked_for_not_before() {
+        let loader = "import { initSync } from \"./g-1.js\";\nfunction wrapAsyncCb(callee) {\n    \
+                      return async (callbackIndex, callbackData) => {\n        let success;\n    }\n}\n";
+        let out = without_cycle(loader, "./g-1.js").unwrap();
+        assert!(!out.contains("import {"), "no static import: {out}");
+        assert!(out.contains("import(\"./g-1.js\")"), "a dynamic one: {out}");
+        assert!(out.contains("=> {\n        await mainModule();\n        let success;"), "awaited first: {out}");
+        assert!(without_cycle(loader, "./other.js").is_err(), "another glue's import is not rewritten");
+        assert!(without_cycle("export const x = 1;", "./g-1.js").is_err(), "a loader of another form is refused");
+    }
 
     #[test]
     fn modules_are_instantiated_from_their_bytes_whatever_their_type() {
