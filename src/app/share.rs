@@ -31,7 +31,7 @@ pub enum Download {
 /// Loads the downloads' module if it is not there yet and makes the file; if the module
 /// cannot be loaded, the share bar's status line says so until a later click succeeds.
 pub fn download(state: AppState, what: Download, status: RwSignal<String>) {
-    leptos::task::spawn_local_scoped(async move {
+    leptos::task::spawn_local(async move {
         match downloads_module(state, what).await {
             Ok(()) => status.set(String::new()),
             Err(e) => status.set(tf(Msg::ShareDownloadFailed, &[("why", &e.to_string())])),

@@ -26,9 +26,10 @@ const MODULE_FAILED: &str = "story-failed";
 
 /// Loads the story's module if it is not there yet and hands it `what` (it mounts the panel
 /// the first time). If the module cannot be loaded the page says so above the views; a later
-/// try loads it again.
+/// try loads it again. The task belongs to no reactive owner or observer: the panel's effects
+/// must outlive whatever asked (an effect that asks re-runs, which would dispose of them).
 pub fn ask(state: AppState, what: Ask) {
-    leptos::task::spawn_local_scoped(async move {
+    leptos::task::spawn_local(async move {
         let result = story_module(state, what).await;
         let old = by_id(MODULE_FAILED);
         match (result, old) {

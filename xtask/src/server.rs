@@ -457,10 +457,9 @@ mod tests {
             "pakru-atlas-898c62ed9b7b82e_bg.wasm",
             "pakru-atlas-dba47c24f7a54b28_bg.wasm.br",
             "lang-ru-0123456789abcdef.bin",
-            // The modules loaded on demand and their loader (split.rs).
+            // The modules loaded on demand (split.rs).
             "split_story-0123456789abcdef.wasm",
             "chunk_3-0123456789abcdef.wasm",
-            "split-0123456789abcdef.js",
         ] {
             assert!(is_hashed_name(name), "{name}");
             assert_eq!(cache_control(name), "public, max-age=31536000, immutable", "{name}");

@@ -58,119 +58,49 @@ pub fn default_export(js: &str) -> Res<String> {
         .ok_or_else(|| "wasm-bindgen's JS has no `export { … as default }` (its init function)".into())
 }
 
-/// `(start, end)` of the `import … from "./NAME…"` statement in `js` whose quoted path starts
-/// with `prefix`, and the path.
-fn import_from<'a>(js: &'a str, prefix: &str) -> Option<(usize, usize, &'a str)> {
-    let at = [format!("from\"{prefix}"), format!("from \"{prefix}")].iter().find_map(|p| js.find(p.as_str()))?;
-    let start = js[..at].rfind("import")?;
-    let q = at + js[at..].find('"')?;
-    let close = q + 1 + js[q + 1..].find('"')?;
-    let end = if js[close + 1..].starts_with(';') { close + 2 } else { close + 1 };
-    Some((start, end, &js[q + 1..close]))
-}
-
-/// The local name that `js`'s `export { … }` clause exports as `name` (`x as name`, or `name`).
-fn exported_as(js: &str, name: &str) -> Option<String> {
-    let a = js.rfind("export{").or_else(|| js.rfind("export {"))?;
-    let clause = &js[a + "export".len()..a + js[a..].find('}')?];
-    clause.trim_start_matches([' ', '{']).split(',').find_map(|item| {
-        let item = item.trim();
-        match item.split_once(" as ") {
-            Some((local, n)) if n.trim() == name => Some(local.trim().to_string()),
-            None if item == name => Some(item.to_string()),
-            _ => None,
-        }
-    })
-}
-
-/// wasm-bindgen's glue with the split loader it imports (`./split-<hash>.js`, see split.rs)
-/// inlined, so that the whole is one module script: the import becomes a constant holding the
-/// loader's exports, built by the loader's code in a function of its own (its names cannot
-/// meet the glue's) that takes the glue's `initSync`; each module the loader would fetch is
-/// read from base64 in the script instead. A glue without a split loader is returned as it is.
-pub fn inline_split(glue: &str, read: &dyn Fn(&str) -> Res<Vec<u8>>) -> Res<String> {
-    let prefix = format!("./{}-", crate::split::PREFIX);
-    // wasm-bindgen imports the loader once per split module, each time as a namespace.
-    let mut glue = glue.to_string();
-    let mut namespaces = Vec::new();
-    let mut path = None;
-    while let Some((start, end, p)) = import_from(&glue, &prefix) {
-        let statement = glue[start..end].to_string();
-        if path.get_or_insert_with(|| p.to_string()) != p {
-            return Err(format!("the glue imports two split loaders, {} and {p}", path.unwrap_or_default()));
-        }
-        let namespace = statement
-            .split_once(" as ")
-            .or_else(|| statement.split_once("*as "))
-            .map(|(_, rest)| rest.split([' ', '"']).next().unwrap_or("").trim().to_string())
-            .filter(|n| !n.is_empty() && statement.contains('*'))
-            .ok_or_else(|| format!("the glue imports {p} as `{statement}`, not as a namespace"))?;
-        namespaces.push(namespace);
-        glue.replace_range(start..end, "");
-    }
-    let Some(path) = path else { return Ok(glue) };
-    let path = path.as_str();
-    let glue = glue.as_str();
-    let init_sync = exported_as(glue, "initSync").ok_or("wasm-bindgen's JS exports no initSync")?;
-    let mut loader = String::from_utf8(read(path)?).map_err(|e| format!("{path}: {e}"))?;
-    // The loader's one import, of the glue when a module is first asked for (split.rs): here
-    // the glue is this very script, whose initSync the function below is handed.
-    let dynamic = loader.find("import(").ok_or_else(|| format!("{path} does not import the glue"))?;
-    let close = dynamic + loader[dynamic..].find(')').ok_or("unterminated import(")?;
-    loader.replace_range(dynamic..=close, "Promise.resolve({initSync:__glueInitSync})");
-    if loader.contains("import(") || import_from(&loader, "").is_some() {
-        return Err(format!("{path} has a second import"));
-    }
-    // Its exports: `export const NAME=` (all wasm-split writes, minified or not).
-    let mut names = Vec::new();
-    while let Some(at) = loader.find("export const ") {
-        loader.replace_range(at..at + "export ".len(), "");
-        let rest = &loader[at + "const ".len()..];
-        let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$').collect();
-        names.push(name);
-    }
-    if loader.contains("export{") || loader.contains("export {") || names.is_empty() {
-        return Err(format!("{path}: expected its exports as `export const NAME=`"));
-    }
-    // Each module it fetches, from base64 instead.
+/// wasm-bindgen's glue (with the split loader merged in: split.rs) with the modules it loads on
+/// demand inlined: each `fetch(new URL("./NAME.wasm", import.meta.url))` reads NAME's bytes
+/// from base64 in the script instead. A glue that fetches no module is returned as it is; one
+/// whose `fetch` is of another form is refused.
+pub fn inline_modules(glue: &str, read: &dyn Fn(&str) -> Res<Vec<u8>>) -> Res<String> {
+    let mut out = glue.to_string();
     let mut modules = Vec::new();
     for quote in ["\"", "'"] {
         for sep in [",", ", "] {
             let open = format!("fetch(new URL({quote}./");
-            while let Some(at) = loader.find(&open) {
+            let tail = format!("{quote}{sep}import.meta.url))");
+            let mut from = 0;
+            while let Some(at) = out[from..].find(&open).map(|i| from + i) {
                 let name_at = at + open.len();
-                let name_end = name_at + loader[name_at..].find(quote).ok_or("unterminated module name")?;
-                let name = loader[name_at..name_end].to_string();
-                let tail = format!("{quote}{sep}import.meta.url))");
-                if !loader[name_end..].starts_with(&tail) {
-                    break;
+                let name_end = name_at + out[name_at..].find(quote).ok_or("an unterminated module name")?;
+                if !out[name_end..].starts_with(&tail) {
+                    from = name_end;
+                    continue;
                 }
-                loader.replace_range(
-                    at..name_end + tail.len(),
-                    &format!("__inlineWasm({})", serde_json::to_string(&name).unwrap()),
-                );
+                let name = out[name_at..name_end].to_string();
+                let call = format!("__inlineWasm({})", serde_json::to_string(&name).unwrap_or_default());
+                out.replace_range(at..name_end + tail.len(), &call);
+                from = at + call.len();
                 modules.push(name);
             }
         }
     }
-    if loader.contains("fetch(") || modules.is_empty() {
-        return Err(format!("{path}: a fetch the single file cannot inline"));
+    if modules.is_empty() {
+        return Ok(out);
+    }
+    if out.contains("fetch(new URL(") {
+        return Err("wasm-bindgen's JS fetches a module in a way the single file cannot inline".into());
     }
     let mut table = String::new();
     for m in &modules {
-        table.push_str(&format!("{}:\"{}\",", serde_json::to_string(m).unwrap(), b64(&read(m)?)));
+        table.push_str(&format!("{}:\"{}\",", serde_json::to_string(m).unwrap_or_default(), b64(&read(m)?)));
     }
-    let exports = names.join(",");
-    let (namespace, others) = namespaces.split_first().ok_or("no namespace")?;
-    let aliases: String = others.iter().map(|n| format!("const {n}={namespace};\n")).collect();
     Ok(format!(
-        "{glue}\n// The split loader ({path}) and its modules, inlined by `cargo xtask dist`.\n\
-         const {namespace}=(function(__glueInitSync){{\n\
-         const __modules={{{table}}};\n\
-         const __inlineWasm=(name)=>{{const t=__modules[name];\
+        "{out}\n// The modules loaded on demand, inlined by `cargo xtask dist`.\n\
+         const __splitModules={{{table}}};\n\
+         function __inlineWasm(name){{const t=__splitModules[name];\
          const b=typeof Uint8Array.fromBase64==='function'?Uint8Array.fromBase64(t):Uint8Array.from(atob(t),(c)=>c.charCodeAt(0));\
-         return Promise.resolve(new Response(b,{{headers:{{'content-type':'application/wasm'}}}}));}};\n\
-         {loader}\nreturn{{{exports}}};\n}})({init_sync});\n{aliases}"
+         return Promise.resolve(new Response(b));}}\n"
     ))
 }
 
@@ -196,9 +126,8 @@ pub fn build(dist: &Path) -> Res<Single> {
             .find(|h| h.ends_with(ext))
             .ok_or(format!("dist/index.html has no <link rel={rel}> of a {ext} file"))
     };
-    // The glue (the first preload; the split loader it imports follows it, see split.rs).
     let glue = href_of("modulepreload", ".js")?;
-    let module = inline_split(&read_text(glue)?, &|name| read(name))?;
+    let module = inline_modules(&read_text(glue)?, &|name| read(name))?;
     let init = default_export(&module)?;
     // wasm-bindgen names the wasm after its glue (the page no longer preloads it).
     let wasm = read(&format!("{}_bg.wasm", glue.trim_end_matches(".js")))?;
@@ -305,72 +234,45 @@ pub fn build(dist: &Path) -> Res<Single> {
 mod tests {
     use super::*;
 
-    /// A glue and a split loader as wasm-bindgen, wasm-split and terser write them.
-    const GLUE: &str = "import*as n from\"./split-0123456789abcdef.js\";import*as m from\"./split-0123456789abcdef.js\";\
-                        let w;function q(){return w}\
-                        function g(){return{\"./split.js\":n,\"./split.js\":m}}async function z(m){w=m}export{q as initSync,z as default};";
-    const LOADER: &str = "let t;const i=()=>t?Promise.resolve():import(\"./pakru-atlas-9f.js\").then(e=>{t=e.initSync});\
-                          let a;function _(){return t(void 0,void 0)}\
-                          export const __wasm_split_load_story=(()=>{const t=fetch(new URL(\"./split_story-00aa.wasm\",import.meta.url));\
-                          return t.catch(()=>{}),i})();";
+    /// A glue with the split loader merged in (split.rs), minified by terser.
+    const GLUE: &str = "let w;function q(){return w}const n=function(i){const a=()=>{const t=fetch(new URL(\"./split_story-00aa.wasm\",\
+                        import.meta.url));return t};return{__wasm_split_load_story:a}}(q);async function z(m){w=m}\
+                        export{q as initSync,z as default};";
 
     #[test]
-    fn the_split_loader_and_its_modules_are_inlined_in_the_glue() {
+    fn the_modules_loaded_on_demand_are_inlined() {
         let read = |name: &str| -> Res<Vec<u8>> {
             match name {
-                "./split-0123456789abcdef.js" => Ok(LOADER.as_bytes().to_vec()),
                 "split_story-00aa.wasm" => Ok(vec![0, 97, 115, 109, 1, 0, 0, 0]),
                 other => Err(format!("read {other}")),
             }
         };
-        let out = inline_split(GLUE, &read).unwrap();
-        assert!(!out.contains("import"), "no import is left: {out}");
-        assert!(!out.contains("export const"), "the loader's exports are the namespace's: {out}");
+        let out = inline_modules(GLUE, &read).unwrap();
         assert!(!out.contains("fetch("), "no fetch is left: {out}");
         assert!(out.contains("\"split_story-00aa.wasm\":\"AGFzbQEAAAA=\""), "the module as base64: {out}");
-        assert!(out.contains("__inlineWasm(\"split_story-00aa.wasm\")"), "{out}");
-        assert!(
-            out.contains("Promise.resolve({initSync:__glueInitSync}).then"),
-            "the loader gets the glue's initSync: {out}"
-        );
-        assert!(out.contains("})(q);"), "… which is the glue's `q`: {out}");
-        assert!(out.contains("const n=(function(__glueInitSync){"), "the namespace keeps its name: {out}");
-        assert!(out.contains("return{__wasm_split_load_story};"), "{out}");
-        assert!(out.contains("{\"./split.js\":n,\"./split.js\":m}"), "the imports object is untouched: {out}");
-        assert!(out.contains("const m=n;"), "each namespace the glue names is the loader's: {out}");
+        assert!(out.contains("const t=__inlineWasm(\"split_story-00aa.wasm\");"), "{out}");
         assert_eq!(default_export(&out).unwrap(), "z", "and the result can be inlined");
-        // Run it: the namespace holds the loader's export, which has fetched from base64.
+        // Run it: the module's bytes come back from the inlined base64.
         let js = format!(
-            "globalThis.Response=class{{constructor(b){{this.b=b}}}};{}\nconsole.log(typeof n.__wasm_split_load_story)",
+            "{}\nconst r=await n.__wasm_split_load_story();console.log(new Uint8Array(await r.arrayBuffer()).join(','))",
             out.replace("export{q as initSync,z as default};", "")
         );
         let ran = std::process::Command::new("node").args(["--input-type=module", "-e", &js]).output().unwrap();
-        assert_eq!(String::from_utf8_lossy(&ran.stdout).trim(), "function", "{}", String::from_utf8_lossy(&ran.stderr));
+        assert_eq!(
+            String::from_utf8_lossy(&ran.stdout).trim(),
+            "0,97,115,109,1,0,0,0",
+            "{}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
     }
 
     #[test]
-    fn a_glue_without_a_split_loader_is_unchanged_and_odd_loaders_are_refused() {
+    fn a_glue_without_modules_is_unchanged_and_odd_fetches_are_refused() {
         let glue = "let w;function q(){}export{q as initSync,z as default};";
-        assert_eq!(inline_split(glue, &|_| Err("not read".into())).unwrap(), glue);
-        let with = |loader: &'static str| {
-            inline_split(GLUE, &move |name| match name {
-                "./split-0123456789abcdef.js" => Ok(loader.as_bytes().to_vec()),
-                _ => Ok(vec![0]),
-            })
-        };
-        assert!(with("let a=1;export const x=a;").is_err(), "a loader that imports nothing from the glue");
-        assert!(
-            with("import{initSync as t}from\"./g.js\";const x=fetch('/elsewhere');export const y=x;").is_err(),
-            "a fetch it cannot inline"
-        );
-        assert!(
-            with("import{initSync as t}from\"./g.js\";const a=1;export{a as y};").is_err(),
-            "exports in another form"
-        );
-        assert!(
-            with("import{initSync as t,other as o}from\"./g.js\";export const y=1;").is_err(),
-            "more than initSync"
-        );
+        assert_eq!(inline_modules(glue, &|_| Err("not read".into())).unwrap(), glue);
+        let odd = format!("{GLUE}fetch(new URL(x,import.meta.url));");
+        assert!(inline_modules(&odd, &|_| Ok(vec![0])).is_err(), "a fetch it cannot inline");
+        assert!(inline_modules(GLUE, &|_| Err("gone".into())).is_err(), "a module that cannot be read");
     }
 
     #[test]
