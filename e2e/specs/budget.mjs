@@ -22,7 +22,7 @@ const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
  *  dates, right-to-left canvas text; the texts themselves are in files loaded on demand), 8 KiB
  *  over its 4 KiB allowance (README, Languages); less what was saved since: 5.6 KiB (the map's
  *  SVG as relative paths, the dataset in the page's data block), 11.6 KiB (the story's code a
- *  module of its own, loaded when the story is asked for) and 3.2 KiB (the downloads' writers,
+ *  module of its own, loaded when the story is asked for) and 3.1 KiB (the downloads' writers,
  *  loaded at the first download; README, Bytes), rounded up. */
 export const FIRST_VISIT_GZIP_CEILING = 301 * 1024;
 /** First-visit transfer with brotli (quality 11, the `.br` files `cargo xtask dist` writes and
