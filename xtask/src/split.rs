@@ -214,7 +214,7 @@ pub fn exported_as(js: &str, name: &str) -> Option<String> {
 /// wasm-bindgen's glue (`glue_path` its name) with wasm-split's loader merged in. The glue
 /// imports the loader as a namespace (once per split module) and the loader imports the glue's
 /// `initSync` back: two modules in a cycle, the second fetched only once the first has arrived
-/// (and seen, in one test run in three, a browser that never finished fetching it). Merged, the
+/// (and seen, in 4 test runs of 8, a browser that never finished fetching it). Merged, the
 /// namespace is a constant built by the loader's code in a function of its own (its names
 /// cannot meet the glue's) that is handed the glue's `initSync`; each module it loads is still
 /// fetched beside the glue (`import.meta.url`). Every rewrite must find what it rewrites: a
