@@ -59,6 +59,41 @@ export function expect(actual, msg) {
 export const isReadyScript = () =>
   window.__atlasReady === true || performance.getEntriesByName('atlas-ready', 'mark').length > 0;
 
+/** What a page that has not fired its load event is waiting for: its state and the scripts and
+ *  links not yet loaded. */
+const waitingFor = (page) =>
+  page
+    .evaluate(() => {
+      const done = new Set(performance.getEntriesByType('resource').map((r) => r.name));
+      const wanted = [...document.querySelectorAll('script[src],link[href]')].map((el) => el.src || el.href);
+      return `readyState ${document.readyState}; atlas-ready ${performance.getEntriesByName('atlas-ready').length > 0}; not loaded: ${wanted.filter((u) => !done.has(u)).join(', ') || 'none'}; loaded: ${[...done].map((u) => u.split('/').pop()).join(', ')}`;
+    })
+    .catch((err) => `page not readable: ${err.message}`);
+
+/** How many navigations had no load event within their time and were made again (printed
+ *  with each, and in the runner's summary). */
+export const loadRetries = [];
+
+/**
+ * `page.goto(url)` until the load event. A headless browser on this shared machine now and then
+ * never fires it (Firefox and Chromium, seen with the page waiting for a script or link it had
+ * asked for): the navigation is then made once more, printed and counted (`loadRetries`); a
+ * second time fails with what the page was waiting for.
+ */
+export async function loadPage(page, url, { timeout = 30_000 } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await page.goto(url, { waitUntil: 'load', timeout });
+    } catch (e) {
+      if (!/Timeout/.test(String(e && e.message))) throw e;
+      const state = await waitingFor(page);
+      if (attempt >= 2) throw new AssertionError(`${url}: no load event within ${timeout} ms, twice (${state})`);
+      loadRetries.push(`${url}: ${state}`);
+      console.log(`   # no load event for ${url} in ${timeout / 1000} s (${state}); navigating again`);
+    }
+  }
+}
+
 /**
  * Opens the app and waits until it is ready.
  * `query`: '' | '?a=1&b=2' | '#x' | 'sub/path?x' | { a: 1, b: 2 } (becomes ?a=1&b=2).
@@ -67,20 +102,7 @@ export async function gotoApp(page, baseURL, query = '', { timeout = 30_000 } = 
   let suffix = query;
   if (query && typeof query === 'object') suffix = '?' + new URLSearchParams(query).toString();
   const url = new URL(suffix || '', baseURL).toString();
-  let response;
-  try {
-    response = await page.goto(url, { waitUntil: 'load', timeout });
-  } catch (e) {
-    // Say what the page was waiting for: its state and the requests not yet answered.
-    const state = await page
-      .evaluate(() => {
-        const done = new Set(performance.getEntriesByType('resource').map((r) => r.name));
-        const wanted = [...document.querySelectorAll('script[src],link[href]')].map((el) => el.src || el.href);
-        return `readyState ${document.readyState}; atlas-ready ${performance.getEntriesByName('atlas-ready').length > 0}; not loaded: ${wanted.filter((u) => !done.has(u)).join(', ') || 'none'}; loaded: ${[...done].map((u) => u.split('/').pop()).join(', ')}`;
-      })
-      .catch((err) => `page not readable: ${err.message}`);
-    throw new AssertionError(`${url}: no load event within ${timeout} ms (${state})`);
-  }
+  const response = await loadPage(page, url, { timeout });
   assert(response && response.ok(), `GET ${url}: HTTP ${response ? response.status() : 'no response'}`);
   try {
     await page.waitForFunction(isReadyScript, null, { timeout });

@@ -17,7 +17,7 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { AssertionError, Skip, isLocalURL, launchBrowser, runWithTimeout } from './lib.mjs';
+import { AssertionError, Skip, isLocalURL, launchBrowser, runWithTimeout, loadRetries } from './lib.mjs';
 import { ENGINES } from './engines/core.mjs';
 import { runEngine } from './engines/run.mjs';
 
@@ -216,7 +216,8 @@ async function main() {
   } finally {
     await close();
   }
-  const perEngine = withChromium ? [`chromium ${passed} passed, ${failed} failed`] : [];
+  const again = loadRetries.length ? ` (${loadRetries.length} navigation(s) made again after no load event)` : '';
+  const perEngine = withChromium ? [`chromium ${passed} passed, ${failed} failed${again}`] : [];
   for (const name of engines.filter((e) => e !== 'chromium')) {
     const c = await runEngine(name, coreTests, env);
     perEngine.push(`${name} ${c.passed} passed, ${c.failed} failed${c.retried ? ` (${c.retried} after an engine crash)` : ''}`);

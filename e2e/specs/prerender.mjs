@@ -3,7 +3,7 @@
 // before the first paint when the address asks for another view.
 
 import { pathToFileURL } from 'node:url';
-import { assert, canvasNotBlank, gotoApp, isReadyScript } from '../lib.mjs';
+import { assert, canvasNotBlank, gotoApp, isReadyScript, loadPage } from '../lib.mjs';
 import { core } from '../engines/core.mjs';
 import { EVENTS } from '../data.mjs';
 
@@ -77,7 +77,7 @@ export const tests = {
       const ctxPage = await page.context().newPage();
       await ctxPage.addInitScript(recordShifts);
       await ctxPage.addInitScript(recordFirstViewShown);
-      await ctxPage.goto(new URL(query, baseURL).toString(), { waitUntil: 'load' });
+      await loadPage(ctxPage, new URL(query, baseURL).toString());
       await ctxPage.waitForFunction(isReadyScript, null, { timeout: 30_000 });
       assert.equal(await ctxPage.evaluate(() => window.__firstViewShown), false, `${query}: the first view was displayed`);
       const shift = await cls(ctxPage);
