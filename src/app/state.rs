@@ -60,8 +60,6 @@ pub struct Story {
     pub data: StoryData,
     /// A step an address asked for (chapter id, step from 1) while the story was loading.
     pub wanted: Option<(String, Option<u32>)>,
-    /// Whether the panel (a module of its own, loaded when first wanted) is mounted.
-    pub panel: bool,
 }
 
 /// Where the story's chapters are.

@@ -1,8 +1,9 @@
 //! The story panel, a WebAssembly module of its own loaded when the story is first wanted
-//! ([`super::story_module`]'s split point calls [`enter`]), and the chapters' loader: chapter menu, the step's cited text, Previous / Next / Explore, the keys
-//! ←/→ (→/← right to left) and Page Up/Down while it has focus, Esc to leave. Built once from
-//! a static template and updated by one effect (as the Embed dialog is: each reactive
-//! attribute of a `view!` costs wasm). What a step shows comes from
+//! ([`super::story_module`]'s split point calls [`enter`]), and the chapters' loader: chapter
+//! menu, the step's cited text, Previous / Next / Explore, the keys ←/→ (→/← right to left)
+//! and Page Up/Down while it has focus, Esc to leave. Built once from a static template and
+//! updated by one effect (as the Embed dialog is: each reactive attribute of a `view!` costs
+//! wasm). What a step shows comes from
 //! [`crate::story::target`]; the views redraw from their scenes like after any other change.
 //!
 //! Printing while the story is open prints one section per step of the chapter: its text,
@@ -141,8 +142,8 @@ fn leave(state: AppState) {
 /// The module's entry ([`super::story_module::ask`]): mounts the panel the first time, then
 /// loads the chapters and does what was asked.
 pub fn enter(state: AppState, what: Ask) {
-    if !state.story.with_untracked(|s| s.panel) {
-        state.story.update_untracked(|s| s.panel = true);
+    // Mounted once: `mount` puts the panel in the page at once.
+    if by_id("story").is_none() {
         mount(state);
     }
     match what {

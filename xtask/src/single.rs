@@ -46,15 +46,7 @@ pub fn default_export(js: &str) -> Res<String> {
             return Err(format!("wasm-bindgen's JS has an `{bad}` the single file cannot inline"));
         }
     }
-    let clause = js
-        .rfind("export{")
-        .or_else(|| js.rfind("export {"))
-        .and_then(|a| js[a..].find('}').map(|b| &js[a + "export".len()..a + b]))
-        .ok_or("wasm-bindgen's JS has no `export { … }` clause")?;
-    clause
-        .trim_start_matches([' ', '{'])
-        .split(',')
-        .find_map(|item| item.trim().strip_suffix(" as default").map(|n| n.trim().to_string()))
+    crate::split::exported_as(js, "default")
         .ok_or_else(|| "wasm-bindgen's JS has no `export { … as default }` (its init function)".into())
 }
 
