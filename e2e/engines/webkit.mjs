@@ -11,7 +11,7 @@
 // the requests a page made are read from its resource timing entries.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ export function available() {
   const mb = miniBrowserPath();
   if (!mb) return 'MiniBrowser not found (Debian package libwebkit2gtk-4.1-0)';
   if (!existsSync('/usr/bin/WebKitWebDriver')) return 'WebKitWebDriver not found (Debian package webkit2gtk-driver)';
-  if (!process.env.DISPLAY && !existsSync('/usr/bin/xvfb-run')) return 'no DISPLAY and no xvfb-run (Debian package xvfb)';
+  if (!process.env.DISPLAY && !existsSync('/usr/bin/Xvfb')) return 'no DISPLAY and no Xvfb (Debian package xvfb)';
   return null;
 }
 
@@ -81,11 +81,40 @@ const READ_HOOK = `() => {
   return { errors, requests };
 }`;
 
-/** Starts one WebKitWebDriver (under xvfb-run when there is no display): { base, stop }. */
-async function startDriver() {
+/**
+ * Starts one Xvfb for the whole run when there is no display: `{ display, stop }`. Xvfb picks a
+ * free display number itself (-displayfd), so drivers started together cannot race for one, as
+ * `xvfb-run -a` per driver could.
+ */
+async function startXvfb() {
+  if (process.env.DISPLAY) return { display: process.env.DISPLAY, stop: async () => {} };
+  const proc = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1920x1080x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+  const display = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`Xvfb gave no display number in 20 s: ${stderr}`)), 20_000);
+    proc.stdio[3].on('data', (d) => {
+      out += d;
+      const m = out.match(/^(\d+)\n/);
+      if (m) clearTimeout(timer), resolve(`:${m[1]}`);
+    });
+    proc.once('exit', (code) => (clearTimeout(timer), reject(new Error(`Xvfb exited (${code}): ${stderr}`))));
+  });
+  const exited = new Promise((r) => proc.once('exit', r));
+  const stop = async () => {
+    // SIGTERM lets Xvfb remove its lock file and socket.
+    proc.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  };
+  return { display, stop };
+}
+
+/** Starts one WebKitWebDriver on `display`: { base, stop, stderr }. */
+async function startDriver(display) {
   const port = await freePort();
-  const cmd = process.env.DISPLAY ? ['WebKitWebDriver', `--port=${port}`] : ['xvfb-run', '-a', '-s', '-screen 0 1920x1080x24', 'WebKitWebDriver', `--port=${port}`];
-  const proc = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, TZ: 'UTC', LANG: 'en_US.UTF-8' } });
+  const proc = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, DISPLAY: display, TZ: 'UTC', LANG: 'en_US.UTF-8' } });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const base = `http://127.0.0.1:${port}`;
@@ -106,12 +135,12 @@ async function startDriver() {
       } catch {}
     };
     kill('SIGTERM');
-    // A driver with a session still open may outlive SIGTERM (and xvfb-run): whatever is left
-    // of the process group then.
+    // A driver with a session still open may outlive SIGTERM: whatever is left of the process
+    // group then.
     await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
     kill('SIGKILL');
   };
-  return { base, stop, busy: false };
+  return { base, stop, busy: false, stderr: () => stderr.trim().split('\n').slice(-3).join(' | ') };
 }
 
 async function call(base, method, path, body, timeoutMs = 45_000) {
@@ -141,7 +170,8 @@ async function call(base, method, path, body, timeoutMs = 45_000) {
  * (ctx.newPage) gets a WebKitWebDriver of its own; they are kept for the next tests.
  */
 export async function launch() {
-  const pool = [await startDriver()];
+  const xvfb = await startXvfb();
+  const pool = [await startDriver(xvfb.display).catch(async (e) => (await xvfb.stop(), Promise.reject(e)))];
   // Block every host but this machine (the runner's request guard).
   const dir = mkdtempSync(join(tmpdir(), 'e2e-webkit-'));
   const filter = join(dir, 'content-filter.json');
@@ -166,21 +196,40 @@ export async function launch() {
       const args = ['--automation', `--content-filter=${filter}`, '-t', 'UTC'];
       if (!javaScriptEnabled) args.push('--enable-javascript=false');
       let wd = pool.find((w) => !w.busy);
-      if (!wd) pool.push((wd = await startDriver()));
+      if (!wd) pool.push((wd = await startDriver(xvfb.display)));
       wd.busy = true;
       const caps = { capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary, args } } } };
       // A session starts in 1 to 3 s, but now and then MiniBrowser does not come up ("failed to
-      // create a new browsing context", or no answer): then once more with a new driver.
-      const s = await call(wd.base, 'POST', '/session', caps, 15_000).catch(async (e) => {
-        wd.stop();
-        pool.splice(pool.indexOf(wd), 1);
-        pool.push((wd = await startDriver()));
-        wd.busy = true;
-        return call(wd.base, 'POST', '/session', caps, 15_000).catch((e2) => {
-          wd.busy = false;
-          throw new Error(`${e.message}; again: ${e2.message}`);
-        });
-      });
+      // create a new browsing context", or no answer; 2 CI runs in about 40): then again with a
+      // new driver, after 1 s and after 4 s.
+      const tries = [];
+      let s = null;
+      for (const pause of [0, 1000, 4000]) {
+        if (pause) {
+          await new Promise((r) => setTimeout(r, pause));
+          await wd.stop();
+          pool.splice(pool.indexOf(wd), 1);
+          try {
+            pool.push((wd = await startDriver(xvfb.display)));
+          } catch (e) {
+            tries.push(e.message);
+            continue;
+          }
+          wd.busy = true;
+        }
+        try {
+          s = await call(wd.base, 'POST', '/session', caps, 15_000);
+          break;
+        } catch (e) {
+          const said = wd.stderr();
+          tries.push(said ? `${e.message} (driver: ${said})` : e.message);
+        }
+      }
+      if (!s) {
+        wd.busy = false;
+        throw new Error(`${tries.length} tries: ${tries.join('; ')}`);
+      }
+      if (tries.length) console.log(`# webkit: a session was created at try ${tries.length + 1} after: ${tries.join('; ')}`);
       version = `${s.capabilities.browserName} ${s.capabilities.browserVersion}`;
       const sid = `/session/${s.sessionId}`;
       // One command at a time: evaluating in a frame is switch, run, switch back.
@@ -334,6 +383,8 @@ export async function launch() {
     },
     async close() {
       await Promise.all(pool.map((w) => w.stop()));
+      await xvfb.stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

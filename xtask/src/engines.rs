@@ -13,7 +13,7 @@ pub const ALL: [&str; 3] = ["chromium", "firefox", "webkit"];
 const NEEDS: [(&str, &[&str], &[&str]); 2] = [
     ("firefox", &["/usr/bin/firefox-esr"], &["firefox-esr"]),
     // MiniBrowser comes with libwebkit2gtk-4.1-0, a dependency of webkit2gtk-driver.
-    ("webkit", &["/usr/bin/WebKitWebDriver", "/usr/bin/xvfb-run"], &["webkit2gtk-driver", "xvfb"]),
+    ("webkit", &["/usr/bin/WebKitWebDriver", "/usr/bin/Xvfb"], &["webkit2gtk-driver", "xvfb"]),
 ];
 
 /// The engines named by `E2E_ENGINES` (all three when unset or empty).
@@ -71,7 +71,7 @@ pub fn ensure_engines() -> Res {
     if engines.iter().any(|e| e == "webkit") {
         let mb = minibrowser().ok_or("MiniBrowser of libwebkit2gtk-4.1-0 not found under /usr/lib")?;
         let v = output_of("dpkg-query", &["-W", "-f=${Version}", "webkit2gtk-driver"]).unwrap_or_else(|| "?".into());
-        println!("ok: WebKitGTK {v}: {mb} with /usr/bin/WebKitWebDriver under xvfb-run");
+        println!("ok: WebKitGTK {v}: {mb} with /usr/bin/WebKitWebDriver under Xvfb");
     }
     Ok(())
 }
@@ -93,7 +93,7 @@ mod tests {
         let all: Vec<String> = ALL.iter().map(|s| s.to_string()).collect();
         assert!(missing_packages(&all, |_| true).is_empty());
         assert_eq!(missing_packages(&all, |_| false), ["firefox-esr", "webkit2gtk-driver", "xvfb"]);
-        assert_eq!(missing_packages(&all, |f| f != "/usr/bin/xvfb-run"), ["webkit2gtk-driver", "xvfb"]);
+        assert_eq!(missing_packages(&all, |f| f != "/usr/bin/Xvfb"), ["webkit2gtk-driver", "xvfb"]);
         assert!(missing_packages(&["chromium".to_string()], |_| false).is_empty());
     }
 }
