@@ -6,6 +6,7 @@ mod dist;
 mod engines;
 mod fixtures;
 mod geodata;
+mod imports;
 mod offline;
 mod png;
 mod prerender;

@@ -12,10 +12,15 @@
 //!    JavaScript that loads them, which the main module imports;
 //! 2. wasm-bindgen (the version Trunk runs) makes the main module's glue, under Trunk's name for
 //!    it, keeping the table and globals the split modules share (`--keep-lld-exports`);
-//! 3. in a release build, wasm-opt `-Oz` optimises every module, as Trunk's `data-wasm-opt="z"`;
-//! 4. the modules loaded on demand are named by their contents' hash (`split_story-<hash>.wasm`),
+//! 3. the glue's imports get names of one or two letters in the module and the glue, and the
+//!    classes the glue exports for other JavaScript, which the page has none of, go with the
+//!    module's exports they call ([`crate::imports`]);
+//! 4. in a release build, wasm-opt `-Oz` optimises every module, as Trunk's `data-wasm-opt="z"`;
+//! 5. the modules loaded on demand are named by their contents' hash (`split_story-<hash>.wasm`),
 //!    so they may be cached for ever like Trunk's files; the loader is merged into the glue
-//!    ([`merge_loader`]), whose `modulepreload` gets the new glue's integrity.
+//!    ([`merge_loader`]), whose `modulepreload` gets the new glue's integrity; the glue and the
+//!    page's module are named again by their contents ([`renamed_stem`]), not by Trunk's hash
+//!    of cargo's output, which a change of this hook alone would leave as it was.
 //!
 //! The files replace Trunk's in its staging folder; `cargo xtask dist` then minifies the glue,
 //! lists every file for the service worker and inlines the modules in the single file.
@@ -112,8 +117,13 @@ pub fn split(staging: &Path, input: &Path, release: bool) -> Res<Split> {
         .arg(&main_in))?;
     let glue_path = work.join(format!("{stem}.js"));
     let glue = fs::read_to_string(&glue_path).map_err(|e| format!("{}: {e}", glue_path.display()))?;
+    let bound = work.join(format!("{stem}_bg.wasm"));
+    let bytes = fs::read(&bound).map_err(|e| format!("{}: {e}", bound.display()))?;
+    let (bytes, glue, _) = crate::imports::drop_unused_classes(&bytes, &glue)?;
+    let (bytes, glue) = crate::imports::shorten(&bytes, &glue, &format!("./{stem}_bg.js"))?;
+    fs::write(&bound, bytes).map_err(|e| format!("{}: {e}", bound.display()))?;
     let main_path = staging.join(format!("{stem}_bg.wasm"));
-    optimise(&work.join(format!("{stem}_bg.wasm")), &main_path, release)?;
+    optimise(&bound, &main_path, release)?;
 
     // The modules loaded on demand, named by their contents.
     let loader = fs::read_to_string(work.join(LINK_NAME)).map_err(|e| format!("{LINK_NAME}: {e}"))?;
@@ -136,16 +146,38 @@ pub fn split(staging: &Path, input: &Path, release: bool) -> Res<Split> {
     }
     // One module for the glue and the loader: no request more, nothing to preload, no cycle.
     let glue = merge_loader(&glue, &loader, &main_module)?;
-    fs::write(staging.join(format!("{stem}.js")), &glue).map_err(|e| format!("{stem}.js: {e}"))?;
 
-    // The page preloads the glue with Trunk's integrity for Trunk's glue.
+    // Trunk named the glue and the module by a hash of its own output, which is cargo's: a
+    // change of this hook alone would keep their names. Named again by what they now hold.
+    let main = fs::read(&main_path).map_err(|e| format!("{}: {e}", main_path.display()))?;
+    let new_stem = renamed_stem(&main, &glue);
+    let glue = glue.replace(&stem, &new_stem);
+    let _ = fs::remove_file(&main_path);
+    let _ = fs::remove_file(staging.join(format!("{stem}.js")));
+    let main_path = staging.join(format!("{new_stem}_bg.wasm"));
+    fs::write(&main_path, &main).map_err(|e| format!("{}: {e}", main_path.display()))?;
+    fs::write(staging.join(format!("{new_stem}.js")), &glue).map_err(|e| format!("{new_stem}.js: {e}"))?;
+
+    // The page names the new files and preloads the glue with the new glue's integrity.
     let index = staging.join("index.html");
     let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
-    fs::write(&index, with_integrity(&html, &format!("./{stem}.js"), &glue)?)
+    if !html.contains(&format!("./{stem}.js")) {
+        return Err(format!("{}: Trunk's page does not name ./{stem}.js", index.display()));
+    }
+    let html = html.replace(&stem, &new_stem);
+    fs::write(&index, with_integrity(&html, &format!("./{new_stem}.js"), &glue)?)
         .map_err(|e| format!("{}: {e}", index.display()))?;
     let _ = fs::remove_dir_all(&work);
     let main_bytes = fs::metadata(&main_path).map_err(|e| e.to_string())?.len();
     Ok(Split { modules, main_bytes })
+}
+
+/// The name of the page's module and glue (without `_bg.wasm`, `.js`): the crate's and a hash of
+/// both.
+fn renamed_stem(main: &[u8], glue: &str) -> String {
+    let mut both = main.to_vec();
+    both.extend_from_slice(glue.as_bytes());
+    format!("{BIN}-{}", &sha256_hex(&both)[..16])
 }
 
 /// How the loader instantiates a module as wasm-split writes it: compiled while it streams in,
@@ -340,6 +372,15 @@ mod tests {
         assert!(!out.contains("instantiateStreaming"), "{out}");
         assert!(out.contains("WebAssembly.instantiate(b, imports)") && out.contains("r.arrayBuffer()"), "{out}");
         assert!(without_streaming("WebAssembly.instantiate(x)").is_err(), "a loader of another form is refused");
+    }
+
+    #[test]
+    fn the_page_module_is_named_by_what_it_and_its_glue_hold() {
+        let a = renamed_stem(b"\0asm", "glue");
+        assert!(a.starts_with("pakru-atlas-") && a.len() == "pakru-atlas-".len() + 16);
+        assert_eq!(a, renamed_stem(b"\0asm", "glue"));
+        assert_ne!(a, renamed_stem(b"\0asm", "glue2"));
+        assert_ne!(a, renamed_stem(b"\0asm\x01", "glue"));
     }
 
     #[test]
