@@ -13,7 +13,7 @@
 //! paint and nothing has to be redrawn.
 
 use crate::data::catalogue::LangFile;
-use crate::data::Category;
+use crate::data::{Atlas, Category};
 use crate::lang::{Lang, Plural};
 use std::sync::OnceLock;
 
@@ -31,6 +31,9 @@ pub struct Tr {
     pub in_url: bool,
     /// The language asked for whose file could not be loaded (the page is then in English).
     pub failed: Option<(Lang, String)>,
+    /// Puts the content's translation in place of the English in the dataset: the language's
+    /// module brings it with the file (`catalogue::apply`), so an English page has none.
+    pub translate: Option<fn(&mut Atlas, &LangFile)>,
 }
 
 static TR: OnceLock<Tr> = OnceLock::new();
@@ -100,7 +103,12 @@ pub fn around<'a>(text: &'a str, name: &str) -> (&'a str, &'a str) {
 
 impl Tr {
     pub fn english(in_url: bool) -> Tr {
-        Tr { lang: Lang::En, ui: Vec::new(), content: None, in_url, failed: None }
+        Tr { lang: Lang::En, ui: Vec::new(), content: None, in_url, failed: None, translate: None }
+    }
+
+    /// English, saying why `lang` could not be had.
+    pub fn failed(lang: Lang, why: String, in_url: bool) -> Tr {
+        Tr { failed: Some((lang, why)), ..Tr::english(in_url) }
     }
 
     /// The texts of a language file; English (saying why) if it is not one for `lang`.
@@ -108,13 +116,14 @@ impl Tr {
         match file {
             Ok(mut f) if f.lang == lang.key() && f.ui.len() == SLOTS => {
                 let ui = std::mem::take(&mut f.ui);
-                Tr { lang, ui, content: Some(f), in_url, failed: None }
+                Tr { lang, ui, content: Some(f), in_url, failed: None, translate: Some(crate::data::catalogue::apply) }
             }
-            Ok(f) => Tr {
-                failed: Some((lang, format!("the file is for {:?} with {} texts, not {}", f.lang, f.ui.len(), SLOTS))),
-                ..Tr::english(in_url)
-            },
-            Err(e) => Tr { failed: Some((lang, e)), ..Tr::english(in_url) },
+            Ok(f) => Tr::failed(
+                lang,
+                format!("the file is for {:?} with {} texts, not {}", f.lang, f.ui.len(), SLOTS),
+                in_url,
+            ),
+            Err(e) => Tr::failed(lang, e, in_url),
         }
     }
 

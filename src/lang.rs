@@ -150,16 +150,10 @@ impl Lang {
 
     /// A date at its own precision.
     pub fn date(self, d: &Date) -> String {
-        let m = (d.month as usize).clamp(1, 12) - 1;
-        match (self, d.precision) {
-            (_, Precision::Decade) => self.decade(d.year),
-            (Lang::En, _) => d.to_string(),
-            (Lang::Ru, Precision::Year) => format!("{} г.", d.year),
-            (Lang::Ru, Precision::Month) => format!("{} {} г.", RU_NOMINATIVE[m], d.year),
-            (Lang::Ru, Precision::Day) => format!("{} {} {} г.", d.day, RU_GENITIVE[m], d.year),
-            (Lang::Ur, Precision::Year) => d.year.to_string(),
-            (Lang::Ur, Precision::Month) => format!("{} {}", UR_MONTHS[m], d.year),
-            (Lang::Ur, Precision::Day) => format!("{} {} {}", d.day, UR_MONTHS[m], d.year),
+        match (self, d.precision, formats()) {
+            (_, Precision::Decade, _) => self.decade(d.year),
+            (Lang::En, _, _) | (_, _, None) => d.to_string(),
+            (_, _, Some(f)) => (f.date)(self, d),
         }
     }
 
@@ -167,40 +161,103 @@ impl Lang {
     /// month or one year the shared parts are written once, as in each language's press.
     pub fn span(self, start: &Date, end: Option<&Date>) -> String {
         let Some(end) = end else { return self.date(start) };
-        if self == Lang::En {
-            return crate::data::date::format_span(start, Some(end));
-        }
-        let (s, e) = (start, end);
-        let day = |d: &Date| d.precision == Precision::Day;
-        let year = |d: &Date| d.precision == Precision::Year;
-        let m = |d: &Date| (d.month as usize).clamp(1, 12) - 1;
-        match self {
-            Lang::Ru if day(s) && day(e) && s.year == e.year && s.month == e.month => {
-                format!("{}–{} {} {} г.", s.day, e.day, RU_GENITIVE[m(s)], s.year)
-            }
-            Lang::Ru if day(s) && day(e) && s.year == e.year => {
-                format!("{} {} – {} {} {} г.", s.day, RU_GENITIVE[m(s)], e.day, RU_GENITIVE[m(e)], e.year)
-            }
-            Lang::Ru if year(s) && year(e) => format!("{}–{} гг.", s.year, e.year),
-            Lang::Ur if day(s) && day(e) && s.year == e.year && s.month == e.month => {
-                format!("{}–{} {} {}", s.day, e.day, UR_MONTHS[m(s)], s.year)
-            }
-            Lang::Ur if day(s) && day(e) && s.year == e.year => {
-                format!("{} {} – {} {} {}", s.day, UR_MONTHS[m(s)], e.day, UR_MONTHS[m(e)], e.year)
-            }
-            Lang::Ur if year(s) && year(e) => format!("{}–{}", s.year, e.year),
-            _ => format!("{} – {}", self.date(s), self.date(e)),
+        match (self, formats()) {
+            (Lang::En, _) | (_, None) => crate::data::date::format_span(start, Some(end)),
+            (_, Some(f)) => (f.span)(self, start, end),
         }
     }
 
     /// A month's name as it stands alone (a chart's or a tooltip's month): "May", "май", "مئی".
     pub fn month(self, month: u8) -> &'static str {
-        let m = (month as usize).clamp(1, 12) - 1;
-        match self {
-            Lang::En => crate::data::date::MONTHS[m],
-            Lang::Ru => RU_NOMINATIVE[m],
-            Lang::Ur => UR_MONTHS[m],
+        match (self, formats()) {
+            (Lang::En, _) | (_, None) => crate::data::date::MONTHS[(month as usize).clamp(1, 12) - 1],
+            (_, Some(f)) => (f.month)(self, month),
         }
+    }
+}
+
+/// How Urdu and Russian write dates and months. In the browser these come with the language's
+/// module (`src/app/lang_module.rs`, which [`install`]s them), so that a page in English does
+/// not carry them; until then, and natively always, [`formats`] says where they are.
+#[derive(Clone, Copy, Debug)]
+pub struct Formats {
+    pub date: fn(Lang, &Date) -> String,
+    pub span: fn(Lang, &Date, &Date) -> String,
+    pub month: fn(Lang, u8) -> &'static str,
+}
+
+impl Formats {
+    /// The functions below.
+    pub const OTHER: Formats = Formats { date: other_date, span: other_span, month: other_month };
+}
+
+#[cfg(target_arch = "wasm32")]
+static FORMATS: std::sync::OnceLock<Formats> = std::sync::OnceLock::new();
+
+/// Makes Urdu and Russian dates available (the language's module does, before the page mounts).
+pub fn install(f: Formats) {
+    #[cfg(target_arch = "wasm32")]
+    let _ = FORMATS.set(f);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = f;
+}
+
+/// The formats of the languages other than English, if they are here (in the browser: once the
+/// language's module has been loaded; an English page never loads it).
+fn formats() -> Option<Formats> {
+    #[cfg(target_arch = "wasm32")]
+    return FORMATS.get().copied();
+    #[cfg(not(target_arch = "wasm32"))]
+    Some(Formats::OTHER)
+}
+
+/// [`Lang::date`] in Urdu and Russian, at a day, month or year (English as English).
+fn other_date(lang: Lang, d: &Date) -> String {
+    let m = (d.month as usize).clamp(1, 12) - 1;
+    match (lang, d.precision) {
+        (_, Precision::Decade) => lang.decade(d.year),
+        (Lang::En, _) => d.to_string(),
+        (Lang::Ru, Precision::Year) => format!("{} г.", d.year),
+        (Lang::Ru, Precision::Month) => format!("{} {} г.", RU_NOMINATIVE[m], d.year),
+        (Lang::Ru, Precision::Day) => format!("{} {} {} г.", d.day, RU_GENITIVE[m], d.year),
+        (Lang::Ur, Precision::Year) => d.year.to_string(),
+        (Lang::Ur, Precision::Month) => format!("{} {}", UR_MONTHS[m], d.year),
+        (Lang::Ur, Precision::Day) => format!("{} {} {}", d.day, UR_MONTHS[m], d.year),
+    }
+}
+
+/// [`Lang::span`] in Urdu and Russian.
+fn other_span(lang: Lang, s: &Date, e: &Date) -> String {
+    let day = |d: &Date| d.precision == Precision::Day;
+    let year = |d: &Date| d.precision == Precision::Year;
+    let m = |d: &Date| (d.month as usize).clamp(1, 12) - 1;
+    match lang {
+        Lang::Ru if day(s) && day(e) && s.year == e.year && s.month == e.month => {
+            format!("{}–{} {} {} г.", s.day, e.day, RU_GENITIVE[m(s)], s.year)
+        }
+        Lang::Ru if day(s) && day(e) && s.year == e.year => {
+            format!("{} {} – {} {} {} г.", s.day, RU_GENITIVE[m(s)], e.day, RU_GENITIVE[m(e)], e.year)
+        }
+        Lang::Ru if year(s) && year(e) => format!("{}–{} гг.", s.year, e.year),
+        Lang::Ur if day(s) && day(e) && s.year == e.year && s.month == e.month => {
+            format!("{}–{} {} {}", s.day, e.day, UR_MONTHS[m(s)], s.year)
+        }
+        Lang::Ur if day(s) && day(e) && s.year == e.year => {
+            format!("{} {} – {} {} {}", s.day, UR_MONTHS[m(s)], e.day, UR_MONTHS[m(e)], e.year)
+        }
+        Lang::Ur if year(s) && year(e) => format!("{}–{}", s.year, e.year),
+        Lang::En => crate::data::date::format_span(s, Some(e)),
+        _ => format!("{} – {}", other_date(lang, s), other_date(lang, e)),
+    }
+}
+
+/// [`Lang::month`] in Urdu and Russian.
+fn other_month(lang: Lang, month: u8) -> &'static str {
+    let m = (month as usize).clamp(1, 12) - 1;
+    match lang {
+        Lang::En => crate::data::date::MONTHS[m],
+        Lang::Ru => RU_NOMINATIVE[m],
+        Lang::Ur => UR_MONTHS[m],
     }
 }
 

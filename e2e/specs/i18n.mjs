@@ -1,7 +1,9 @@
 // Urdu and Russian: the language each address, stored choice and browser gets; the menu; no
 // English interface text left on screen, in labels or on the canvases; right-to-left layout
 // without overflow and with canvas text drawn inside its boxes; dates as each language writes
-// them; axe in each language; a missing language file; the choice surviving an offline reload.
+// them; axe in each language; a missing language file; the languages' code as a module of its
+// own (fetched only for Urdu and Russian; a module that cannot be loaded); the choice surviving
+// an offline reload.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -280,6 +282,52 @@ export const tests = {
     await page.route(/lang-ru-[0-9a-f]{16}\.bin/, (r) => r.fulfill({ status: 200, body: 'PKLANG1 not really' }));
     await gotoApp(page, baseURL, '?lang=ru');
     assert.includes(await page.locator('.lang-failed').innerText(), 'Русский');
+  },
+
+  "the languages' code is a module: an English page never fetches it, an Urdu or Russian page fetches it once beside its file": async ({ baseURL, ctx }) => {
+    const isModule = (f) => /^split_lang-[0-9a-f]{16}\.wasm$/.test(f);
+    const dates = { ur: '2 دسمبر 2019', ru: '2 декабря 2019 г.' };
+    for (const lang of ['en', 'ur', 'ru']) {
+      // A fresh context each: nothing from an earlier page's cache or service worker.
+      const page = await ctx.newPage({ serviceWorkers: 'block' });
+      const fetched = [];
+      page.on('request', (r) => fetched.push(new URL(r.url()).pathname.split('/').pop()));
+      await gotoApp(page, baseURL, `?lang=${lang}&e=${SAMPLE}`);
+      await sleep(300);
+      const file = fetched.filter((f) => new RegExp(`^lang-${lang}-[0-9a-f]{16}\\.bin$`).test(f));
+      if (lang === 'en') {
+        assert.deepEqual(fetched.filter(isModule), [], `no language module for English (${fetched.join(', ')})`);
+        continue;
+      }
+      assert.equal(fetched.filter(isModule).length, 1, `${lang}: the module, once (${fetched.join(', ')})`);
+      assert.equal(file.length, 1, `${lang}: its file, once`);
+      // What the module brings: the file's texts, the content's translation, the dates.
+      assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
+      assert.equal(await page.locator('h1').innerText(), LANGS[lang]['app.title']);
+      const detail = await page.locator('#detail').innerText();
+      assert.includes(detail, CONTENT[lang].events[SAMPLE].title, `${lang}: the translated title`);
+      assert.includes(detail, dates[lang], `${lang}: the date as the language writes it`);
+      await page.context().close();
+    }
+  },
+
+  'a language module that cannot be loaded leaves the atlas in English and says so; a reload loads it': async ({ baseURL, ctx }) => {
+    ctx.allowConsoleError(/404|Failed to load resource|split module|WebAssembly|wasm/i);
+    const page = await ctx.newPage({ serviceWorkers: 'block' });
+    let refuse = true;
+    await page.route(/split_lang-[0-9a-f]{16}\.wasm$/, (r) => (refuse ? r.fulfill({ status: 404, body: 'no' }) : r.continue()));
+    await gotoApp(page, baseURL, `?lang=ur&e=${SAMPLE}`);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en', 'English');
+    assert.includes(await page.locator('.lang-failed').innerText(), 'اردو', 'the notice names the language');
+    assert.includes(await page.locator('#detail').innerText(), '2 December 2019', 'English dates');
+    await sleep(400);
+    assert.includes(page.url(), 'lang=ur', 'the address still asks for Urdu');
+    refuse = false;
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForFunction(isReadyScript, null, { timeout: 30_000 });
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'ur', 'Urdu after the reload');
+    assert.equal(await page.locator('.lang-failed').count(), 0, 'no notice');
+    assert.includes(await page.locator('#detail').innerText(), '2 دسمبر 2019', 'Urdu dates');
   },
 
   'the single file carries both languages: Urdu and Russian open from disk with no request': async ({ page, ctx }) => {

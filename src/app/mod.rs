@@ -6,6 +6,7 @@ pub mod charts;
 pub mod detail;
 pub mod embed;
 pub mod fetch;
+pub mod lang_module;
 pub mod map;
 pub mod page;
 pub mod player;
@@ -40,22 +41,18 @@ pub fn start() {
     let browser: Vec<String> = w.navigator().languages().iter().filter_map(|v| v.as_string()).collect();
     let (lang, in_url) = i18n::choose(url_lang, stored.as_deref(), &browser);
     let Some(name) = i18n::file_of(lang) else {
-        let t = match lang {
+        i18n::set(match lang {
             Lang::En => Tr::english(in_url),
-            _ => Tr::from_file(lang, Err("no language file was built".into()), in_url),
-        };
-        i18n::set(t);
+            _ => Tr::failed(lang, "no language file was built".into(), in_url),
+        });
         return mount();
     };
-    fetch::file_or_block(name, &format!("lang-{}-data", lang.key()), move |bytes| {
-        i18n::set(Tr::from_file(lang, bytes.and_then(|b| crate::data::catalogue::decode(&b)), in_url));
-        mount();
-    });
+    lang_module::load(lang, name, in_url);
 }
 
 /// The page in the chosen language: `<html lang dir>`, then the app in place of the static
 /// first view, in one task so that no frame shows both.
-fn mount() {
+pub(crate) fn mount() {
     let lang = tr().lang;
     if let Some(d) = web_sys::window().and_then(|w| w.document()) {
         if let Some(html) = d.document_element() {
@@ -98,8 +95,8 @@ fn keep_language(lang: Lang) {
 pub fn App() -> impl IntoView {
     match load_text(page::by_id(DATA_BLOCK).and_then(|e| e.text_content()).as_deref()) {
         Ok(mut atlas) => {
-            if let Some(c) = &tr().content {
-                crate::data::catalogue::apply(&mut atlas, c);
+            if let (Some(c), Some(translate)) = (&tr().content, tr().translate) {
+                translate(&mut atlas, c);
             }
             let atlas: &'static Atlas = Box::leak(Box::new(atlas));
             view! { <Atlas atlas=atlas /> }.into_any()
