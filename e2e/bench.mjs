@@ -7,8 +7,10 @@
 //    (1280×800, no throttling): time from navigation start to the app's own
 //    performance.mark('atlas-ready'), DOMContentLoaded and load; the browser's own first
 //    contentful paint, largest contentful paint and layout shifts (their sum, as CLS), from
-//    PerformanceObservers (buffered) installed before the page's scripts run; the URLs the first
-//    load fetched.
+//    PerformanceObservers (buffered) installed before the page's scripts run, with the main
+//    thread's long tasks (over 50 ms) that began after the first contentful paint; the URLs the
+//    first load fetched. Then BENCH_SLOW_LOADS (default 5) cold loads with the CPU slowed 4×
+//    (DevTools' throttling, as Lighthouse's mobile profile), for their long tasks.
 // 2. Every function on window.__atlasBench, called as fn(frames, n) with n = 0 (the real data)
 //    and n = 10000 (a generated dataset), in a fresh page each; it returns the time of each
 //    frame in ms (an array, or a single number). Missing: "n/a". The hooks are compiled only
@@ -22,6 +24,7 @@ import { isReadyScript, launchBrowser } from './lib.mjs';
 const BASE_URL = process.env.BASE_URL;
 const HOOKS_URL = process.env.BENCH_HOOKS_URL || BASE_URL;
 const LOADS = Number(process.env.BENCH_LOADS || 10);
+const SLOW_LOADS = Number(process.env.BENCH_SLOW_LOADS || 5);
 const OUT = resolve(process.env.BENCH_OUT || 'bench-output/browser.json');
 const FRAMES = Number(process.env.BENCH_FRAMES || 240);
 const SIZES = [0, 10_000];
@@ -60,9 +63,9 @@ const fmtCls = (x) => (x == null ? 'n/a' : x.toFixed(3));
 // Runs in the page before its own scripts: the browser's paint, largest-contentful-paint and
 // layout-shift entries (buffered: also those before the observer existed) into
 // window.__benchPaint. LCP is the last candidate's time; CLS the sum of the shifts that did not
-// follow an input.
+// follow an input; `long` the main thread's long tasks (over 50 ms).
 const OBSERVE_PAINT = () => {
-  const v = { fcp: null, lcp: null, cls: 0, supported: PerformanceObserver.supportedEntryTypes || [] };
+  const v = { fcp: null, lcp: null, cls: 0, long: [], supported: PerformanceObserver.supportedEntryTypes || [] };
   window.__benchPaint = v;
   const observe = (type, f) => {
     if (v.supported.includes(type)) new PerformanceObserver((list) => list.getEntries().forEach(f)).observe({ type, buffered: true });
@@ -76,7 +79,20 @@ const OBSERVE_PAINT = () => {
   observe('layout-shift', (e) => {
     if (!e.hadRecentInput) v.cls += e.value;
   });
+  observe('longtask', (e) => v.long.push({ start: e.startTime, duration: e.duration }));
 };
+
+/** The long tasks that started after the first contentful paint: how many, the longest, and
+ *  their time past 50 ms each (what Lighthouse sums as total blocking time). */
+function longAfterPaint(t) {
+  const after = (t.long || []).filter((x) => t.fcp != null && x.start >= t.fcp);
+  return {
+    count: after.length,
+    longest: after.length ? Math.max(...after.map((x) => x.duration)) : 0,
+    blocking: after.reduce((a, x) => a + x.duration - 50, 0),
+    tasks: after.map((x) => `${x.duration.toFixed(0)} ms at ${x.start.toFixed(0)} ms`),
+  };
+}
 
 async function newPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'UTC' });
@@ -88,12 +104,16 @@ async function newPage(browser) {
   return { context, page, errors };
 }
 
-async function coldLoad(browser, collectUrls) {
+async function coldLoad(browser, collectUrls, cpuSlowdown = 1) {
   const { context, page, errors } = await newPage(browser);
   const urls = [];
   if (collectUrls) page.on('request', (r) => urls.push(r.url()));
   try {
     await page.addInitScript(OBSERVE_PAINT);
+    if (cpuSlowdown > 1) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
+    }
     await page.goto(BASE_URL, { waitUntil: 'load', timeout: TIMEOUT });
     await page.waitForFunction(isReadyScript, null, { timeout: TIMEOUT });
     // Two frames and a little more after the app is ready: the paint that shows the first
@@ -107,6 +127,7 @@ async function coldLoad(browser, collectUrls) {
         fcp: paint.fcp ?? null,
         lcp: paint.lcp ?? null,
         cls: paint.supported && paint.supported.includes('layout-shift') ? paint.cls : null,
+        long: paint.long || [],
         ready: mark ? mark.startTime : null,
         dcl: nav ? nav.domContentLoadedEventEnd : null,
         load: nav ? nav.loadEventEnd : null,
@@ -114,7 +135,7 @@ async function coldLoad(browser, collectUrls) {
         wasm: window.__atlasTest && window.__atlasTest.wasmMemoryBytes ? window.__atlasTest.wasmMemoryBytes() : null,
       };
     });
-    return { ...t, urls, errors };
+    return { ...t, longAfter: longAfterPaint(t), urls, errors };
   } finally {
     await context.close();
   }
@@ -182,7 +203,7 @@ async function main() {
   const { browser, close } = await launchBrowser();
   const report = { chromium: browser.version(), base_url: BASE_URL, frames: FRAMES };
   try {
-    const ready = [], dcl = [], load = [], fcp = [], lcp = [], cls = [];
+    const ready = [], dcl = [], load = [], fcp = [], lcp = [], cls = [], longCount = [], longest = [];
     let firstUrls = [], heap = null;
     const errors = new Set();
     for (let i = 0; i < LOADS; i++) {
@@ -199,9 +220,21 @@ async function main() {
       if (r.fcp != null) fcp.push(r.fcp);
       if (r.lcp != null) lcp.push(r.lcp);
       if (r.cls != null) cls.push(r.cls);
+      longCount.push(r.longAfter.count);
+      longest.push(r.longAfter.longest);
       console.log(
-        `cold load ${i + 1}/${LOADS}: app's atlas-ready mark ${fmt(r.ready)}; browser's FCP ${fmt(r.fcp)}, LCP ${fmt(r.lcp)}, CLS ${fmtCls(r.cls)}`,
+        `cold load ${i + 1}/${LOADS}: app's atlas-ready mark ${fmt(r.ready)}; browser's FCP ${fmt(r.fcp)}, LCP ${fmt(r.lcp)}, CLS ${fmtCls(r.cls)}; long tasks after FCP: ${r.longAfter.tasks.join(', ') || 'none'}`,
       );
+    }
+    // The same loads with the CPU slowed 4× (Lighthouse's mobile profile does so too): the long
+    // tasks after the first paint, which is what a phone's main thread meets.
+    const slowCount = [], slowLongest = [], slowBlocking = [];
+    for (let i = 0; i < SLOW_LOADS; i++) {
+      const r = await coldLoad(browser, false, 4);
+      slowCount.push(r.longAfter.count);
+      slowLongest.push(r.longAfter.longest);
+      slowBlocking.push(r.longAfter.blocking);
+      console.log(`cold load, CPU 4× slower, ${i + 1}/${SLOW_LOADS}: FCP ${fmt(r.fcp)}; long tasks after FCP: ${r.longAfter.tasks.join(', ') || 'none'}`);
     }
     report.loads = {
       ready_ms: summary(ready),
@@ -210,6 +243,11 @@ async function main() {
       fcp_ms: summary(fcp),
       lcp_ms: summary(lcp),
       cls: summary(cls),
+      long_tasks_after_fcp: summary(longCount),
+      longest_task_after_fcp_ms: summary(longest),
+      cpu4x_long_tasks_after_fcp: summary(slowCount),
+      cpu4x_longest_task_after_fcp_ms: summary(slowLongest),
+      cpu4x_blocking_after_fcp_ms: summary(slowBlocking),
     };
     report.first_visit_urls = firstUrls;
     report.js_heap_used_bytes = heap;
@@ -227,6 +265,11 @@ async function main() {
   console.log(`  browser, first contentful paint (FCP)   ${range(l.fcp_ms, fmt)}`);
   console.log(`  browser, largest contentful paint (LCP) ${range(l.lcp_ms, fmt)}`);
   console.log(`  browser, layout shifts summed (CLS)     ${range(l.cls, fmtCls)}`);
+  const n = (x) => (x == null ? 'n/a' : String(x));
+  console.log(`  long tasks after FCP (over 50 ms)       ${range(l.long_tasks_after_fcp, n)}, the longest ${range(l.longest_task_after_fcp_ms, fmt)}`);
+  console.log(`CPU 4× slower, median of ${SLOW_LOADS} cold loads [min–max]:`);
+  console.log(`  long tasks after FCP                    ${range(l.cpu4x_long_tasks_after_fcp, n)}, the longest ${range(l.cpu4x_longest_task_after_fcp_ms, fmt)}`);
+  console.log(`  their time past 50 ms, summed           ${range(l.cpu4x_blocking_after_fcp_ms, fmt)}`);
   if (report.console_errors.length) console.log(`console errors during loads:\n  ${report.console_errors.join('\n  ')}`);
   console.log(`wrote ${OUT}`);
 }

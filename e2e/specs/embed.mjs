@@ -92,9 +92,17 @@ export const tests = {
     await gotoApp(page, APP);
     const button = page.locator('#embed-button');
     assert.equal(await button.getAttribute('aria-expanded'), 'false', 'dialog closed at first');
+    // Built when first opened: a frame costs a document of its own, not worth the page's first task.
+    await sleep(300);
+    assert.deepEqual(
+      await page.evaluate(() => [document.querySelectorAll('iframe').length, document.getElementById('embed-dialog').children.length]),
+      [0, 0],
+      'no preview frame and no controls before the dialog is opened',
+    );
     await button.click();
     assert.equal(await button.getAttribute('aria-expanded'), 'true', 'aria-expanded after opening');
     await page.locator('#embed-dialog').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#embed-dialog iframe#embed-preview').count(), 1, 'the preview frame once opened');
     const snippet = (await page.locator('textarea#embed-code').inputValue()).trim();
     const origin = new URL(APP).origin;
     assert.includes(snippet, `<iframe id="pakru-atlas" src="${APP}?embed=1&amp;lang=en" title="Pakistan–Russia Relations Atlas"`, 'iframe with src and title');

@@ -1,8 +1,8 @@
 //! Embedding: the address of the full atlas for an embed's "Open in the atlas" link, and the
 //! Embed dialog, which writes the snippet for the current state and previews the real embed.
 //!
-//! The dialog is built once from a static template and updated by one effect: its form
-//! controls are read from the DOM when they change. (Each reactive attribute of a `view!`
+//! The dialog is built from a static template when it is first opened and updated by one
+//! effect: its form controls are read from the DOM when they change. (Each reactive attribute of a `view!`
 //! costs wasm; this dialog costs a tenth of that version.)
 
 use super::page::by_id;
@@ -89,6 +89,9 @@ fn template() -> String {
 /// Opens the Embed dialog with `view` chosen (the story's "Embed this step").
 pub fn open_with(state: &AppState, view: Embed) {
     state.panel.set(Some(Panel::Embed));
+    if let Some(root) = by_id(DIALOG) {
+        build(&root);
+    }
     if let Some(sel) = by_id("embed-view") {
         let sel = sel.unchecked_into::<HtmlSelectElement>();
         sel.set_value(view.key());
@@ -100,6 +103,16 @@ pub fn open_with(state: &AppState, view: Embed) {
             let _ = sel.dispatch_event(&ev);
         }
         let _ = sel.focus();
+    }
+}
+
+/// The dialog's element.
+const DIALOG: &str = "embed-dialog";
+
+/// Puts the dialog's controls and preview into `root`, the first time (see [`EmbedDialog`]).
+fn build(root: &Element) {
+    if root.first_element_child().is_none() {
+        root.set_inner_html(&template());
     }
 }
 
@@ -127,11 +140,18 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
     // The latest preview address waiting to be loaded (older ones are dropped).
     let pending = RwSignal::new(0u32);
 
-    Effect::new(move |filled: Option<bool>| {
+    // The controls and the preview's frame are built when the dialog is first opened, not
+    // when the page mounts: a frame costs a document of its own, and the page's first task is
+    // long enough.
+    Effect::new(move |wired: Option<bool>| {
         let Some(root) = node.get() else { return false };
         let root: Element = root.into();
-        if filled != Some(true) {
-            root.set_inner_html(&template());
+        let is_open = open();
+        if wired != Some(true) {
+            if !is_open && root.first_element_child().is_none() {
+                return false;
+            }
+            build(&root);
             let cb = Closure::<dyn Fn()>::new(move || controls.update(|n| *n += 1));
             let _ = root.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
             cb.forget();
@@ -144,7 +164,6 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
             copy.forget();
         }
         controls.track();
-        let is_open = open();
         let view = by_id("embed-view")
             .and_then(|s| Embed::from_key(&s.unchecked_into::<HtmlSelectElement>().value()))
             .unwrap_or(Embed::Atlas);
@@ -194,6 +213,6 @@ pub fn EmbedDialog(status: RwSignal<String>) -> impl IntoView {
         true
     });
     view! {
-        <div class="embed-dialog" id="embed-dialog" role="region" aria-label=t(Msg::EmbedDialog) hidden=move || !open() node_ref=node></div>
+        <div class="embed-dialog" id=DIALOG role="region" aria-label=t(Msg::EmbedDialog) hidden=move || !open() node_ref=node></div>
     }
 }
