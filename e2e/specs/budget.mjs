@@ -18,9 +18,9 @@ const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
  *  by Node's zlib before xtask's measure became the one measure (it reads ~0.6 % higher, 257.6
  *  KiB); plus the 6 KiB the single-view embeds and the Embed dialog were allowed, the 30 KiB
  *  the static first view in index.html may cost, the 16 KiB of the story's code and the 12 KiB
- *  of the three languages' code (menu, catalogue, language files' loader, Russian and Urdu
- *  dates, right-to-left canvas text; the texts themselves are in files loaded on demand), 8 KiB
- *  over its 4 KiB allowance (README, Languages); less what was saved since: 5.6 KiB (the map's
+ *  of the three languages' code when they landed (3.5 KiB of it is what only the other
+ *  languages need now, within its 4 KiB allowance: README, Languages; the texts themselves are
+ *  in files loaded on demand); less what was saved since: 5.6 KiB (the map's
  *  SVG as relative paths, the dataset in the page's data block), 11.6 KiB (the story's code a
  *  module of its own, loaded when the story is asked for), 3.1 KiB (the downloads' writers,
  *  loaded at the first download), 8.5 KiB (the module's imports named with one or two
