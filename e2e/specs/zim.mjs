@@ -184,6 +184,11 @@ async function exercise({ page, ctx }, { base, book }, bar) {
   assert.equal(await shared.locator('#story .story-progress').innerText(), `Chapter 2 · step 3 of ${STORY.chapters[1].steps.length}`, 'a story step inside the book');
   inside(shared.url(), 'the story step');
 
+  // Urdu inside the book: its language file and its module come from the book too.
+  await gotoApp(shared, `${home}index.html?lang=ur`);
+  assert.equal(await shared.evaluate(() => [document.documentElement.lang, document.documentElement.dir].join(' ')), 'ur rtl', 'Urdu inside the book');
+  assert.equal(await shared.locator('.lang-failed').count(), 0, 'its file and module loaded');
+
   // Downloads (blob: and data: URLs) work under the ZIM's policy.
   const take = async (locator) => {
     const [d] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), locator.click()]);
