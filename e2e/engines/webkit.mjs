@@ -87,7 +87,7 @@ const READ_HOOK = `() => {
  * `xvfb-run -a` per driver could.
  */
 async function startXvfb() {
-  if (process.env.DISPLAY) return { display: process.env.DISPLAY, stop: async () => {} };
+  if (process.env.DISPLAY) return { display: process.env.DISPLAY, alive: () => true, stop: async () => {} };
   const proc = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1920x1080x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
@@ -108,7 +108,7 @@ async function startXvfb() {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
   };
-  return { display, stop };
+  return { display, alive: () => proc.exitCode === null && proc.signalCode === null, stop };
 }
 
 /** Starts one WebKitWebDriver on `display`: { base, stop, stderr }. */
@@ -170,7 +170,7 @@ async function call(base, method, path, body, timeoutMs = 45_000) {
  * (ctx.newPage) gets a WebKitWebDriver of its own; they are kept for the next tests.
  */
 export async function launch() {
-  const xvfb = await startXvfb();
+  let xvfb = await startXvfb();
   const pool = [await startDriver(xvfb.display).catch(async (e) => (await xvfb.stop(), Promise.reject(e)))];
   // Block every host but this machine (the runner's request guard).
   const dir = mkdtempSync(join(tmpdir(), 'e2e-webkit-'));
@@ -201,15 +201,23 @@ export async function launch() {
       const caps = { capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary, args } } } };
       // A session starts in 1 to 3 s, but now and then MiniBrowser does not come up ("failed to
       // create a new browsing context", or no answer; 2 CI runs in about 40): then again with a
-      // new driver, after 1 s and after 4 s.
+      // new driver (and a new X server if it has exited), after 1 s and after 4 s.
       const tries = [];
       let s = null;
+      let attempt = 0;
       for (const pause of [0, 1000, 4000]) {
+        attempt++;
         if (pause) {
           await new Promise((r) => setTimeout(r, pause));
           await wd.stop();
           pool.splice(pool.indexOf(wd), 1);
           try {
+            // An X server that went away takes every driver with it: a new one.
+            if (!xvfb.alive()) {
+              await xvfb.stop();
+              xvfb = await startXvfb();
+              tries.push(`Xvfb had exited: started again on ${xvfb.display}`);
+            }
             pool.push((wd = await startDriver(xvfb.display)));
           } catch (e) {
             tries.push(e.message);
@@ -227,9 +235,9 @@ export async function launch() {
       }
       if (!s) {
         wd.busy = false;
-        throw new Error(`${tries.length} tries: ${tries.join('; ')}`);
+        throw new Error(`${attempt} tries: ${tries.join('; ')}`);
       }
-      if (tries.length) console.log(`# webkit: a session was created at try ${tries.length + 1} after: ${tries.join('; ')}`);
+      if (tries.length) console.log(`# webkit: a session was created at try ${attempt} after: ${tries.join('; ')}`);
       version = `${s.capabilities.browserName} ${s.capabilities.browserVersion}`;
       const sid = `/session/${s.sessionId}`;
       // One command at a time: evaluating in a frame is switch, run, switch back.
