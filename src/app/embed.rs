@@ -2,8 +2,8 @@
 //! Embed dialog, which writes the snippet for the current state and previews the real embed.
 //!
 //! The dialog is built from a static template when it is first opened and updated by one
-//! effect: its form controls are read from the DOM when they change. (Each reactive attribute of a `view!`
-//! costs wasm; this dialog costs a tenth of that version.)
+//! effect: its form controls are read from the DOM when they change. (Each reactive attribute
+//! of a `view!` costs wasm; this dialog costs a tenth of that version.)
 
 use super::page::by_id;
 use super::state::{use_state, AppState};
