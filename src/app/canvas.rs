@@ -52,6 +52,20 @@ impl std::error::Error for DrawError {}
 pub type AppArea<'a> = DrawingArea<AppBackend<'a>, plotters::coord::Shift>;
 pub type AppResult = Result<(), DrawingAreaErrorKind<DrawError>>;
 
+/// Calls `cb` to draw a view: at the next animation frame (one frame for any number of
+/// changes), except a view's first drawing, which gets a task of its own (a timeout), so that
+/// the page's first frame is not one long task of every view's first drawing. (The first
+/// drawing waits for the canvas's size, which its ResizeObserver reports in the frame after the
+/// mount; a timeout then runs before the next frame, as the animation frame would.)
+pub fn draw_soon(first: bool, cb: &wasm_bindgen::JsValue) {
+    let Some(w) = web_sys::window() else { return };
+    let _ = if first {
+        w.set_timeout_with_callback(cb.unchecked_ref())
+    } else {
+        w.request_animation_frame(cb.unchecked_ref())
+    };
+}
+
 pub fn device_pixel_ratio() -> f64 {
     web_sys::window().map(|w| w.device_pixel_ratio()).filter(|r| r.is_finite() && *r > 0.0).unwrap_or(1.0)
 }

@@ -171,12 +171,14 @@ fn settle_later(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static
     );
 }
 
-/// Draws `scene` at the next animation frame (one frame for any number of changes).
+/// Draws `scene` at the next animation frame (one frame for any number of changes; the first
+/// drawing in a task of its own: [`super::canvas::draw_soon`]).
 fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atlas, scene: MapScene) {
     *surface.pending.borrow_mut() = Some(scene);
     if surface.frame_pending.replace(true) {
         return;
     }
+    let first = surface.frame.borrow().is_none();
     let cb = Closure::once_into_js(move || {
         surface.frame_pending.set(false);
         let scene = surface.pending.borrow_mut().take();
@@ -184,9 +186,7 @@ fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atl
             redraw(&canvas, &surface, atlas, &scene);
         }
     });
-    if let Some(w) = web_sys::window() {
-        let _ = w.request_animation_frame(cb.unchecked_ref());
-    }
+    super::canvas::draw_soon(first, &cb);
 }
 
 /// The state's map view on the canvas size of the last frame (`None` before the first frame).

@@ -72,21 +72,21 @@ fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
-/// Draws `scene` at the next animation frame (one frame for any number of changes).
+/// Draws `scene` at the next animation frame (one frame for any number of changes; the first
+/// drawing in a task of its own: [`super::canvas::draw_soon`]).
 fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atlas, scene: TimelineScene) {
     *surface.pending.borrow_mut() = Some(scene);
     if surface.frame_pending.replace(true) {
         return;
     }
+    let first = surface.layout.borrow().is_none();
     let cb = Closure::once_into_js(move || {
         surface.frame_pending.set(false);
         if let Some(scene) = surface.pending.borrow_mut().take() {
             redraw(&canvas, &surface, atlas, &scene);
         }
     });
-    if let Some(w) = web_sys::window() {
-        let _ = w.request_animation_frame(cb.unchecked_ref());
-    }
+    super::canvas::draw_soon(first, &cb);
 }
 
 #[component]
