@@ -209,8 +209,9 @@ export async function launch() {
         attempt++;
         if (pause) {
           await new Promise((r) => setTimeout(r, pause));
+          // (After a try whose driver did not start, `wd` is the one stopped before it.)
           await wd.stop();
-          pool.splice(pool.indexOf(wd), 1);
+          if (pool.includes(wd)) pool.splice(pool.indexOf(wd), 1);
           try {
             // An X server that went away takes every driver with it: a new one.
             if (!xvfb.alive()) {

@@ -259,34 +259,22 @@ fn print_table(r: &Value) {
     // Long tasks after the first paint (the wasm's own compile may be one of them: no other
     // long task is the target).
     let none = "≤ 1 (the wasm's compile may be one)";
-    let long = &loads["long_tasks_after_fcp"];
-    row(
-        "desktop: long tasks (> 50 ms) after FCP".into(),
-        median_range(long, Unit::Plain),
-        target(long, none, 1.0, true),
-    );
-    row(
-        "desktop: the longest of them".into(),
-        median_range(&loads["longest_task_after_fcp_ms"], Unit::Ms),
-        String::new(),
-    );
-    let slow = &loads["cpu4x_long_tasks_after_fcp"];
-    let m = slow["samples"].as_array().map(|a| a.len()).unwrap_or(0);
-    row(
-        format!("CPU 4× slower, {m} cold loads: long tasks after FCP"),
-        median_range(slow, Unit::Plain),
-        target(slow, none, 1.0, true),
-    );
-    row(
-        "CPU 4× slower: the longest of them".into(),
-        median_range(&loads["cpu4x_longest_task_after_fcp_ms"], Unit::Ms),
-        String::new(),
-    );
-    row(
-        "CPU 4× slower: their time past 50 ms, summed".into(),
-        median_range(&loads["cpu4x_blocking_after_fcp_ms"], Unit::Ms),
-        String::new(),
-    );
+    let slow_loads = loads["cpu4x_long_tasks_after_fcp"]["samples"].as_array().map(|a| a.len()).unwrap_or(0);
+    for (key, label, unit, goal) in [
+        ("long_tasks_after_fcp", "desktop: long tasks (> 50 ms) after FCP".to_string(), Unit::Plain, true),
+        ("longest_task_after_fcp_ms", "desktop: the longest of them".into(), Unit::Ms, false),
+        (
+            "cpu4x_long_tasks_after_fcp",
+            format!("CPU 4× slower, {slow_loads} cold loads: long tasks after FCP"),
+            Unit::Plain,
+            true,
+        ),
+        ("cpu4x_longest_task_after_fcp_ms", "CPU 4× slower: the longest of them".into(), Unit::Ms, false),
+        ("cpu4x_blocking_after_fcp_ms", "CPU 4× slower: their time past 50 ms, summed".into(), Unit::Ms, false),
+    ] {
+        let cell = if goal { target(&loads[key], none, 1.0, true) } else { String::new() };
+        row(label, median_range(&loads[key], unit), cell);
+    }
 
     let lh = &r["lighthouse"];
     if lh.is_object() {
