@@ -96,44 +96,38 @@ fn put_name(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
-/// A module's imports: (module, name) in order.
-type Imports = Vec<(String, String)>;
-
-/// The imports of `wasm`: (module, name) in order.
-#[cfg(test)]
-pub fn imports(wasm: &[u8]) -> Res<Imports> {
-    Ok(rewrite(wasm, "", |_, _| None)?.1)
+/// What [`rewrite`] made of a module.
+struct Rewritten {
+    wasm: Vec<u8>,
+    /// The imports as they were: (module, name) in order.
+    #[cfg_attr(not(test), allow(dead_code))]
+    imports: Vec<(String, String)>,
+    /// The exports kept, and those left out.
+    #[cfg_attr(not(test), allow(dead_code))]
+    exports: Vec<String>,
+    dropped: Vec<String>,
 }
 
 /// `wasm` with each import of `module` renamed by `rename(index among them, name)` (None: kept)
-/// and that module renamed to [`MODULE`] when any is; and the imports as they were.
+/// and that module renamed to [`MODULE`] when any is, and without the exports named in
+/// `drop_exports`.
 fn rewrite(
-    wasm: &[u8],
-    module: &str,
-    mut rename: impl FnMut(usize, &str) -> Option<String>,
-) -> Res<(Vec<u8>, Imports)> {
-    rewrite_with(wasm, module, &mut rename, &[], &mut Vec::new())
-}
-
-/// [`rewrite`], and the exports named in `drop_exports` left out (those found put in `dropped`).
-fn rewrite_with(
     wasm: &[u8],
     module: &str,
     rename: &mut dyn FnMut(usize, &str) -> Option<String>,
     drop_exports: &[String],
-    dropped: &mut Vec<String>,
-) -> Res<(Vec<u8>, Imports)> {
+) -> Res<Rewritten> {
     if wasm.len() < 8 || &wasm[..4] != b"\0asm" {
         return Err("not a WebAssembly module".into());
     }
     let mut r = Reader { b: wasm, at: 8 };
     let mut out = wasm[..8].to_vec();
-    let mut seen = Vec::new();
+    let (mut seen, mut exports, mut dropped) = (Vec::new(), Vec::new(), Vec::new());
     while r.at < wasm.len() {
         let id = r.byte()?;
         let size = r.leb()? as usize;
         let body = r.bytes(size)?;
-        if id == 7 && !drop_exports.is_empty() {
+        if id == 7 {
             let mut s = Reader { b: body, at: 0 };
             let mut section = Vec::new();
             let n = s.leb()?;
@@ -148,7 +142,15 @@ fn rewrite_with(
                 } else {
                     kept += 1;
                     section.extend_from_slice(&body[start..s.at]);
+                    exports.push(name);
                 }
+            }
+            if dropped.is_empty() {
+                // Nothing left out: the section as it was.
+                out.push(7);
+                put_leb(&mut out, size as u64);
+                out.extend_from_slice(body);
+                continue;
             }
             let mut head = Vec::new();
             put_leb(&mut head, kept);
@@ -214,7 +216,7 @@ fn rewrite_with(
         put_leb(&mut out, section.len() as u64);
         out.extend_from_slice(&section);
     }
-    Ok((out, seen))
+    Ok(Rewritten { wasm: out, imports: seen, exports, dropped })
 }
 
 /// Gives the imports of `module` (the glue's `./<stem>_bg.js`) short names in `wasm` and in
@@ -222,10 +224,16 @@ fn rewrite_with(
 /// and the module as `"<module>": import0`.
 pub fn shorten(wasm: &[u8], glue: &str, module: &str) -> Res<(Vec<u8>, String)> {
     let mut names = Vec::new();
-    let (wasm, _) = rewrite(wasm, module, |i, name| {
-        names.push((name.to_string(), short_name(i)));
-        Some(short_name(i))
-    })?;
+    let wasm = rewrite(
+        wasm,
+        module,
+        &mut |i, name| {
+            names.push((name.to_string(), short_name(i)));
+            Some(short_name(i))
+        },
+        &[],
+    )?
+    .wasm;
     if names.is_empty() {
         return Err(format!("the module imports nothing from {module}"));
     }
@@ -308,8 +316,7 @@ pub fn drop_unused_classes(wasm: &[u8], glue: &str) -> Res<(Vec<u8>, String, Vec
             drop.push(name);
         }
     }
-    let mut dropped = Vec::new();
-    let (wasm, _) = rewrite_with(wasm, "", &mut |_, _| None, &drop, &mut dropped)?;
+    let Rewritten { wasm, dropped, .. } = rewrite(wasm, "", &mut |_, _| None, &drop)?;
     if let Some(missing) = drop.iter().find(|d| !dropped.contains(d)) {
         return Err(format!("the glue's class calls {missing}, which the module does not export"));
     }
@@ -353,7 +360,7 @@ mod tests {
     #[test]
     fn the_glues_imports_get_short_names_in_the_module_and_the_glue() {
         let (wasm, glue) = shorten(&module(), GLUE, "./g_bg.js").unwrap();
-        let got = imports(&wasm).unwrap();
+        let got = read(&wasm).imports;
         let want = [
             ("w", "a"),
             ("./split.js", "__wasm_split_load"),
@@ -402,23 +409,9 @@ mod tests {
         m
     }
 
-    fn exports(wasm: &[u8]) -> Vec<String> {
-        let mut r = Reader { b: wasm, at: 8 };
-        let mut names = Vec::new();
-        while r.at < wasm.len() {
-            let id = r.byte().unwrap();
-            let size = r.leb().unwrap() as usize;
-            let body = r.bytes(size).unwrap();
-            if id == 7 {
-                let mut s = Reader { b: body, at: 0 };
-                for _ in 0..s.leb().unwrap() {
-                    names.push(s.name().unwrap());
-                    s.byte().unwrap();
-                    s.leb().unwrap();
-                }
-            }
-        }
-        names
+    /// What a module imports and exports, as read back.
+    fn read(wasm: &[u8]) -> Rewritten {
+        rewrite(wasm, "", &mut |_, _| None, &[]).unwrap()
     }
 
     const CLASSES: &str = "import * as import1 from \"./split.js\"\n\nexport class Thing {\n    free() {\n        \
@@ -434,7 +427,7 @@ mod tests {
     fn classes_nothing_uses_go_with_the_exports_only_they_call() {
         let (wasm, glue, dropped) = drop_unused_classes(&exporting(), CLASSES).unwrap();
         assert_eq!(dropped, ["thing_free"]);
-        assert_eq!(exports(&wasm), ["run", "thing_new", "memory"]);
+        assert_eq!(read(&wasm).exports, ["run", "thing_new", "memory"]);
         assert!(!glue.contains("Thing"), "{glue}");
         // A class the glue itself uses stays, and so does every export the rest calls.
         assert!(glue.contains("export class Used {") && glue.contains("export function run()"));
