@@ -12,6 +12,8 @@
 // the charts (figure series only: they do not mark the visible range) and the map for a
 // hovered timeline mark.
 
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { assert, gotoApp, sleep } from '../lib.mjs';
 import { core } from '../engines/core.mjs';
 import { EVENTS, frames } from '../data.mjs';
@@ -41,6 +43,7 @@ async function snap(page, view, key) {
     const el = document.querySelector(sel);
     if (!el) return `no element matches ${sel}`;
     const store = (window.__linkingSnaps ??= {});
+    (window.__linkingURLs ??= {})[key] = location.search;
     if (isCanvas) {
       const { width, height } = el;
       if (!width || !height) return `${sel} is ${width}×${height}`;
@@ -80,6 +83,39 @@ const compare = (page, a, b) =>
     }
     return { same: n === 0, what: `${n} of ${x.px.length} pixels differ${n ? `, within x ${box[0]}–${box[2]}, y ${box[1]}–${box[3]} of ${x.width}×${x.height}` : ''}` };
   }, [a, b]);
+
+/** Where `dump` writes snapshot `key` of `view`. */
+const shot = (ctx, prefix, view, key) => join(ctx.outDir, `${prefix}-linking-${ctx.engine || 'chromium'}-${view}-${key}.png`);
+
+/**
+ * After a failed comparison: the snapshots `keys` of a canvas view as PNGs in the test output
+ * (`<prefix>-linking-<engine>-<view>-<key>.png`), and the page's address at each, for the message.
+ */
+async function dump(page, ctx, view, keys, prefix = 'FAIL') {
+  const got = await page.evaluate((keys) => {
+    const out = {};
+    for (const k of keys) {
+      const s = window.__linkingSnaps[k];
+      const url = window.__linkingURLs[k];
+      if (!s || !s.px) {
+        out[k] = { url };
+        continue;
+      }
+      const c = document.createElement('canvas');
+      c.width = s.width;
+      c.height = s.height;
+      c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(s.px.buffer), s.width, s.height), 0, 0);
+      out[k] = { url, png: c.toDataURL('image/png') };
+    }
+    return out;
+  }, keys);
+  const said = [];
+  for (const [k, { url, png }] of Object.entries(got)) {
+    if (png && ctx?.outDir) writeFileSync(shot(ctx, prefix, view, k), Buffer.from(png.split(',')[1], 'base64'));
+    said.push(`${k}: ${url === '' ? '(no query)' : url}`);
+  }
+  return said.join('; ');
+}
 
 /** Waits until redraws are done: two frames, the map's pan-settle redraw (150 ms), two frames. */
 async function settle(page) {
@@ -188,20 +224,11 @@ const CHANGES = {
 // ---------------------------------------------------------------- tests
 
 /** Makes `change` and checks that `view` shows it, and shows what it showed once undone. */
-async function linked(page, baseURL, change, view) {
+async function linked(page, baseURL, ctx, change, view) {
   await gotoApp(page, baseURL, change.query || '');
-  await settle(page);
   // The start the undo is compared with, taken once the view has stopped changing, so that a
-  // frame drawn late on a loaded machine is not taken for the start. (One CI run found WebKit's
-  // timeline 1929 px off its start after emptying the search box; 40 runs here did not.)
-  for (let tries = 1; ; tries++) {
-    await snap(page, view, 'start');
-    await settle(page);
-    await snap(page, view, 'start-again');
-    const steady = await compare(page, 'start', 'start-again');
-    if (steady.same) break;
-    assert(tries < 5, `${view} still changing after loading (${steady.what})`);
-  }
+  // frame drawn late on a loaded machine is not taken for the start.
+  await steadySnap(page, view, 'start');
   if (change.prepare) {
     await change.prepare(page);
     await settle(page);
@@ -214,12 +241,54 @@ async function linked(page, baseURL, change, view) {
 
   await change.make(page);
   const made = await within(page, view, 'after', 'before', false);
-  assert(!made.same, `${view} unchanged ${WITHIN_MS / 1000} s after ${change.how} (${made.what})`);
+  if (made.same) assert(false, `${view} unchanged ${WITHIN_MS / 1000} s after ${change.how} (${made.what}; ${await dump(page, ctx, view, ['before', 'after'])})`);
 
   if (!change.undo) return;
   await change.undo(page);
   const undone = await within(page, view, 'undone', 'start', true);
-  assert(undone.same, `${view} not back to its earlier state ${WITHIN_MS / 1000} s after ${change.undoHow} (${undone.what})`);
+  if (undone.same) return;
+  // Not what the view showed at the start. If the address (the shareable state) is back to
+  // the start's and a fresh load of that address shows exactly what the view shows now, the
+  // undo did restore the state: the start was what differed. That is logged, not failed.
+  // (WebKit on a loaded machine, now and then: in two CI runs and one of about 20 runs here,
+  // the timeline 1929 or 2069 px, or the map 151281 px, off the start after the undo, with
+  // nothing in the address to tell them apart; cause not found.)
+  const keys = ['start', 'before', 'after', 'undone'];
+  const failed = `${view} not back to its earlier state ${WITHIN_MS / 1000} s after ${change.undoHow} (${undone.what}; ${await dump(page, ctx, view, keys)})`;
+  const urls = await page.evaluate(() => window.__linkingURLs);
+  assert(urls.undone === urls.start, `${failed}: the address is not back either`);
+  const now = await digest(page, 'undone');
+  const startWas = await digest(page, 'start');
+  await gotoApp(page, baseURL, urls.undone);
+  await steadySnap(page, view, 'fresh');
+  const fresh = await digest(page, 'fresh');
+  assert(fresh === now, `${failed}; a fresh load of that address shows ${fresh === startWas ? 'the start' : 'something else again'}`);
+  await dump(page, ctx, view, ['fresh'], 'NOTE');
+  if (ctx?.outDir) for (const k of keys) if (existsSync(shot(ctx, 'FAIL', view, k))) renameSync(shot(ctx, 'FAIL', view, k), shot(ctx, 'NOTE', view, k));
+  ctx.log(`${view}: after ${change.undoHow} the view is what a fresh load of the same address (${urls.undone || 'no query'}) shows; the start differed (${undone.what})`);
+}
+
+/** A digest of snapshot `key`: its size and an FNV-1a hash of its pixels, or its text. */
+const digest = (page, key) =>
+  page.evaluate((key) => {
+    const s = window.__linkingSnaps[key];
+    if (s.text !== undefined) return s.text;
+    let h = 0x811c9dc5;
+    for (const v of s.px) h = Math.imul(h ^ v, 0x01000193) >>> 0;
+    return `${s.width}×${s.height}:${h.toString(16)}`;
+  }, key);
+
+/** Snapshots `view` as `key` once two snapshots a settle apart agree (five tries). */
+async function steadySnap(page, view, key) {
+  await settle(page);
+  for (let tries = 1; ; tries++) {
+    await snap(page, view, key);
+    await settle(page);
+    await snap(page, view, `${key}-again`);
+    const steady = await compare(page, key, `${key}-again`);
+    if (steady.same) return;
+    assert(tries < 5, `${view} still changing after loading (${steady.what})`);
+  }
 }
 
 /** How long a view may take to show a change: on a loaded machine WebKit's frames come late
@@ -244,7 +313,7 @@ const CORE = new Set(['selection (table row)', 'selection (timeline keys)', 'hov
 export const tests = {};
 for (const [name, change] of Object.entries(CHANGES)) {
   for (const view of change.views) {
-    const fn = ({ page, baseURL }) => linked(page, baseURL, change, view);
+    const fn = ({ page, baseURL, ctx }) => linked(page, baseURL, ctx, change, view);
     tests[`${name} → ${view}`] = CORE.has(name) ? core(fn) : fn;
   }
 }
