@@ -224,11 +224,13 @@ const CHANGES = {
 // ---------------------------------------------------------------- tests
 
 /** Makes `change` and checks that `view` shows it, and shows what it showed once undone. */
-async function linked(page, baseURL, ctx, change, view) {
+async function linked(page, baseURL, ctx, change, view, { alterStart = null } = {}) {
   await gotoApp(page, baseURL, change.query || '');
   // The start the undo is compared with, taken once the view has stopped changing, so that a
   // frame drawn late on a loaded machine is not taken for the start.
   await steadySnap(page, view, 'start');
+  // (The checks of the undo check below: a start made to differ from what the page draws.)
+  if (alterStart) await page.evaluate(alterStart);
   if (change.prepare) {
     await change.prepare(page);
     await settle(page);
@@ -317,3 +319,42 @@ for (const [name, change] of Object.entries(CHANGES)) {
     tests[`${name} → ${view}`] = CORE.has(name) ? core(fn) : fn;
   }
 }
+
+// ---------------------------------------------------------------- the undo check itself
+
+/** Runs `fn` and returns the message it failed with, or null if it passed. */
+async function failure(fn) {
+  try {
+    await fn();
+    return null;
+  } catch (e) {
+    return String(e.message);
+  }
+}
+
+/** One pixel of the start snapshot changed, as if the start had been drawn differently. */
+const oneStartPixel = () => {
+  const s = window.__linkingSnaps.start;
+  s.px[0] ^= 1;
+};
+
+tests['the undo check: a start unlike every later drawing passes when the address is back and a fresh load draws the same'] = async ({ page, baseURL, ctx }) => {
+  const said = [];
+  const quiet = { ...ctx, log: (...a) => said.push(a.join(' ')) };
+  const why = await failure(() => linked(page, baseURL, quiet, CHANGES.search, 'timeline', { alterStart: oneStartPixel }));
+  assert(why === null, `failed: ${why}`);
+  assert(said.some((l) => l.includes('what a fresh load of the same address') && l.includes('1 of')), `no note said so: ${JSON.stringify(said)}`);
+};
+
+tests['the undo check: an undo that leaves the address changed fails'] = async ({ page, baseURL, ctx }) => {
+  const stays = { ...CHANGES.search, undo: async () => {} };
+  const why = await failure(() => linked(page, baseURL, ctx, stays, 'timeline', { alterStart: oneStartPixel }));
+  assert(why && why.includes('the address is not back either'), `expected a failure for the address, got: ${why}`);
+};
+
+tests['the undo check: an undo that leaves the view changed fails though the address is back'] = async ({ page, baseURL, ctx }) => {
+  // The hovered mark is not in the address: a fresh load of it draws no hover.
+  const stays = { ...CHANGES.hover, undo: async () => {} };
+  const why = await failure(() => linked(page, baseURL, ctx, stays, 'timeline'));
+  assert(why && why.includes('a fresh load of that address shows the start'), `expected a failure for the view, got: ${why}`);
+};
