@@ -81,9 +81,10 @@ fn layers_for(atlas: &Atlas, scene: &MapScene) -> (MapLayers, Vec<usize>) {
     (layers, markers)
 }
 
-/// The base bitmap's key for a scene on a `w` × `h` canvas: CSS size, DPR, theme, hovered unit.
-fn base_key(scene: &MapScene, w: f64, h: f64) -> (u32, u32, u64, bool, Option<usize>) {
-    (w as u32, h as u32, device_pixel_ratio().to_bits(), scene.dark, scene.hover_unit)
+/// The base bitmap's key for a scene on a `w` × `h` canvas at `dpr`: CSS size, DPR, theme,
+/// hovered unit.
+fn base_key(scene: &MapScene, w: f64, h: f64, dpr: f64) -> (u32, u32, u64, bool, Option<usize>) {
+    (w as u32, h as u32, dpr.to_bits(), scene.dark, scene.hover_unit)
 }
 
 /// Brings the base bitmap up to `view`: reused when drawn for this very view, shifted while a
@@ -95,7 +96,7 @@ fn ensure_base(
     key: (u32, u32, u64, bool, Option<usize>),
     view: &MapView,
     layers: &MapLayers,
-    dark: bool,
+    theme: &crate::render::Theme,
 ) -> Option<(f64, f64)> {
     match cache.as_ref().filter(|c| c.key == key) {
         Some(c) if c.view == *view => return Some((0.0, 0.0)),
@@ -113,7 +114,7 @@ fn ensure_base(
             .unchecked_into::<HtmlCanvasElement>(),
     };
     if let Some(b) = backend_sized(&buffer, key.0, key.1) {
-        draw_with(b, |root| draw_map_base(root, GeoData::get(), view, layers, &theme_of(dark)));
+        draw_with(b, |root| draw_map_base(root, GeoData::get(), view, layers, theme));
     }
     *cache = Some(BaseCache { canvas: buffer, key, view: *view });
     Some((0.0, 0.0))
@@ -128,7 +129,8 @@ fn prepare_base(surface: &Surface, atlas: &'static Atlas, scene: &MapScene) {
     }
     let view = frame_view(atlas, scene.view, w, h);
     let (layers, _) = layers_for(atlas, scene);
-    ensure_base(&mut surface.base.borrow_mut(), base_key(scene, w, h), &view, &layers, scene.dark);
+    let key = base_key(scene, w, h, device_pixel_ratio());
+    ensure_base(&mut surface.base.borrow_mut(), key, &view, &layers, &theme_of(scene.dark));
 }
 
 /// Draws `scene` now, from nothing but `atlas` and the scene. Returns the time spent in ms.
@@ -147,7 +149,7 @@ fn redraw(canvas: &HtmlCanvasElement, surface: &Rc<Surface>, atlas: &'static Atl
     let Some(backend) = backend_sized(canvas, w as u32, h as u32) else { return 0.0 };
     let Some(ctx) = context(canvas) else { return 0.0 };
     let mut cache = surface.base.borrow_mut();
-    let Some(offset) = ensure_base(&mut cache, base_key(scene, w, h), &view, &layers, scene.dark) else { return 0.0 };
+    let Some(offset) = ensure_base(&mut cache, base_key(scene, w, h, dpr), &view, &layers, &theme) else { return 0.0 };
     if let Some(c) = cache.as_ref() {
         ctx.save();
         let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
