@@ -44,12 +44,11 @@ if (!(RUNS >= 1)) {
   process.exit(2);
 }
 
-// What Chromium gets besides e2e/lib.mjs's flags: the debugging port Lighthouse connects to, no
-// host name resolution (127.0.0.1 needs none), and off the background services that flags can
-// switch off (most of them as in chrome-launcher's default flags).
+// What Chromium gets besides e2e/lib.mjs's flags (among them: no host name resolution, which
+// 127.0.0.1 needs none of): the debugging port Lighthouse connects to, and off the background
+// services that flags can switch off (most of them as in chrome-launcher's default flags).
 const LIGHTHOUSE_ARGS = [
   '--remote-debugging-port=0',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
   '--disable-domain-reliability',
   '--disable-client-side-phishing-detection',
   '--disable-default-apps',

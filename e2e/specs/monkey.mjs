@@ -236,10 +236,10 @@ export const tests = {
     assert.deepEqual(ctx.consoleErrors, [], `console errors (seed ${SEED})`);
   },
 
-  'the runner fails a test whose page reports a panic': async ({ baseURL, ctx }) => {
+  'the runner fails a test whose page reports a panic or asks for another host': async ({ baseURL, ctx }) => {
     // Runs the runner itself on a throw-away spec: a panic as console_error_panic_hook prints it,
-    // and a wasm trap (what a panic ends in with panic = "abort"), must each fail their test,
-    // while the same page without them passes.
+    // a wasm trap (what a panic ends in with panic = "abort") and a request to another host
+    // (blocked) must each fail their test, while the same page without them passes.
     const here = dirname(fileURLToPath(import.meta.url));
     const dir = mkdtempSync(join(tmpdir(), 'atlas-panic-'));
     try {
@@ -257,6 +257,12 @@ export const tests = {
     await page.goto(baseURL);
     await page.evaluate(() => new Promise((r) => { setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }); setTimeout(r, 50); }));
   },
+  'other host': async ({ page }) => {
+    // about:blank: no Content-Security-Policy of the app's to stop the request first.
+    await page.goto('about:blank');
+    const r = await page.evaluate(() => fetch('http://example.com/runner-self-test', { mode: 'no-cors' }).then(() => 'loaded', () => 'blocked'));
+    if (r !== 'blocked') throw new Error('the request to another host was not blocked');
+  },
 };
 `,
       );
@@ -272,7 +278,10 @@ export const tests = {
       assert.match(out, /^ok - panic-selftest: clean page/m, 'the clean page passes');
       assert.match(out, /^FAIL - panic-selftest: panic on console\.error: console errors:\s+console\.error: panicked at src\/app\/timeline\.rs/m, 'the panic fails its test');
       assert.match(out, /^FAIL - panic-selftest: uncaught wasm trap: console errors:\s+uncaught: RuntimeError: unreachable/m, 'the trap fails its test');
-      assert.match(out, /^browser: 1 passed, 2 failed$/m, 'summary line');
+      // Blocked (no name resolves) and failing its test all the same.
+      const otherHost = out.split(/\n(?=ok - |FAIL - |# )/).find((b) => b.startsWith('FAIL - panic-selftest: other host:')) ?? '';
+      assert.match(otherHost, /requests to other hosts:\s+http:\/\/example\.com\/runner-self-test/, 'the request to another host fails its test');
+      assert.match(out, /^browser: 1 passed, 3 failed$/m, 'summary line');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

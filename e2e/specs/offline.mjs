@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { data } from '../data.mjs';
-import { assert, canvasNotBlank, expect, gotoApp, isReadyScript, sleep } from '../lib.mjs';
+import { AssertionError, assert, canvasNotBlank, expect, gotoApp, isReadyScript, sleep } from '../lib.mjs';
 import { core } from '../engines/core.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -241,9 +241,29 @@ export const tests = {
     assert(!/<script(?![^>]*\ssrc=)(?![^>]*type="application\/octet-stream")[^>]*>/i.test(html), 'dist/index.html has an inline <script>');
     assert(!/<style|\sstyle=/i.test(html), 'dist/index.html has inline style');
     // Downloads (blob: URLs) and PNG export (data: URL) still work.
+    // The first download also fetches the writers' module;
+    // a timeout says what the share bar said and what became of the module's requests.
+    const t0 = Date.now();
+    const events = [];
+    const note = (what) => (r) => /split_|chunk_/.test(r.url()) && events.push(`${Date.now() - t0} ms ${what} ${r.url().split('/').pop()}`);
+    page.on('request', note('request'));
+    page.on('requestfinished', note('finished'));
+    page.on('requestfailed', (r) => note(`failed (${r.failure()?.errorText})`)(r));
+    page.on('console', (m) => events.push(`${Date.now() - t0} ms console.${m.type()}: ${m.text()}`));
     const take = async (locator) => {
-      const [d] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), locator.click()]);
-      return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
+      try {
+        const [d] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), locator.click()]);
+        return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
+      } catch (e) {
+        const state = await page
+          .evaluate(async () => {
+            const r = await navigator.serviceWorker.getRegistration();
+            const sw = `service worker: controller ${!!navigator.serviceWorker.controller}, installing ${!!r?.installing}, waiting ${!!r?.waiting}, active ${r?.active?.state}`;
+            return `status line "${document.querySelector('.share-panel .status')?.textContent ?? '(none)'}"; ${sw}`;
+          })
+          .catch((x) => `(page: ${x.message})`);
+        throw new AssertionError(`no download from ${locator} in 20 s; ${state}; ${events.join('; ') || 'no module requests'} (${e.message.split('\n')[0]})`);
+      }
     };
     const csv = await take(page.locator('#dl-csv'));
     assert.equal(csv.name, 'pakistan-russia-events.csv', 'CSV name');
