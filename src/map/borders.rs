@@ -5,12 +5,11 @@ use super::*;
 use crate::geom::Rect;
 use std::sync::OnceLock;
 
-/// One closed ring of a unit, in geographic and plane coordinates (closing point not repeated).
+/// One closed ring of a unit, in plane coordinates (closing point not repeated).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ring {
     /// A hole (an enclave belonging to another unit, drawn by that unit).
     pub hole: bool,
-    pub lonlat: Vec<(f64, f64)>,
     pub xy: Vec<(f64, f64)>,
     pub bounds: Rect,
 }
@@ -143,8 +142,8 @@ impl GeoData {
         if q <= 0.0 {
             return Err("border file: units_per_degree must be positive".into());
         }
-        // Arcs: absolute first point, then deltas.
-        let mut arcs_ll: Vec<Vec<(f64, f64)>> = Vec::with_capacity(raw.arcs.len());
+        // Arcs: absolute first point, then deltas; kept projected.
+        let mut arcs_xy: Vec<Vec<(f64, f64)>> = Vec::with_capacity(raw.arcs.len());
         let mut vertex_count = 0;
         for (i, a) in raw.arcs.iter().enumerate() {
             if a.len() < 4 || a.len() % 2 != 0 {
@@ -156,48 +155,44 @@ impl GeoData {
                 .map(|c| {
                     x = x.wrapping_add(c[0]);
                     y = y.wrapping_add(c[1]);
-                    (x as f64 / q, y as f64 / q)
+                    project(x as f64 / q, y as f64 / q)
                 })
                 .collect();
             vertex_count += pts.len();
-            arcs_ll.push(pts);
+            arcs_xy.push(pts);
         }
-        let arcs_xy: Vec<Vec<(f64, f64)>> =
-            arcs_ll.iter().map(|a| a.iter().map(|&(lon, lat)| project(lon, lat)).collect()).collect();
 
-        let mut users = vec![0u8; arcs_ll.len()];
+        let mut users = vec![0u8; arcs_xy.len()];
         let mut units = Vec::with_capacity(raw.units.len());
         for (ui, u) in raw.units.iter().enumerate() {
             let mut rings = Vec::new();
             for poly in &u.polygons {
                 for (ri, refs) in poly.iter().enumerate() {
-                    let mut lonlat: Vec<(f64, f64)> = Vec::new();
                     let mut xy: Vec<(f64, f64)> = Vec::new();
                     for &r in refs {
                         let (idx, rev) = if r >= 0 { (r as usize, false) } else { ((-(r + 1)) as usize, true) };
-                        let (Some(ll), Some(pp)) = (arcs_ll.get(idx), arcs_xy.get(idx)) else {
+                        let Some(pp) = arcs_xy.get(idx) else {
                             return Err(format!("border file: unit {ui} refers to missing arc {idx}"));
                         };
                         users[idx] = users[idx].saturating_add(1);
                         // Consecutive arcs share their joining point: skip it the second time.
-                        let skip = usize::from(!lonlat.is_empty());
+                        let skip = usize::from(!xy.is_empty());
                         if rev {
-                            lonlat.extend(ll.iter().rev().skip(skip));
                             xy.extend(pp.iter().rev().skip(skip));
                         } else {
-                            lonlat.extend(ll.iter().skip(skip));
                             xy.extend(pp.iter().skip(skip));
                         }
                     }
-                    if lonlat.len() > 1 && lonlat.first() == lonlat.last() {
-                        lonlat.pop();
+                    // The file's points are the same on both ends of a closed ring, and so are
+                    // their projections.
+                    if xy.len() > 1 && xy.first() == xy.last() {
                         xy.pop();
                     }
-                    if lonlat.len() < 3 {
-                        return Err(format!("border file: unit {} has a ring of {} points", u.name, lonlat.len()));
+                    if xy.len() < 3 {
+                        return Err(format!("border file: unit {} has a ring of {} points", u.name, xy.len()));
                     }
                     let bounds = Rect::of_points(xy.iter().copied());
-                    rings.push(Ring { hole: ri > 0, lonlat, xy, bounds });
+                    rings.push(Ring { hole: ri > 0, xy, bounds });
                 }
             }
             if rings.is_empty() {
