@@ -42,6 +42,9 @@ async function instrument(context, rec) {
   context.on('console', (msg) => {
     if (msg.type() === 'error') {
       const loc = msg.location();
+      // The browser's own request for a page without an icon (kiwix-serve's pages, for one)
+      // is not the page's error.
+      if (/^https?:\/\/[^/]+\/favicon\.ico$/.test(loc?.url ?? '')) return;
       rec.consoleErrors.push(`console.error: ${msg.text()}${loc && loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
     }
   });
