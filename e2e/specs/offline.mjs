@@ -240,9 +240,9 @@ export const tests = {
     const html = readFileSync(join(dist, 'index.html'), 'utf8');
     assert(!/<script(?![^>]*\ssrc=)(?![^>]*type="application\/octet-stream")[^>]*>/i.test(html), 'dist/index.html has an inline <script>');
     assert(!/<style|\sstyle=/i.test(html), 'dist/index.html has inline style');
-    // Downloads (blob: URLs) and PNG export (data: URL) still work.
-    // The first download also fetches the writers' module;
-    // a timeout says what the share bar said and what became of the module's requests.
+    // Downloads (blob: URLs) and PNG export (data: URL) still work. The first download also
+    // fetches the writers' module; a timeout says what the share bar said and what became of
+    // the module's requests.
     const t0 = Date.now();
     const events = [];
     const note = (what) => (r) => /split_|chunk_/.test(r.url()) && events.push(`${Date.now() - t0} ms ${what} ${r.url().split('/').pop()}`);
