@@ -37,7 +37,6 @@ const start = (prefs = {}) =>
       'network.proxy.http_port': 9,
       'network.proxy.ssl': '127.0.0.1',
       'network.proxy.ssl_port': 9,
-      'network.proxy.share_proxy_settings': false,
       ...prefs,
     },
   });

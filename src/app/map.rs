@@ -24,10 +24,12 @@ use web_sys::{HtmlCanvasElement, KeyboardEvent, PointerEvent, WheelEvent};
 
 /// The map's slow layers (countries, borders, disputed areas), drawn once into an offscreen
 /// canvas and copied on each frame; see [`crate::render::map::draw_map_base`].
+/// What a base bitmap is drawn for: CSS size, DPR (its bits), theme, hovered unit.
+type BaseKey = (u32, u32, u64, bool, Option<usize>);
+
 struct BaseCache {
     canvas: HtmlCanvasElement,
-    /// What the bitmap was drawn for: CSS size, DPR, theme, hovered unit.
-    key: (u32, u32, u64, bool, Option<usize>),
+    key: BaseKey,
     view: MapView,
 }
 
@@ -81,9 +83,8 @@ fn layers_for(atlas: &Atlas, scene: &MapScene) -> (MapLayers, Vec<usize>) {
     (layers, markers)
 }
 
-/// The base bitmap's key for a scene on a `w` × `h` canvas at `dpr`: CSS size, DPR, theme,
-/// hovered unit.
-fn base_key(scene: &MapScene, w: f64, h: f64, dpr: f64) -> (u32, u32, u64, bool, Option<usize>) {
+/// The base bitmap's key for a scene on a `w` × `h` canvas at `dpr`.
+fn base_key(scene: &MapScene, w: f64, h: f64, dpr: f64) -> BaseKey {
     (w as u32, h as u32, dpr.to_bits(), scene.dark, scene.hover_unit)
 }
 
@@ -93,7 +94,7 @@ fn base_key(scene: &MapScene, w: f64, h: f64, dpr: f64) -> (u32, u32, u64, bool,
 /// (CSS px), or `None` when there is no canvas to draw it in.
 fn ensure_base(
     cache: &mut Option<BaseCache>,
-    key: (u32, u32, u64, bool, Option<usize>),
+    key: BaseKey,
     view: &MapView,
     layers: &MapLayers,
     theme: &crate::render::Theme,
