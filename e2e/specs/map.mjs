@@ -232,6 +232,37 @@ export const tests = {
     await canvasNotBlank(page, 'canvas#map', { minColors: 8, minPixels: 5000 });
   }),
 
+  // The map's first drawing comes in tasks of its own after the first frame; the page answers
+  // keys before it. Holding back the page's timeouts for 2 s after the app has started keeps
+  // the map undrawn while the keys are pressed.
+  'keyboard: keys pressed before the first drawing show the tooltip and move the map': async ({ page, baseURL }) => {
+    await page.addInitScript(() => {
+      const later = window.setTimeout.bind(window);
+      let until = 0;
+      addEventListener('TrunkApplicationStarted', () => { until = performance.now() + 2000; });
+      window.setTimeout = (f, ms, ...rest) => later(f, Math.max(ms || 0, until - performance.now()), ...rest);
+    });
+    await gotoApp(page, baseURL);
+    const undrawn = () => page.evaluate(() => {
+      const c = document.querySelector('canvas#map');
+      return c.width === 300 && c.height === 150;
+    });
+    assert(await undrawn(), 'before the keys, the map is not drawn yet (its canvas is at its default size)');
+    await page.focus('canvas#map');
+    await page.keyboard.press('n');
+    assert.equal((await tooltip(page)).title, MARKERS[0].name, 'N: the first place, before the drawing');
+    await page.keyboard.press('+');
+    assert(await undrawn(), 'the keys came before the first drawing');
+    await page.waitForFunction(() => document.querySelector('canvas#map').width !== 300, null, { timeout: 10_000 });
+    await page.waitForFunction(() => new URL(location.href).searchParams.has('m'), null, { timeout: 5000 })
+      .catch(() => assert(false, `+ set no map view in the address: ${page.url()}`));
+    const zoomed = dist(await mapPoint(page, 'karachi'), await mapPoint(page, 'moscow'));
+    await page.keyboard.press('0');
+    const home = dist(await mapPoint(page, 'karachi'), await mapPoint(page, 'moscow'));
+    assert(zoomed > home * 1.2, `the first drawing is zoomed in: ${zoomed.toFixed(0)} px against ${home.toFixed(0)} px at home`);
+    await canvasNotBlank(page, 'canvas#map', { minColors: 8, minPixels: 5000 });
+  },
+
   'the text alternative lists every city and site with its events': async ({ page, baseURL }) => {
     await gotoApp(page, baseURL);
     const details = page.locator('details.map-text');

@@ -225,10 +225,11 @@ fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atl
     super::canvas::draw_soon(true, &base);
 }
 
-/// The state's map view on the canvas size of the last frame (`None` before the first frame).
-fn current_view(state: AppState, surface: &Surface) -> Option<MapView> {
-    let (w, h) = surface.frame.borrow().as_ref().map(|f| (f.view.width, f.view.height))?;
-    Some(frame_view(state.atlas, state.map_view.get_untracked(), w, h))
+/// The state's map view on the canvas's observed size (`None` before the canvas has a size).
+/// Not the last frame's: a key pressed before the first frame moves the map and shows its tooltip.
+fn current_view(state: AppState, size: RwSignal<(f64, f64)>) -> Option<MapView> {
+    let (w, h) = size.get_untracked();
+    (w > 0.0 && h > 0.0).then(|| frame_view(state.atlas, state.map_view.get_untracked(), w, h))
 }
 
 #[component]
@@ -253,21 +254,19 @@ pub fn Map() -> impl IntoView {
     }
     // Selecting an event brings its places on screen (not in the story: a step's map view is
     // the one its author chose).
-    {
-        let surface = surface.clone();
-        Effect::new(move |_| {
-            let Some(e) = state.selected.get().and_then(|i| atlas.events.get(i)) else { return };
-            if state.story_pos_untracked().is_some() {
-                return;
-            }
-            let pts: Vec<(f64, f64)> = event_points(atlas, e).iter().map(|p| (p.1, p.2)).collect();
-            if let Some(mut v) = current_view(state, &surface) {
-                if v.ensure_visible(&pts, 40.0) {
-                    state.map_view.set(Some(v.geo_view()));
-                }
-            }
-        });
-    }
+    // Before the canvas has a size the selection is the address's, shown with the address's
+    // map view as it was shared: only later selections move the map.
+    Effect::new(move |_| {
+        let Some(e) = state.selected.get().and_then(|i| atlas.events.get(i)) else { return };
+        if state.story_pos_untracked().is_some() {
+            return;
+        }
+        let Some(mut v) = current_view(state, size) else { return };
+        let pts: Vec<(f64, f64)> = event_points(atlas, e).iter().map(|p| (p.1, p.2)).collect();
+        if v.ensure_visible(&pts, 40.0) {
+            state.map_view.set(Some(v.geo_view()));
+        }
+    });
     install_hooks(state, scene, canvas_ref, surface.clone());
     // The borders are decoded and projected in a task of their own, not in the first frame's.
     set_timeout(
@@ -277,14 +276,11 @@ pub fn Map() -> impl IntoView {
         Duration::ZERO,
     );
 
-    // Every move of the map: the state's view on the last frame's canvas, changed by `f`.
-    let set_view = {
-        let surface = surface.clone();
-        move |f: &dyn Fn(&mut MapView)| {
-            if let Some(mut v) = current_view(state, &surface) {
-                f(&mut v);
-                state.map_view.set(Some(v.geo_view()));
-            }
+    // Every move of the map: the state's view on the canvas's size, changed by `f`.
+    let set_view = move |f: &dyn Fn(&mut MapView)| {
+        if let Some(mut v) = current_view(state, size) {
+            f(&mut v);
+            state.map_view.set(Some(v.geo_view()));
         }
     };
     let hit = {
@@ -301,7 +297,6 @@ pub fn Map() -> impl IntoView {
 
     let on_move = {
         let surface = surface.clone();
-        let set_view = set_view.clone();
         let hit = hit.clone();
         move |ev: PointerEvent| {
             let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
@@ -374,7 +369,6 @@ pub fn Map() -> impl IntoView {
         }
     };
     let on_wheel = {
-        let set_view = set_view.clone();
         move |ev: WheelEvent| {
             ev.prevent_default();
             let dy = match ev.delta_mode() {
@@ -393,8 +387,6 @@ pub fn Map() -> impl IntoView {
         .collect();
     let zoom_centre = |f: f64| move |v: &mut MapView| v.zoom_about(v.width / 2.0, v.height / 2.0, f);
     let on_key = {
-        let set_view = set_view.clone();
-        let surface = surface.clone();
         let marker_places = marker_places.clone();
         move |ev: KeyboardEvent| {
             let key = ev.key();
@@ -445,7 +437,7 @@ pub fn Map() -> impl IntoView {
                         set_view(&|v| {
                             v.ensure_visible(&[(pl.lon, pl.lat)], 40.0);
                         });
-                        if let Some(v) = current_view(state, &surface) {
+                        if let Some(v) = current_view(state, size) {
                             let (x, y) = v.to_screen(pl.lon, pl.lat);
                             tip.set(Some((x, y, Tip::Place(p))));
                         }
@@ -534,8 +526,8 @@ pub fn Map() -> impl IntoView {
     view! {
         <div class="map-wrap">
             <div class="map-tools">
-                <button type="button" id="map-zoom-in" on:click={ let s = set_view.clone(); move |_| s(&zoom_centre(1.4)) }>{t(Msg::MapZoomIn)}</button>
-                <button type="button" id="map-zoom-out" on:click={ let s = set_view.clone(); move |_| s(&zoom_centre(1.0 / 1.4)) }>{t(Msg::MapZoomOut)}</button>
+                <button type="button" id="map-zoom-in" on:click=move |_| set_view(&zoom_centre(1.4))>{t(Msg::MapZoomIn)}</button>
+                <button type="button" id="map-zoom-out" on:click=move |_| set_view(&zoom_centre(1.0 / 1.4))>{t(Msg::MapZoomOut)}</button>
                 <button type="button" id="map-reset" on:click=move |_| state.map_view.set(None)>{t(Msg::MapReset)}</button>
                 <Player />
             </div>
