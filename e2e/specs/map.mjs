@@ -2,7 +2,7 @@
 // places highlighted, Play through the years, keyboard control and the text alternative.
 // Expected values come from data/*.json.
 
-import { assert, canvasNotBlank, gotoApp, sleep } from '../lib.mjs';
+import { assert, canvasNotBlank, gotoApp, loadPage, sleep } from '../lib.mjs';
 import { core } from '../engines/core.mjs';
 import { data, EVENTS, PLACES, STUDENTS, dateLabel, BY_DATE, atPlace, tableIds, frames } from '../data.mjs';
 
@@ -242,7 +242,10 @@ export const tests = {
       addEventListener('TrunkApplicationStarted', () => { until = performance.now() + 2000; });
       window.setTimeout = (f, ms, ...rest) => later(f, Math.max(ms || 0, until - performance.now()), ...rest);
     });
-    await gotoApp(page, baseURL);
+    // Not gotoApp: the app's ready mark waits for the first drawings.
+    await loadPage(page, baseURL);
+    await page.waitForFunction(() => document.querySelector('canvas#map') && !document.getElementById('prerender'), null, { timeout: 30_000 });
+    await frames(page); // the canvas's size is reported
     const undrawn = () => page.evaluate(() => {
       const c = document.querySelector('canvas#map');
       return c.width === 300 && c.height === 150;

@@ -207,14 +207,19 @@ fn mark_ready() {
     let Some(w) = web_sys::window() else { return };
     // Wait two frames: a canvas gets its size from its ResizeObserver, whose first report comes
     // after the first frame's animation callbacks (then it is drawn). WebKit sent that report
-    // after a one-frame mark, leaving the canvases at 300×150 and blank at "ready".
-    let mark = Closure::once_into_js(move || {
+    // after a one-frame mark, leaving the canvases at 300×150 and blank at "ready". Then two
+    // tasks: a view's first drawing is a task queued from that report (the map's, two tasks in
+    // a row), and tasks without delay run in the order they were queued.
+    let mark = || {
         if let Some(w) = web_sys::window() {
             if let Some(p) = w.performance() {
                 let _ = p.mark("atlas-ready");
             }
             let _ = js_sys::Reflect::set(&w, &"__atlasReady".into(), &JsValue::TRUE);
         }
+    };
+    let mark = Closure::once_into_js(move || {
+        set_timeout(move || set_timeout(mark, std::time::Duration::ZERO), std::time::Duration::ZERO)
     });
     let next = Closure::once_into_js(move || {
         if let Some(w) = web_sys::window() {
