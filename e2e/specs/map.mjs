@@ -232,10 +232,13 @@ export const tests = {
     await canvasNotBlank(page, 'canvas#map', { minColors: 8, minPixels: 5000 });
   }),
 
-  // The map's first drawing comes in tasks of its own after the first frame; the page answers
-  // keys before it. Holding back the page's timeouts for 2 s after the app has started keeps
+  // Off the screen, the map's first drawing comes in tasks of its own after the first frame; the
+  // page answers keys before it. Holding back the page's timeouts for 2 s after the app has started keeps
   // the map undrawn while the keys are pressed.
-  'keyboard: keys pressed before the first drawing show the tooltip and move the map': async ({ page, baseURL }) => {
+  'keyboard: keys pressed before the first drawing show the tooltip and move the map': async ({ ctx, baseURL }) => {
+    // Phone-sized: the map is below the first screen, so its first drawing is a task of its own
+    // (on the screen it is drawn in the frame that first shows it).
+    const page = await ctx.newPage({ viewport: { width: 412, height: 823 } });
     await page.addInitScript(() => {
       const later = window.setTimeout.bind(window);
       let until = 0;

@@ -59,6 +59,48 @@ export const tests = {
     assert.equal(await p.locator('#prerender svg').count(), 4, 'the four figures');
   }),
 
+  // What the first frame after the takeover paints. A ResizeObserver made in an animation frame
+  // once the app's canvases exist is called after the app's own (observers are called in the
+  // order they were made) and after the drawing that the app's report set off, and the frame is
+  // painted right after it: so what it reads of each canvas is what that frame shows.
+  'the first frame after the takeover shows the timeline and any chart on the screen drawn, not blank': async ({ ctx, baseURL }) => {
+    const watch = () => {
+      window.__firstFrame = null;
+      const look = () => {
+        const canvases = [...document.querySelectorAll('main canvas')];
+        if (!canvases.length) return requestAnimationFrame(look);
+        const seen = [];
+        const ro = new ResizeObserver(() => {
+          ro.disconnect();
+          for (const c of canvases) {
+            const r = c.getBoundingClientRect();
+            if (r.bottom <= 0 || r.top >= document.documentElement.clientHeight || r.width === 0) continue;
+            // Any pixel that is not transparent: a blank canvas has none.
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let inked = 0;
+            for (let i = 3; i < d.length; i += 4) if (d[i]) inked++;
+            seen.push({ id: c.id || c.className, size: `${c.width}×${c.height}`, inked });
+          }
+          window.__firstFrame = seen;
+        });
+        for (const c of canvases) ro.observe(c);
+      };
+      document.addEventListener('DOMContentLoaded', () => requestAnimationFrame(look));
+    };
+    for (const viewport of [{ width: 412, height: 823 }, { width: 1280, height: 800 }]) {
+      const page = await ctx.newPage({ viewport });
+      await page.addInitScript(watch);
+      await loadPage(page, baseURL);
+      await page.waitForFunction(isReadyScript, null, { timeout: 30_000 });
+      const seen = await page.evaluate(() => window.__firstFrame);
+      assert(seen && seen.some((c) => c.id === 'timeline'), `${viewport.width} px: the timeline on the screen in the first frame (${JSON.stringify(seen)})`);
+      // The map's first drawing is two tasks of its own even on the screen (README, Performance).
+      for (const c of seen.filter((c) => c.id !== 'map')) {
+        assert(c.inked > 1000, `${viewport.width} px: ${c.id} (${c.size}) is drawn in the first frame that shows it: ${c.inked} pixels inked`);
+      }
+    }
+  },
+
   'the app takes over the first view with no layout shift, no duplicate ids, and draws the same views': async ({ page, baseURL }) => {
     await page.addInitScript(recordShifts);
     await gotoApp(page, baseURL);

@@ -53,17 +53,30 @@ pub type AppArea<'a> = DrawingArea<AppBackend<'a>, plotters::coord::Shift>;
 pub type AppResult = Result<(), DrawingAreaErrorKind<DrawError>>;
 
 /// Calls `cb` to draw a view: at the next animation frame (one frame for any number of
-/// changes), except a view's first drawing, which gets a task of its own (a timeout), so that
-/// the page's first frame is not one long task of every view's first drawing. (The first
-/// drawing waits for the canvas's size, which its ResizeObserver reports in the frame after the
-/// mount; a timeout then runs before the next frame, as the animation frame would.)
-pub fn draw_soon(first: bool, cb: &wasm_bindgen::JsValue) {
+/// changes), except a view's first drawing at its reported size (`first`). That one runs now
+/// when `canvas` is given and on the screen, so that the frame being painted does not show it
+/// blank (it comes from the canvas's ResizeObserver, just before the paint), and otherwise
+/// gets a task of its own, so that the page's first frame is not one long task of every
+/// view's first drawing.
+pub fn draw_soon(first: bool, canvas: Option<&web_sys::Element>, cb: &wasm_bindgen::JsValue) {
     let Some(w) = web_sys::window() else { return };
-    let _ = if first {
-        w.set_timeout_with_callback(cb.unchecked_ref())
-    } else {
+    let _ = if !first {
         w.request_animation_frame(cb.unchecked_ref())
+    } else if canvas.is_some_and(on_screen) {
+        let null = wasm_bindgen::JsValue::NULL;
+        cb.unchecked_ref::<js_sys::Function>().call1(&null, &null).map(|_| 0)
+    } else {
+        w.set_timeout_with_callback(cb.unchecked_ref())
     };
+}
+
+/// Whether `el` is (partly) inside the window now. Asked only when a size has just been
+/// reported, after the browser's layout, so the read forces none.
+pub fn on_screen(el: &web_sys::Element) -> bool {
+    let r = el.get_bounding_client_rect();
+    let h = leptos::prelude::document().document_element().map_or(0, |e| e.client_height());
+    let top = r.top();
+    top + r.height() > 0.0 && top < h as f64
 }
 
 pub fn device_pixel_ratio() -> f64 {

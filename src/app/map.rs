@@ -194,14 +194,16 @@ fn settle_later(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static
 }
 
 /// Draws `scene` at the next animation frame (one frame for any number of changes). The first
-/// drawing gets two tasks of its own ([`super::canvas::draw_soon`]): the base bitmap, then the
-/// frame, each under 50 ms with the CPU 4× slower where the two together were not.
+/// drawing gets two tasks of its own ([`super::canvas::draw_soon`], even on the screen: drawn
+/// in the frame that first shows it, with the borders' decoding and the wasm's compile of the
+/// drawing code, it made a task of 100–190 ms on a desktop): the base bitmap, then the frame,
+/// each under 50 ms with the CPU 4× slower where the two together were not.
 fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atlas, scene: MapScene) {
+    let first = surface.frame.borrow().is_none() && scene.size.0 > 0.0;
     *surface.pending.borrow_mut() = Some(scene);
     if surface.frame_pending.replace(true) {
         return;
     }
-    let first = surface.frame.borrow().is_none();
     let surface2 = surface.clone();
     let frame = move || {
         surface.frame_pending.set(false);
@@ -211,7 +213,7 @@ fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atl
         }
     };
     if !first {
-        super::canvas::draw_soon(false, &Closure::once_into_js(frame));
+        super::canvas::draw_soon(false, None, &Closure::once_into_js(frame));
         return;
     }
     let base = Closure::once_into_js(move || {
@@ -220,9 +222,9 @@ fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atl
         if let Some(scene) = scene {
             prepare_base(&surface2, atlas, &scene);
         }
-        super::canvas::draw_soon(true, &Closure::once_into_js(frame));
+        super::canvas::draw_soon(true, None, &Closure::once_into_js(frame));
     });
-    super::canvas::draw_soon(true, &base);
+    super::canvas::draw_soon(true, None, &base);
 }
 
 /// The state's map view on the canvas's observed size (`None` before the canvas has a size).

@@ -108,7 +108,7 @@ pub fn App() -> impl IntoView {
 /// Shown instead of the app when the embedded data fails validation.
 #[component]
 pub fn ErrorPanel(errors: Vec<DataError>) -> impl IntoView {
-    mark_ready();
+    mark_ready(READY_STEPS);
     view! {
         <main class="error-panel" role="alert">
             <h1>{t(Msg::ErrorTitle)}</h1>
@@ -143,7 +143,7 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
     }
     watch_environment(state);
     story_module::watch(state);
-    Effect::new(move |_| mark_ready());
+    Effect::new(move |_| mark_ready(READY_STEPS));
     let n = atlas.events.len();
     let first = atlas.events.first().map(|e| e.start().year).unwrap_or(1947);
     let sources = atlas.sources.iter().map(|s| s.short()).collect::<Vec<_>>().join("; ");
@@ -202,32 +202,33 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
     }
 }
 
-/// Signals the end of the first complete render, for tests and the benchmark.
-fn mark_ready() {
+/// Signals the end of the first complete render, for tests and the benchmark, after `steps`
+/// more turns: the first two are frames, the last two tasks (call it with [`READY_STEPS`]).
+///
+/// Two frames: a canvas gets its size from its ResizeObserver, whose first report comes after
+/// the first frame's animation callbacks (then it is drawn). WebKit sent that report after a
+/// one-frame mark, leaving the canvases at 300×150 and blank at "ready". Two tasks: a view
+/// off the screen has its first drawing in a task queued from that report (the map's, two
+/// tasks in a row), and tasks without delay run in the order they were queued.
+fn mark_ready(steps: u8) {
     let Some(w) = web_sys::window() else { return };
-    // Wait two frames: a canvas gets its size from its ResizeObserver, whose first report comes
-    // after the first frame's animation callbacks (then it is drawn). WebKit sent that report
-    // after a one-frame mark, leaving the canvases at 300×150 and blank at "ready". Then two
-    // tasks: a view's first drawing is a task queued from that report (the map's, two tasks in
-    // a row), and tasks without delay run in the order they were queued.
-    let mark = || {
-        if let Some(w) = web_sys::window() {
-            if let Some(p) = w.performance() {
-                let _ = p.mark("atlas-ready");
-            }
-            let _ = js_sys::Reflect::set(&w, &"__atlasReady".into(), &JsValue::TRUE);
+    if steps == 0 {
+        if let Some(p) = w.performance() {
+            let _ = p.mark("atlas-ready");
         }
+        let _ = js_sys::Reflect::set(&w, &"__atlasReady".into(), &JsValue::TRUE);
+        return;
+    }
+    let next = Closure::once_into_js(move || mark_ready(steps - 1));
+    let _ = if steps > 2 {
+        w.request_animation_frame(next.unchecked_ref())
+    } else {
+        w.set_timeout_with_callback(next.unchecked_ref())
     };
-    let mark = Closure::once_into_js(move || {
-        set_timeout(move || set_timeout(mark, std::time::Duration::ZERO), std::time::Duration::ZERO)
-    });
-    let next = Closure::once_into_js(move || {
-        if let Some(w) = web_sys::window() {
-            let _ = w.request_animation_frame(mark.unchecked_ref());
-        }
-    });
-    let _ = w.request_animation_frame(next.unchecked_ref());
 }
+
+/// [`mark_ready`]'s turns: two frames, then two tasks.
+const READY_STEPS: u8 = 4;
 
 /// Keeps `dark` in step with `prefers-color-scheme` and bumps `layout_epoch` on
 /// device-pixel-ratio changes (no event fires for those, so a `resolution` media query is

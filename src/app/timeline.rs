@@ -73,20 +73,21 @@ fn now() -> f64 {
 }
 
 /// Draws `scene` at the next animation frame (one frame for any number of changes; the first
-/// drawing in a task of its own: [`super::canvas::draw_soon`]).
+/// drawing now or in a task of its own: [`super::canvas::draw_soon`]).
 fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atlas, scene: TimelineScene) {
+    let first = surface.layout.borrow().is_none() && scene.size.0 > 0.0;
     *surface.pending.borrow_mut() = Some(scene);
     if surface.frame_pending.replace(true) {
         return;
     }
-    let first = surface.layout.borrow().is_none();
+    let el = canvas.clone();
     let cb = Closure::once_into_js(move || {
         surface.frame_pending.set(false);
         if let Some(scene) = surface.pending.borrow_mut().take() {
             redraw(&canvas, &surface, atlas, &scene);
         }
     });
-    super::canvas::draw_soon(first, &cb);
+    super::canvas::draw_soon(first, Some(&el), &cb);
 }
 
 #[component]
