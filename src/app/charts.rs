@@ -5,7 +5,6 @@ use super::state::{theme_of, use_state};
 use crate::i18n::{t, tf, tr, Msg};
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use leptos::prelude::*;
-use web_sys::HtmlCanvasElement;
 
 use crate::ui::unique_cites;
 
@@ -35,15 +34,19 @@ pub fn TradeChart() -> impl IntoView {
     // Redraw from one memo of everything drawn.
     let size = observed_size(canvas);
     let scene = Memo::new(move |_| state.chart_scene(size.get()));
-    Effect::new(move |drawn: Option<bool>| {
+    Effect::new(move |_| {
         let scene = scene.get();
         let theme = theme_of(scene.dark);
-        let size = scene.size;
-        let draw = move |c: &HtmlCanvasElement| {
-            let series = time_series(&atlas.series, "USD million");
-            draw_on(c, scene.size, |root| draw_trade_chart(root, &series, &scene.series, &theme));
-        };
-        draw_chart(canvas, drawn, size, draw)
+        if let Some(c) = canvas.get() {
+            // In a task of its own: the charts are below the first screen.
+            set_timeout(
+                move || {
+                    let series = time_series(&atlas.series, "USD million");
+                    draw_on(&c, scene.size, |root| draw_trade_chart(root, &series, &scene.series, &theme));
+                },
+                std::time::Duration::ZERO,
+            );
+        }
     });
     view! {
         <figure class="panel chart-panel trade-panel" aria-labelledby="trade-h">
@@ -89,14 +92,17 @@ pub fn StudentsChart() -> impl IntoView {
     // Redraw from one memo of everything drawn.
     let size = observed_size(canvas);
     let scene = Memo::new(move |_| state.chart_scene(size.get()));
-    Effect::new(move |drawn: Option<bool>| {
+    Effect::new(move |_| {
         let scene = scene.get();
         let theme = theme_of(scene.dark);
-        let size = scene.size;
-        let draw = move |c: &HtmlCanvasElement| {
-            draw_on(c, scene.size, |root| draw_students_chart(root, &atlas.students, &scene.students, &theme))
-        };
-        draw_chart(canvas, drawn, size, draw)
+        if let Some(c) = canvas.get() {
+            set_timeout(
+                move || {
+                    draw_on(&c, scene.size, |root| draw_students_chart(root, &atlas.students, &scene.students, &theme))
+                },
+                std::time::Duration::ZERO,
+            );
+        }
     });
     view! {
         <figure class="panel chart-panel students-panel" aria-labelledby="students-h">
@@ -110,25 +116,6 @@ pub fn StudentsChart() -> impl IntoView {
 
 /// A figure as the language writes numbers: whole numbers grouped ("1,200", "1 200"), others
 /// with the language's decimal sign (a comma in Russian).
-/// A chart's drawing after a change of its scene: its first at a known size now when it is on
-/// the screen (the frame being painted would show it blank), every other in a task of its own
-/// (the charts are below the first screen). Returns whether the chart has had its first drawing.
-fn draw_chart(
-    canvas: NodeRef<leptos::html::Canvas>,
-    drawn: Option<bool>,
-    size: (f64, f64),
-    draw: impl FnOnce(&HtmlCanvasElement) + 'static,
-) -> bool {
-    let sized = size.0 > 0.0;
-    let Some(c) = canvas.get() else { return false };
-    if drawn != Some(true) && sized && super::canvas::on_screen(&c) {
-        draw(&c);
-    } else {
-        set_timeout(move || draw(&c), std::time::Duration::ZERO);
-    }
-    drawn == Some(true) || sized
-}
-
 fn value_text(v: f64) -> String {
     let lang = tr().lang;
     if v.fract() == 0.0 && v.abs() < 1e15 {

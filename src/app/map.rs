@@ -222,6 +222,14 @@ fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atl
         if let Some(scene) = scene {
             prepare_base(&surface2, atlas, &scene);
         }
+        let frame = move || {
+            frame();
+            // The static map kept under the canvas until now (`super::mount`).
+            let svg = super::page::by_id("map").and_then(|m| m.previous_element_sibling());
+            if let Some(svg) = svg.filter(|e| e.tag_name() == "svg") {
+                svg.remove();
+            }
+        };
         super::canvas::draw_soon(true, None, &Closure::once_into_js(frame));
     });
     super::canvas::draw_soon(true, None, &base);

@@ -51,19 +51,31 @@ pub fn start() {
 }
 
 /// The page in the chosen language: `<html lang dir>`, then the app in place of the static
-/// first view, in one task so that no frame shows both.
+/// first view, in one task so that no frame shows both. The static map, when it was shown,
+/// stays under the app's map canvas (hidden from screen readers) until the map's first
+/// drawing, two tasks after the first frame: that frame does not show the map blank.
 pub(crate) fn mount() {
     let lang = tr().lang;
+    let mut backdrop = None;
     if let Some(d) = web_sys::window().and_then(|w| w.document()) {
         if let Some(html) = d.document_element() {
             let _ = html.set_attribute("lang", lang.key());
             let _ = html.set_attribute("dir", lang.dir());
-        }
-        if let Some(first_view) = d.get_element_by_id("prerender") {
-            first_view.remove();
+            if let Some(first_view) = d.get_element_by_id("prerender") {
+                if !html.get_attribute("class").is_some_and(|c| c.contains("pre-off")) {
+                    backdrop = first_view.query_selector("svg.map-canvas").ok().flatten();
+                }
+                first_view.remove();
+            }
         }
     }
     leptos::mount::mount_to_body(App);
+    if let (Some(svg), Some(map)) = (backdrop, page::by_id("map")) {
+        let _ = svg.set_attribute("aria-hidden", "true");
+        if let Some(box_) = map.parent_node() {
+            let _ = box_.insert_before(&svg, Some(&map));
+        }
+    }
 }
 
 /// The address of this page at the same state in `lang`.

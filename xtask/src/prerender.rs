@@ -62,8 +62,8 @@ fn svg(
 /// plotters' SVG with the same geometry in fewer bytes: each `<polygon>` and `<polyline>`
 /// becomes a `<path>` of relative moves (small numbers that compress well), without repeated
 /// points or points in the middle of a horizontal or vertical run (the borders clipped at the
-/// view's edge), and `opacity="1"` and `stroke="none"` (the defaults; plotters draws no group
-/// that a stroke could be inherited from) are left out. The map's borders went from 72 KB to
+/// view's edge), and `opacity="1"`, `stroke="none"` and `stroke-width="1"` (the defaults;
+/// plotters draws no group that a stroke could be inherited from) are left out. The map's borders went from 72 KB to
 /// 50 KB so (index.html: −2.3 KiB brotli).
 fn compact(svg: &str) -> String {
     let mut out = String::with_capacity(svg.len());
@@ -74,7 +74,7 @@ fn compact(svg: &str) -> String {
         let end = rest.find('>').map_or(rest.len(), |e| e + 1);
         let (tag, after) = rest.split_at(end);
         rest = after;
-        let tag = tag.replace(" opacity=\"1\"", "").replace(" stroke=\"none\"", "");
+        let tag = without_defaults(tag);
         let shape = ["<polygon ", "<polyline "].iter().position(|p| tag.starts_with(p));
         match (shape, path_of(&tag, shape == Some(0))) {
             (Some(_), Some(path)) => out.push_str(&path),
@@ -83,6 +83,12 @@ fn compact(svg: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `tag` without the attributes that say what SVG's defaults say: `opacity="1"`,
+/// `stroke="none"`, `stroke-width="1"`.
+fn without_defaults(tag: &str) -> String {
+    tag.replace(" opacity=\"1\"", "").replace(" stroke=\"none\"", "").replace(" stroke-width=\"1\"", "")
 }
 
 /// `<polygon …points="…"/>` or `<polyline …/>` as a `<path>` (see [`compact`]); `None` for
@@ -357,7 +363,7 @@ mod tests {
             assert_eq!(closed, shape.starts_with("polygon "));
             assert_eq!(
                 path.split(" d=").next().unwrap().trim_start_matches("path "),
-                shape.replace(" opacity=\"1\"", "").split(" points=").next().unwrap().split_once(' ').unwrap().1,
+                without_defaults(shape).split(" points=").next().unwrap().split_once(' ').unwrap().1,
                 "same attributes"
             );
             // Walk the original points: each is the next kept point, or lies on the segment
@@ -384,7 +390,7 @@ mod tests {
 
     #[test]
     fn compacting_leaves_other_elements_and_odd_shapes_alone() {
-        let svg = r#"<rect x="0" opacity="1" stroke="none"/><polygon fill="red" points="1,2 x,3"/><polyline points="5,5"/><text opacity="0.5">a &lt; b</text>"#;
+        let svg = r#"<rect x="0" opacity="1" stroke="none" stroke-width="1"/><polygon fill="red" points="1,2 x,3"/><polyline points="5,5"/><text opacity="0.5">a &lt; b</text>"#;
         assert_eq!(
             compact(svg),
             r#"<rect x="0"/><polygon fill="red" points="1,2 x,3"/><polyline points="5,5"/><text opacity="0.5">a &lt; b</text>"#
