@@ -58,15 +58,16 @@ pub type AppResult = Result<(), DrawingAreaErrorKind<DrawError>>;
 /// blank (it comes from the canvas's ResizeObserver, just before the paint), and otherwise
 /// gets a task of its own, so that the page's first frame is not one long task of every
 /// view's first drawing.
-pub fn draw_soon(first: bool, canvas: Option<&web_sys::Element>, cb: &wasm_bindgen::JsValue) {
+pub fn draw_soon(first: bool, canvas: Option<&web_sys::Element>, draw: Box<dyn FnOnce()>) {
+    if first && canvas.is_some_and(on_screen) {
+        return draw();
+    }
     let Some(w) = web_sys::window() else { return };
-    let _ = if !first {
-        w.request_animation_frame(cb.unchecked_ref())
-    } else if canvas.is_some_and(on_screen) {
-        let null = wasm_bindgen::JsValue::NULL;
-        cb.unchecked_ref::<js_sys::Function>().call1(&null, &null).map(|_| 0)
-    } else {
+    let cb = wasm_bindgen::closure::Closure::once_into_js(draw);
+    let _ = if first {
         w.set_timeout_with_callback(cb.unchecked_ref())
+    } else {
+        w.request_animation_frame(cb.unchecked_ref())
     };
 }
 

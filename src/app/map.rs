@@ -213,10 +213,10 @@ fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atl
         }
     };
     if !first {
-        super::canvas::draw_soon(false, None, &Closure::once_into_js(frame));
+        super::canvas::draw_soon(false, None, Box::new(frame));
         return;
     }
-    let base = Closure::once_into_js(move || {
+    let base = move || {
         // The scene still waiting (a newer one replaces it: the frame draws that).
         let scene = surface2.pending.borrow().clone();
         if let Some(scene) = scene {
@@ -230,9 +230,9 @@ fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atl
                 svg.remove();
             }
         };
-        super::canvas::draw_soon(true, None, &Closure::once_into_js(frame));
-    });
-    super::canvas::draw_soon(true, None, &base);
+        super::canvas::draw_soon(true, None, Box::new(frame));
+    };
+    super::canvas::draw_soon(true, None, Box::new(base));
 }
 
 /// The state's map view on the canvas's observed size (`None` before the canvas has a size).

@@ -81,13 +81,13 @@ fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atl
         return;
     }
     let el = canvas.clone();
-    let cb = Closure::once_into_js(move || {
+    let draw = move || {
         surface.frame_pending.set(false);
         if let Some(scene) = surface.pending.borrow_mut().take() {
             redraw(&canvas, &surface, atlas, &scene);
         }
-    });
-    super::canvas::draw_soon(first, Some(&el), &cb);
+    };
+    super::canvas::draw_soon(first, Some(&el), Box::new(draw));
 }
 
 #[component]
