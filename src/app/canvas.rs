@@ -52,7 +52,7 @@ impl std::error::Error for DrawError {}
 pub type AppArea<'a> = DrawingArea<AppBackend<'a>, plotters::coord::Shift>;
 pub type AppResult = Result<(), DrawingAreaErrorKind<DrawError>>;
 
-/// Calls `cb` to draw a view: at the next animation frame (one frame for any number of
+/// Calls `draw` to draw a view: at the next animation frame (one frame for any number of
 /// changes), except a view's first drawing at its reported size (`first`). That one runs now
 /// when `canvas` is given and on the screen, so that the frame being painted does not show it
 /// blank (it comes from the canvas's ResizeObserver, just before the paint), and otherwise
