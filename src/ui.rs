@@ -154,6 +154,30 @@ pub fn unique_cites<'a>(atlas: &Atlas, cites: impl Iterator<Item = &'a Citation>
     out.join("; ")
 }
 
+/// The students chart's sources: all its rows cite one table, so the table once, with the range
+/// of rows ("Table 2, rows 1–9"); otherwise each citation once.
+pub fn students_source(atlas: &Atlas) -> String {
+    match atlas.students.first() {
+        Some(first)
+            if atlas
+                .students
+                .iter()
+                .all(|r| r.source.source == first.source.source && r.source.cited_in == first.source.cited_in) =>
+        {
+            let who = atlas.source(&first.source.source).map(|s| s.short()).unwrap_or_default();
+            let table = first.source.locator.split(',').next().unwrap_or("Table 2");
+            let rows = format!(
+                "rows {}–{}",
+                atlas.students.iter().map(|r| r.row).min().unwrap_or(1),
+                atlas.students.iter().map(|r| r.row).max().unwrap_or(1)
+            );
+            let all_rows = crate::data::Citation { locator: format!("{table}, {rows}"), ..first.source.clone() };
+            all_rows.format(&who, ", ")
+        }
+        _ => unique_cites(atlas, atlas.students.iter().map(|r| &r.source)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,8 @@
 // complete, cited page without JavaScript; replaced by the app without a layout shift; hidden
 // before the first paint when the address asks for another view.
 
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { assert, canvasNotBlank, gotoApp, isReadyScript, loadPage } from '../lib.mjs';
 import { core } from '../engines/core.mjs';
@@ -38,13 +40,17 @@ export const tests = {
     }
     assert.equal(await p.locator('.pre-events > li').count(), EVENTS.length, 'one entry per event');
     for (const cls of ['timeline-canvas', 'map-canvas', 'chart']) {
-      const figs = p.locator(`#prerender svg.${cls.split(' ')[0]}`);
+      const figs = p.locator(`#prerender svg.${cls.split(' ')[0]}:visible`);
       assert((await figs.count()) >= 1, `an SVG figure .${cls}`);
       const box = await figs.first().boundingBox();
       assert(box && box.width > 200 && box.height > 150, `.${cls} drawn at a size: ${JSON.stringify(box)}`);
       assert((await figs.first().locator('*').count()) > 10, `.${cls} has drawn content`);
     }
-    assert.equal(await p.locator('#prerender svg').count(), 4, 'timeline, map and both charts');
+    // The timeline is there twice, drawn for narrow and for wide screens; one is shown.
+    assert.equal(await p.locator('#prerender svg').count(), 5, 'the timeline (twice), the map and both charts');
+    assert.equal(await p.locator('#prerender svg:visible').count(), 4, 'the timeline, the map and both charts shown');
+    // The app's controls are not shown without JavaScript: nothing on the page that cannot work.
+    assert.equal(await p.locator('#prerender :is(button, input, select, nav, details):visible').count(), 0, 'controls shown without JavaScript');
     assert((await p.locator('noscript').count()) === 1, 'the line about JavaScript');
     await ctx.screenshot(p, 'prerender-no-js');
   }),
@@ -56,7 +62,7 @@ export const tests = {
     await p.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     const text = await p.locator('#prerender').innerText();
     for (const e of EVENTS) assert(text.includes(e.title), `event "${e.title}" in the single file`);
-    assert.equal(await p.locator('#prerender svg').count(), 4, 'the four figures');
+    assert.equal(await p.locator('#prerender svg:visible').count(), 4, 'the four figures');
   }),
 
   // What the first frame after the takeover paints. A ResizeObserver made in an animation frame
@@ -106,6 +112,85 @@ export const tests = {
       }
       if (viewport.width === 1280) assert(seen.some((c) => c.id === 'map'), `1280 px: the map is on the screen: ${JSON.stringify(seen)}`);
       assert.equal(await page.locator('.canvas-box > svg').count(), 0, `${viewport.width} px: the static map is gone once the map is drawn`);
+    }
+  },
+
+  // The static first view carries the app's controls (inactive) and draws the timeline at the
+  // proportions of the app's canvas, so the app's first frame moves nothing: each part of the
+  // page, read from the static view (the wasm held back) and from the app, stands in the same
+  // box; and the timeline's box looks the same in both (the two drawings are the same scene,
+  // one as SVG and one on canvas: their pixels differ only where text is set differently).
+  'the takeover moves nothing: each control, panel and figure stands where the static view had it, and the timeline looks the same': async ({ ctx, baseURL }) => {
+    const parts = ['h1', '.lang-choice', '.story-open', '.tagline', '.timeline-panel > h2', '.filter-bar .search', '.category-toggles',
+      '.timeline-tools', '.timeline-tools .range', '.timeline-panel .canvas-box', '.timeline-panel .help', '.detail-panel',
+      '.map-panel > h2', '.map-tools', '.play-year', '.map-panel .canvas-box', '.map-panel .help', '.map-text', '.trade-panel', '.students-panel'];
+    const boxes = (parts) => Object.fromEntries(parts.map((sel) => {
+      const el = document.querySelector(`${document.getElementById('prerender') ? '#prerender ' : ''}${sel}`);
+      const r = el && el.getBoundingClientRect();
+      return [sel, r && r.width ? { x: Math.round(r.left), y: Math.round(r.top + scrollY), w: Math.round(r.width), h: Math.round(r.height), text: sel.endsWith('range') || sel === '.play-year' ? el.textContent : undefined } : null];
+    }));
+    const timelineShot = async (page) => {
+      const box = await page.evaluate(() => {
+        const r = document.querySelector('.timeline-panel .canvas-box').getBoundingClientRect();
+        return { x: r.left, y: r.top, width: r.width, height: r.height };
+      });
+      return (await page.screenshot({ clip: box })).toString('base64');
+    };
+    const decoder = await ctx.newPage();
+    /** The share of pixels that differ by more than 48 in a channel, of two PNGs of one size. */
+    const differ = (a, b) => decoder.evaluate(async ([a, b]) => {
+      const px = async (b64) => {
+        const img = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+        const c = new OffscreenCanvas(img.width, img.height);
+        const g = c.getContext('2d');
+        g.drawImage(img, 0, 0);
+        return g.getImageData(0, 0, img.width, img.height);
+      };
+      const [x, y] = [await px(a), await px(b)];
+      if (x.width !== y.width || x.height !== y.height) return { share: 1, size: `${x.width}×${x.height} and ${y.width}×${y.height}` };
+      let n = 0;
+      for (let i = 0; i < x.data.length; i += 4) {
+        if (Math.max(Math.abs(x.data[i] - y.data[i]), Math.abs(x.data[i + 1] - y.data[i + 1]), Math.abs(x.data[i + 2] - y.data[i + 2])) > 48) n++;
+      }
+      return { share: n / (x.width * x.height), size: `${x.width}×${x.height}` };
+    }, [a, b]);
+    for (const viewport of [{ width: 412, height: 823 }, { width: 1280, height: 800 }]) {
+      const page = await ctx.newPage({ viewport });
+      let release;
+      const held = new Promise((r) => (release = r));
+      await page.route('**/*_bg.wasm', async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto(baseURL, { waitUntil: 'load' });
+      await page.evaluate(() => document.fonts.ready);
+      const before = await page.evaluate(boxes, parts);
+      const staticShot = await timelineShot(page);
+      assert.equal(await page.locator('#prerender').count(), 1, 'the static view is on the page while the wasm is held');
+      // Inactive and seen to be: every button, the search box and the speed are disabled and dimmed.
+      const live = await page.evaluate(() => [...document.querySelectorAll('#prerender :is(button, input, select)')]
+        .filter((el) => !el.disabled || getComputedStyle(el).opacity > 0.6).map((el) => el.outerHTML.slice(0, 60)));
+      assert.deepEqual(live, [], `${viewport.width} px: controls of the static view that look or are active`);
+      release();
+      await page.waitForFunction(isReadyScript, null, { timeout: 30_000 });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const after = await page.evaluate(boxes, parts);
+      const moved = parts.filter((sel) => {
+        const [a, b] = [before[sel], after[sel]];
+        if (!a || !b) return true;
+        return ['x', 'y', 'w', 'h'].some((k) => Math.abs(a[k] - b[k]) > 1) || a.text !== b.text;
+      }).map((sel) => `${sel}: ${JSON.stringify(before[sel])} → ${JSON.stringify(after[sel])}`);
+      assert.deepEqual(moved, [], `${viewport.width} px: parts that the takeover moved, resized or changed`);
+      const appShot = await timelineShot(page);
+      const d = await differ(staticShot, appShot);
+      if (d.share >= 0.05) {
+        for (const [name, png] of [['static', staticShot], ['app', appShot]]) {
+          writeFileSync(join(ctx.outDir, `FAIL-prerender-timeline-${viewport.width}-${name}.png`), Buffer.from(png, 'base64'));
+        }
+      }
+      ctx.log(`${viewport.width} px: the timeline's box, static and drawn: ${(d.share * 100).toFixed(1)} % of ${d.size} pixels differ`);
+      assert(d.share < 0.05, `${viewport.width} px: the timeline drawn by the app differs from the static one in ${(d.share * 100).toFixed(1)} % of its ${d.size} pixels`);
+      await page.close();
     }
   },
 

@@ -6,7 +6,7 @@ use crate::i18n::{t, tf, tr, Msg};
 use crate::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use leptos::prelude::*;
 
-use crate::ui::unique_cites;
+use crate::ui::{students_source, unique_cites};
 
 #[component]
 pub fn TradeChart() -> impl IntoView {
@@ -63,26 +63,7 @@ pub fn StudentsChart() -> impl IntoView {
     let state = use_state();
     let atlas = state.atlas;
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    // All rows cite the same table: name it once, with the row range.
-    let source_line = match atlas.students.first() {
-        Some(first)
-            if atlas
-                .students
-                .iter()
-                .all(|r| r.source.source == first.source.source && r.source.cited_in == first.source.cited_in) =>
-        {
-            let who = atlas.source(&first.source.source).map(|s| s.short()).unwrap_or_default();
-            let table = first.source.locator.split(',').next().unwrap_or("Table 2");
-            let rows = format!(
-                "rows {}–{}",
-                atlas.students.iter().map(|r| r.row).min().unwrap_or(1),
-                atlas.students.iter().map(|r| r.row).max().unwrap_or(1)
-            );
-            let all_rows = crate::data::Citation { locator: format!("{table}, {rows}"), ..first.source.clone() };
-            all_rows.format(&who, ", ")
-        }
-        _ => unique_cites(atlas, atlas.students.iter().map(|r| &r.source)),
-    };
+    let source_line = students_source(atlas);
     let desc = atlas
         .students
         .iter()

@@ -13,8 +13,11 @@
 use crate::util::Res;
 use lol_html::html_content::ContentType;
 use lol_html::{element, rewrite_str, RewriteStrSettings};
+use pakru_atlas::data::Category;
 use pakru_atlas::data::{Atlas, Event};
 use pakru_atlas::export::cite_text;
+use pakru_atlas::i18n::{t, tf, tr, Msg};
+use pakru_atlas::lang::Lang;
 use pakru_atlas::map::{build, home_view, GeoData, MapInputs};
 use pakru_atlas::render::charts::{draw_students_chart, draw_trade_chart, time_series};
 use pakru_atlas::render::map::draw_map;
@@ -27,16 +30,24 @@ use std::fs;
 use std::path::Path;
 
 /// The size each figure is drawn at (CSS px); the page scales it to the view's box.
-pub const TIMELINE: (u32, u32) = (1180, 300);
+///
+/// The timeline is drawn twice, at the proportions the app's canvas has (style/main.css) on a
+/// phone (to 600 px wide: 340 px high, 303–370 px wide on 360–430 px screens) and on a
+/// desktop (from 1100 px: 27 % of the viewport's height, 1182 × 216 on 1280 × 800); the page
+/// shows the one for its width (600–1100 px: the desktop one). The app's timeline lays itself
+/// out for its size, so one drawing scaled to another box would be another picture (on a
+/// phone, a 353 × 90 strip in the 340-px box the app then fills).
+pub const TIMELINES: [(u32, u32, &str); 2] = [(353, 340, "pre-narrow"), (1180, 216, "pre-wide")];
 pub const MAP: (u32, u32) = (800, 330);
 pub const TRADE: (u32, u32) = (760, 440);
 pub const STUDENTS: (u32, u32) = (760, 380);
 /// The map's borders keep a vertex only every this many pixels (the canvas keeps one per
 /// pixel): the simplification that keeps the first view within its byte budget.
-pub const MAP_DETAIL_PX: i32 = 6;
+pub const MAP_DETAIL_PX: i32 = 8;
 
 /// An SVG document drawn by `f` on `size`, as an inline `<svg>` that scales to its box (the
-/// plotters document without its XML prologue, with a viewBox and a class).
+/// plotters document without its XML prologue, with a viewBox and a class; in HTML an `<svg>`
+/// needs no namespace, and it keeps its proportions by default).
 fn svg(
     size: (u32, u32),
     class: &str,
@@ -51,38 +62,86 @@ fn svg(
     }
     let body = out.split_once("<svg").map(|(_, rest)| rest).unwrap_or("");
     let body = compact(body.split_once('>').map(|(_, rest)| rest).unwrap_or(""));
-    format!(
-        r#"<svg class="{class}" viewBox="0 0 {} {}" preserveAspectRatio="xMidYMid meet" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">{body}"#,
-        size.0,
-        size.1,
-        esc(label)
-    )
+    format!(r#"<svg class="{class}" viewBox="0 0 {} {}" role="img" aria-label="{}">{body}"#, size.0, size.1, esc(label))
 }
 
 /// plotters' SVG with the same geometry in fewer bytes: each `<polygon>` and `<polyline>`
-/// becomes a `<path>` of relative moves (small numbers that compress well), without repeated
+/// becomes a `<path>` (lines drawn one after another with the same attributes: one path of
+/// several parts) of relative moves (small numbers that compress well), without repeated
 /// points or points in the middle of a horizontal or vertical run (the borders clipped at the
 /// view's edge), and `opacity="1"`, `stroke="none"` and `stroke-width="1"` (the defaults;
 /// plotters draws no group that a stroke could be inherited from) are left out. The map's borders went from 72 KB to
 /// 50 KB so (index.html: −2.3 KiB brotli).
 fn compact(svg: &str) -> String {
     let mut out = String::with_capacity(svg.len());
+    // The lines drawn one after another (paths without a fill or an opacity), as one path of
+    // several parts for each set of attributes, in the order each set came first: (attributes,
+    // end of the tag, the parts' data). Only where two such lines of different colours cross
+    // can the order differ from plotters', by a pixel or two. Not fills, whose parts' overlap a
+    // path of two parts wound in turn leaves out; not with an opacity, which would not darken
+    // where two parts overlap.
+    let mut run: Vec<(String, String, String)> = Vec::new();
+    let flush = |out: &mut String, run: &mut Vec<(String, String, String)>| {
+        for (attrs, end, d) in run.drain(..) {
+            out.push_str(&format!("<path {attrs} d=\"{d}\"{end}"));
+        }
+    };
     let mut rest = svg;
     while let Some(at) = rest.find('<') {
-        out.push_str(&rest[..at]);
+        // White space between elements is not drawn.
+        if !rest[..at].trim().is_empty() {
+            flush(&mut out, &mut run);
+            out.push_str(&rest[..at]);
+        }
         rest = &rest[at..];
         let end = rest.find('>').map_or(rest.len(), |e| e + 1);
         let (tag, after) = rest.split_at(end);
         rest = after;
-        let tag = without_defaults(tag);
+        let tag = short_font_size(&without_defaults(tag));
         let shape = ["<polygon ", "<polyline "].iter().position(|p| tag.starts_with(p));
-        match (shape, path_of(&tag, shape == Some(0))) {
-            (Some(_), Some(path)) => out.push_str(&path),
-            _ => out.push_str(&tag),
+        if let (Some(_), Some((attrs, d, end))) = (shape, path_of(&tag, shape == Some(0))) {
+            if !attrs.contains("fill=\"none\"") || attrs.contains("opacity=") {
+                flush(&mut out, &mut run);
+                out.push_str(&format!("<path {attrs} d=\"{d}\"{end}"));
+            } else if let Some((_, _, all)) = run.iter_mut().find(|(a, e, _)| *a == attrs && *e == end) {
+                all.push_str(&d);
+            } else {
+                run.push((attrs, end, d));
+            }
+            continue;
+        }
+        flush(&mut out, &mut run);
+        out.push_str(&tag);
+        // A text's content without the line breaks plotters puts around it (white space that
+        // SVG drops anyway).
+        if tag.starts_with("<text") {
+            if let Some((text, after)) = rest.split_once("</text>") {
+                out.push_str(text.trim());
+                out.push_str("</text>");
+                rest = after;
+            }
         }
     }
-    out.push_str(rest);
+    flush(&mut out, &mut run);
+    out.push_str(rest.trim());
     out
+}
+
+/// `tag` with its `font-size` to two decimals (plotters writes the scaled size in full:
+/// 9.67741935483871).
+fn short_font_size(tag: &str) -> String {
+    const KEY: &str = " font-size=\"";
+    let Some(at) = tag.find(KEY) else { return tag.to_string() };
+    let start = at + KEY.len();
+    let Some(len) = tag[start..].find('"') else { return tag.to_string() };
+    match tag[start..start + len].parse::<f64>() {
+        Ok(v) => {
+            let short = format!("{v:.2}");
+            let short = short.trim_end_matches('0').trim_end_matches('.');
+            format!("{}{short}{}", &tag[..start], &tag[start + len..])
+        }
+        Err(_) => tag.to_string(),
+    }
 }
 
 /// `tag` without the attributes that say what SVG's defaults say: `opacity="1"`,
@@ -91,9 +150,10 @@ fn without_defaults(tag: &str) -> String {
     tag.replace(" opacity=\"1\"", "").replace(" stroke=\"none\"", "").replace(" stroke-width=\"1\"", "")
 }
 
-/// `<polygon …points="…"/>` or `<polyline …/>` as a `<path>` (see [`compact`]); `None` for
+/// `<polygon …points="…"/>` or `<polyline …/>` as a `<path>` (see [`compact`]): its other
+/// attributes, its data (`M x y l dx dy…`, `z` when closed) and the rest of its tag; `None` for
 /// anything else, a point that is not two integers, or fewer than two points.
-fn path_of(tag: &str, closed: bool) -> Option<String> {
+fn path_of(tag: &str, closed: bool) -> Option<(String, String, String)> {
     let (head, tail) = tag.split_once(" points=\"")?;
     let (points, end) = tail.split_once('"')?;
     let attrs = head.split_once(' ').map_or("", |(_, a)| a);
@@ -131,25 +191,103 @@ fn path_of(tag: &str, closed: bool) -> Option<String> {
     if closed {
         d.push('z');
     }
-    Some(format!("<path {attrs} d=\"{d}\"{end}"))
+    Some((attrs.to_string(), d, end.to_string()))
 }
 
-/// The timeline of the whole relationship, as the app first draws it.
-pub fn timeline_svg(atlas: &Atlas) -> String {
-    let (lo, hi) = atlas.year_range();
-    let range = TimeRange::full(Limits::covering(lo, hi));
-    let lay = layout(atlas, &range, TIMELINE.0 as f64, TIMELINE.1 as f64, &[]);
+/// The timeline of the whole relationship, as the app first draws it on a canvas of `size`;
+/// `class` says which screens show it (see [`TIMELINES`]).
+pub fn timeline_svg(atlas: &Atlas, size: (u32, u32), class: &str) -> String {
+    let range = full_range(atlas);
+    let lay = layout(atlas, &range, size.0 as f64, size.1 as f64, &[]);
     let theme = Theme::light();
-    svg(TIMELINE, "timeline-canvas", "Timeline of Pakistan–Russia relations by category", |root| {
+    svg(size, &format!("timeline-canvas {class}"), "Timeline of Pakistan–Russia relations by category", |root| {
         let _ = draw_timeline(root, &lay, &TimelineDrawState::default(), &theme);
     })
+}
+
+fn full_range(atlas: &Atlas) -> TimeRange {
+    let (lo, hi) = atlas.year_range();
+    TimeRange::full(Limits::covering(lo, hi))
+}
+
+/// `{from}` and `{to}` of the app's "Showing …" and "Years …" for the whole range.
+fn range_years(atlas: &Atlas) -> [(&'static str, String); 2] {
+    let r = full_range(atlas);
+    [("from", (r.start.max(1900.0).floor() as i64).to_string()), ("to", (r.end.min(2100.0).floor() as i64).to_string())]
+}
+
+/// A `<button>` of the app, inactive.
+fn off_button(class: &str, text: &str) -> String {
+    format!(r#"<button type="button"{class} disabled>{}</button>"#, esc(text))
+}
+
+/// The app's controls, as its page has them (the same elements, classes and texts, so the same
+/// boxes: the app's first frame moves nothing), for a page with JavaScript (`pre-js`: web/pre.js
+/// marks the page; without JavaScript they are left out). Until the app takes over they are
+/// visibly inactive (disabled, dimmed), except the language links, which work as they are: each
+/// loads the page in its language.
+struct Controls {
+    header: String,
+    filter: String,
+    timeline_tools: String,
+    map_tools: String,
+}
+
+fn controls(atlas: &Atlas) -> Controls {
+    let years = range_years(atlas);
+    let years: Vec<(&str, &str)> = years.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let langs: String = Lang::ALL
+        .iter()
+        .map(|l| {
+            let k = l.key();
+            let current = if *l == Lang::En { r#" aria-current="true""# } else { "" };
+            format!(r#"<a lang="{k}" hreflang="{k}" href="?lang={k}"{current}>{}</a>"#, esc(l.name()))
+        })
+        .collect();
+    let toggles: String = Category::ALL
+        .iter()
+        .map(|c| {
+            let k = c.key();
+            format!(
+                r#"<li><button type="button" class="toggle" disabled><span class="swatch shape-{k}"></span>{}</button></li>"#,
+                esc(tr().category(*c))
+            )
+        })
+        .collect();
+    let zoom = [off_button("", t(Msg::MapZoomIn)), off_button("", t(Msg::MapZoomOut))].concat();
+    let speeds: String = ["½×", "1×", "2×", "4×"].iter().map(|s| format!("<option>{s}</option>")).collect();
+    Controls {
+        header: format!(
+            r#"<nav class="lang-choice pre-js" aria-label="{}">{langs}</nav>{}"#,
+            esc(t(Msg::AppLanguage)),
+            off_button(r#" class="story-open pre-js""#, t(Msg::AppStory))
+        ),
+        filter: format!(
+            r#"<div class="filter-bar pre-js"><label class="search"><span>{}</span><input type="search" placeholder="{}" disabled></label><ul class="category-toggles">{toggles}</ul></div>"#,
+            esc(t(Msg::FilterSearch)),
+            esc(t(Msg::FilterPlaceholder))
+        ),
+        timeline_tools: format!(
+            r#"<div class="timeline-tools pre-js">{}{}{}<span class="range">{}</span></div>"#,
+            off_button("", t(Msg::TimelineZoomIn)),
+            off_button("", t(Msg::TimelineZoomOut)),
+            off_button("", t(Msg::TimelineReset)),
+            esc(&tf(Msg::TimelineShowing, &years))
+        ),
+        map_tools: format!(
+            r#"<div class="map-tools pre-js">{zoom}{}<span class="player">{}<label>{} <select disabled>{speeds}</select></label><span class="play-year">{}</span></span></div>"#,
+            off_button("", t(Msg::MapReset)),
+            off_button("", t(Msg::PlayerPlay)),
+            esc(t(Msg::PlayerSpeed)),
+            esc(&tf(Msg::PlayerYears, &years))
+        ),
+    }
 }
 
 /// The map's home view with every place.
 pub fn map_svg(atlas: &Atlas) -> String {
     let view = home_view(atlas, MAP.0 as f64, MAP.1 as f64);
-    let (lo, hi) = atlas.year_range();
-    let range = TimeRange::full(Limits::covering(lo, hi));
+    let range = full_range(atlas);
     let input = MapInputs {
         mask: &[],
         range: (range.start, range.end),
@@ -173,20 +311,12 @@ fn event_item(atlas: &Atlas, e: &Event) -> String {
         .iter()
         .map(|c| {
             let full = atlas.source(&c.source).map(|s| s.reference()).unwrap_or_default();
-            format!(
-                r#"<li><span class="cite-short">{}</span><br><span class="cite-full">{}</span></li>"#,
-                esc(&cite_text(atlas, c)),
-                esc(&full)
-            )
+            format!(r#"<li>{}<br><small>{}</small></li>"#, esc(&cite_text(atlas, c)), esc(&full))
         })
         .collect();
-    let note = e
-        .note
-        .as_ref()
-        .map(|n| format!(r#"<p class="detail-note"><strong>Note: </strong>{}</p>"#, esc(n)))
-        .unwrap_or_default();
+    let note = e.note.as_ref().map(|n| format!(r#"<p><strong>Note: </strong>{}</p>"#, esc(n))).unwrap_or_default();
     format!(
-        r#"<li class="pre-event"><h3>{}</h3><p class="detail-meta">{} · {}</p><p>{}</p>{note}<ol class="citations">{cites}</ol></li>"#,
+        r#"<li><h3>{}</h3><p>{} · {}</p><p>{}</p>{note}<ol>{cites}</ol></li>"#,
         esc(&e.title),
         esc(&e.date_label()),
         esc(e.category.get().label()),
@@ -208,22 +338,31 @@ pub fn html(atlas: &Atlas) -> String {
     });
     let trade_cites =
         pakru_atlas::ui::unique_cites(atlas, series.iter().flat_map(|s| s.points.iter().map(|p| &p.source)));
-    let student_cites = pakru_atlas::ui::unique_cites(atlas, atlas.students.iter().map(|r| &r.source));
+    let student_cites = pakru_atlas::ui::students_source(atlas);
     let events: String = atlas.events.iter().map(|e| event_item(atlas, e)).collect();
     let sources = atlas.sources.iter().map(|s| esc(&s.short())).collect::<Vec<_>>().join("; ");
+    let c = controls(atlas);
+    let timelines: String = TIMELINES.iter().map(|&(w, h, class)| timeline_svg(atlas, (w, h), class)).collect();
     format!(
-        r#"<div id="prerender" class="prerender"><header class="site-header"><h1>Pakistan–Russia Relations Atlas</h1><p class="tagline">{n} dated events, agreements and figures of the relationship between Pakistan and the USSR/Russia, {first} to today — every fact cited.</p></header>
-<main class="layout"><section class="panel timeline-panel"><h2>Timeline</h2><div class="canvas-box">{tl}</div></section>
-<section class="panel detail-panel"><h2>Event details</h2><p class="hint">Every event, with its sources, is listed under “All events” below.</p></section>
-<section class="panel map-panel"><h2>Map</h2><div class="canvas-box">{map}</div><p class="help">Borders: Natural Earth; disputed lines dashed, disputed areas hatched.</p></section>
-<figure class="panel chart-panel trade-panel"><h2>Trade between Pakistan and Russia</h2>{trade}<figcaption class="source-line">Source: {tc}. Figures on different bases are not joined.</figcaption></figure>
-<figure class="panel chart-panel students-panel"><h2>Pakistani students in Russian universities</h2>{students}<figcaption class="source-line">Source: {sc}. University names as written in the source; normalised forms in brackets.</figcaption></figure>
+        r#"<div id="prerender" class="prerender"><header class="site-header"><h1>Pakistan–Russia Relations Atlas</h1>{ch}<p class="tagline">{n} dated events, agreements and figures of the relationship between Pakistan and the USSR/Russia, {first} to today — every fact cited.</p></header>
+<main class="layout"><section class="panel timeline-panel"><h2>Timeline</h2>{cf}<div class="timeline-wrap">{ct}<div class="canvas-box">{timelines}</div><p class="help pre-js">{th}</p></div></section>
+<section class="panel detail-panel"><h2>Event details</h2><p class="hint pre-js">{dh}</p><p class="hint pre-nojs">Every event, with its sources, is listed under “All events” below.</p></section>
+<section class="panel map-panel"><h2>Map</h2><div class="map-wrap">{cm}<div class="canvas-box">{map}</div><p class="help pre-js">{mh}</p><p class="help pre-nojs">Borders: Natural Earth; disputed lines dashed, disputed areas hatched.</p><details class="map-text pre-js pre-hold"><summary>{ms}</summary></details></div></section>
+<figure class="panel chart-panel trade-panel"><h2>Trade between Pakistan and Russia</h2>{trade}<figcaption class="source-line">{tc}</figcaption></figure>
+<figure class="panel chart-panel students-panel"><h2>Pakistani students in Russian universities</h2>{students}<figcaption class="source-line">{sc}</figcaption></figure>
 <section class="panel table-panel"><h2>All events</h2><ol class="pre-events">{events}</ol></section></main>
 <footer class="site-footer"><p class="attribution">Sources: {sources}.</p></footer></div>"#,
-        tl = timeline_svg(atlas),
+        ch = c.header,
+        cf = c.filter,
+        ct = c.timeline_tools,
+        cm = c.map_tools,
+        th = esc(t(Msg::TimelineHelp)),
+        mh = esc(t(Msg::MapHelp)),
+        dh = esc(t(Msg::DetailEmptyHint)),
+        ms = esc(t(Msg::MapTextSummary)),
         map = map_svg(atlas),
-        tc = esc(&trade_cites),
-        sc = esc(&student_cites),
+        tc = esc(&tf(Msg::ChartTradeSource, &[("source", &trade_cites)])),
+        sc = esc(&tf(Msg::ChartStudentsSource, &[("source", &student_cites)])),
     )
 }
 
@@ -272,7 +411,7 @@ mod tests {
             }
         }
         assert_eq!(page.matches(" id=\"").count(), 1, "only #prerender has an id");
-        assert_eq!(page.matches("<svg class=").count(), 4, "timeline, map and both charts");
+        assert_eq!(page.matches("<svg class=").count(), 5, "the timeline twice, the map and both charts");
     }
 
     /// The prerendered timeline and a canvas showing the same scene draw the same primitives:
@@ -280,21 +419,49 @@ mod tests {
     #[test]
     fn the_svg_draws_the_scene_the_canvas_draws() {
         let a = atlas();
-        let (lo, hi) = a.year_range();
-        let range = TimeRange::full(Limits::covering(lo, hi));
-        let lay = layout(&a, &range, TIMELINE.0 as f64, TIMELINE.1 as f64, &[]);
-        let rec =
-            Recording::of(TIMELINE, |root| draw_timeline(root, &lay, &TimelineDrawState::default(), &Theme::light()));
-        let svg = timeline_svg(&a);
-        let texts: Vec<String> = svg
-            .split("<text")
-            .skip(1)
-            .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim().to_string()))
-            .collect();
-        let recorded: Vec<String> = rec.texts().iter().map(|t| esc(t)).collect();
-        assert_eq!(texts, recorded);
-        assert_eq!(svg.matches("<circle").count(), rec.circles().len());
-        assert!(rec.circles().len() > 20, "the marks are drawn");
+        let range = full_range(&a);
+        for (w, h, class) in TIMELINES {
+            let lay = layout(&a, &range, w as f64, h as f64, &[]);
+            let rec =
+                Recording::of((w, h), |root| draw_timeline(root, &lay, &TimelineDrawState::default(), &Theme::light()));
+            let svg = timeline_svg(&a, (w, h), class);
+            assert!(svg.contains(&format!(r#"viewBox="0 0 {w} {h}""#)), "{class}");
+            let texts: Vec<String> = svg
+                .split("<text")
+                .skip(1)
+                .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim().to_string()))
+                .collect();
+            let recorded: Vec<String> = rec.texts().iter().map(|t| esc(t)).collect();
+            assert_eq!(texts, recorded, "{class}");
+            assert_eq!(svg.matches("<circle").count(), rec.circles().len(), "{class}");
+            assert!(rec.circles().len() > 20, "{class}: the marks are drawn");
+        }
+    }
+
+    /// The controls stand as the app has them, with its English texts, and none of them works
+    /// before the app but the language links.
+    #[test]
+    fn the_controls_are_the_apps_and_inactive() {
+        let a = atlas();
+        let page = html(&a);
+        for m in
+            [Msg::FilterSearch, Msg::TimelineZoomIn, Msg::TimelineReset, Msg::MapReset, Msg::PlayerPlay, Msg::AppStory]
+        {
+            assert!(page.contains(&format!(">{}<", esc(t(m)))), "{m:?}");
+        }
+        for c in Category::ALL {
+            assert!(page.contains(&format!("{}</button>", esc(tr().category(c)))), "{c:?}");
+        }
+        let buttons = page.matches("<button").count();
+        assert_eq!(
+            buttons,
+            3 + 1 + Category::ALL.len() + 3 + 1,
+            "story, the toggles, the timeline's and the map's tools, Play"
+        );
+        assert_eq!(page.matches(" disabled>").count(), buttons + 2, "every button, the search box and the speed");
+        for l in Lang::ALL {
+            assert!(page.contains(&format!(r#"href="?lang={}""#, l.key())), "{l:?}");
+        }
     }
 
     /// The absolute points of a path `compact` wrote, and whether it is closed.
@@ -339,13 +506,37 @@ mod tests {
         let small = compact(&raw);
         assert!(small.len() * 10 < raw.len() * 7, "{} → {} bytes", raw.len(), small.len());
         assert!(!small.contains("<polygon") && !small.contains("<polyline") && !small.contains("opacity=\"1\""));
-        let shapes: Vec<&str> =
+        let attrs_of = |shape: &str| {
+            without_defaults(shape).split(" points=").next().unwrap().split_once(' ').unwrap().1.to_string()
+        };
+        let mut shapes: Vec<&str> =
             raw.split('<').filter(|t| t.starts_with("polygon ") || t.starts_with("polyline ")).collect();
-        let paths: Vec<&str> = small.split('<').filter(|t| t.starts_with("path ")).collect();
+        // Lines are joined by their attributes: compare in order within each set of attributes.
+        shapes.sort_by_key(|s| attrs_of(s));
+        // Each path's parts, one per shape, with the path's attributes.
+        let paths: Vec<(&str, String)> = small
+            .split('<')
+            .filter(|t| t.starts_with("path "))
+            .flat_map(|t| {
+                let (attrs, d) = t.split_once(" d=\"").unwrap();
+                let d = d.split('"').next().unwrap();
+                d.split('M')
+                    .filter(|p| !p.is_empty())
+                    .map(move |p| (attrs.trim_start_matches("path "), format!("M{p}")))
+            })
+            .collect();
+        let mut paths = paths;
+        paths.sort_by_key(|(a, _)| a.to_string());
         assert_eq!(shapes.len(), paths.len());
         assert!(shapes.len() > 100, "the borders are drawn");
+        let joined = small.matches("<path ").count();
+        assert!(
+            joined * 2 < paths.len(),
+            "the lines drawn in a run are one path: {joined} paths for {} shapes",
+            paths.len()
+        );
         let mut dropped = 0;
-        for (shape, path) in shapes.iter().zip(&paths) {
+        for (shape, (attrs, d)) in shapes.iter().zip(&paths) {
             let pts: Vec<(i64, i64)> = shape
                 .split_once("points=\"")
                 .unwrap()
@@ -359,13 +550,9 @@ mod tests {
                     (x.parse().unwrap(), y.parse().unwrap())
                 })
                 .collect();
-            let (kept, closed) = points_of_path(path.split_once(" d=\"").unwrap().1.split('"').next().unwrap());
+            let (kept, closed) = points_of_path(d);
             assert_eq!(closed, shape.starts_with("polygon "));
-            assert_eq!(
-                path.split(" d=").next().unwrap().trim_start_matches("path "),
-                without_defaults(shape).split(" points=").next().unwrap().split_once(' ').unwrap().1,
-                "same attributes"
-            );
+            assert_eq!(*attrs, attrs_of(shape), "same attributes");
             // Walk the original points: each is the next kept point, or lies on the segment
             // from the last kept point to the next one.
             let mut k = 0;
@@ -389,6 +576,16 @@ mod tests {
     }
 
     #[test]
+    fn compacting_shortens_texts() {
+        assert_eq!(
+            compact("<text x=\"1\" font-size=\"9.67741935483871\" fill=\"#000\">\n1950\n</text><text font-size=\"12\">a b</text>"),
+            "<text x=\"1\" font-size=\"9.68\" fill=\"#000\">1950</text><text font-size=\"12\">a b</text>"
+        );
+        assert_eq!(short_font_size("<text font-size=\"x\">"), "<text font-size=\"x\">");
+        assert_eq!(short_font_size("<text font-size=\"10.5\">"), "<text font-size=\"10.5\">");
+    }
+
+    #[test]
     fn compacting_leaves_other_elements_and_odd_shapes_alone() {
         let svg = r#"<rect x="0" opacity="1" stroke="none" stroke-width="1"/><polygon fill="red" points="1,2 x,3"/><polyline points="5,5"/><text opacity="0.5">a &lt; b</text>"#;
         assert_eq!(
@@ -398,6 +595,14 @@ mod tests {
         assert_eq!(
             compact(r#"<polyline fill="none" points="10,0 4,0 4,-3 4,-3 4,-8"/>"#),
             r#"<path fill="none" d="M10 0l-6 0 0-8"/>"#
+        );
+        // Lines in a run with the same attributes are one path; fills, lines with an opacity
+        // and lines with other attributes are not joined; a run of lines ends at anything else.
+        assert_eq!(
+            compact(
+                "<polyline fill=\"none\" points=\"0,0 1,1\"/>\n<polyline fill=\"none\" points=\"5,5 6,6\"/>\n<polygon fill=\"red\" points=\"0,0 1,0 1,1\"/>\n<polygon fill=\"red\" points=\"2,0 3,0 3,1\"/>\n<polyline fill=\"none\" opacity=\"0.5\" points=\"0,0 1,1\"/>\n<polyline fill=\"none\" opacity=\"0.5\" points=\"2,2 3,3\"/>\n<polyline fill=\"none\" stroke=\"#000\" points=\"0,0 1,1\"/>"
+            ),
+            "<path fill=\"none\" d=\"M0 0l1 1M5 5l1 1\"/><path fill=\"red\" d=\"M0 0l1 0 0 1z\"/><path fill=\"red\" d=\"M2 0l1 0 0 1z\"/><path fill=\"none\" opacity=\"0.5\" d=\"M0 0l1 1\"/><path fill=\"none\" opacity=\"0.5\" d=\"M2 2l1 1\"/><path fill=\"none\" stroke=\"#000\" d=\"M0 0l1 1\"/>"
         );
     }
 
