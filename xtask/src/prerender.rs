@@ -97,7 +97,7 @@ fn compact(svg: &str) -> String {
         let end = rest.find('>').map_or(rest.len(), |e| e + 1);
         let (tag, after) = rest.split_at(end);
         rest = after;
-        let tag = short_font_size(&without_defaults(tag));
+        let tag = font_size_as_canvas(&without_defaults(tag));
         let shape = ["<polygon ", "<polyline "].iter().position(|p| tag.starts_with(p));
         if let (Some(_), Some((attrs, d, end))) = (shape, path_of(&tag, shape == Some(0))) {
             if !attrs.contains("fill=\"none\"") || attrs.contains("opacity=") {
@@ -127,18 +127,19 @@ fn compact(svg: &str) -> String {
     out
 }
 
-/// `tag` with its `font-size` to two decimals (plotters writes the scaled size in full:
-/// 9.67741935483871).
-fn short_font_size(tag: &str) -> String {
+/// `tag` with its `font-size` as the canvas sets it, to two decimals: plotters' SVG backend
+/// writes the size divided by 1.24 (9.67741935483871 for 12), its canvas backend the size
+/// itself in px, so the static texts were a fifth smaller than the app's.
+fn font_size_as_canvas(tag: &str) -> String {
     const KEY: &str = " font-size=\"";
     let Some(at) = tag.find(KEY) else { return tag.to_string() };
     let start = at + KEY.len();
     let Some(len) = tag[start..].find('"') else { return tag.to_string() };
     match tag[start..start + len].parse::<f64>() {
         Ok(v) => {
-            let short = format!("{v:.2}");
-            let short = short.trim_end_matches('0').trim_end_matches('.');
-            format!("{}{short}{}", &tag[..start], &tag[start + len..])
+            let size = format!("{:.2}", v * 1.24);
+            let size = size.trim_end_matches('0').trim_end_matches('.');
+            format!("{}{size}{}", &tag[..start], &tag[start + len..])
         }
         Err(_) => tag.to_string(),
     }
@@ -579,10 +580,10 @@ mod tests {
     fn compacting_shortens_texts() {
         assert_eq!(
             compact("<text x=\"1\" font-size=\"9.67741935483871\" fill=\"#000\">\n1950\n</text><text font-size=\"12\">a b</text>"),
-            "<text x=\"1\" font-size=\"9.68\" fill=\"#000\">1950</text><text font-size=\"12\">a b</text>"
+            "<text x=\"1\" font-size=\"12\" fill=\"#000\">1950</text><text font-size=\"14.88\">a b</text>"
         );
-        assert_eq!(short_font_size("<text font-size=\"x\">"), "<text font-size=\"x\">");
-        assert_eq!(short_font_size("<text font-size=\"10.5\">"), "<text font-size=\"10.5\">");
+        assert_eq!(font_size_as_canvas("<text font-size=\"x\">"), "<text font-size=\"x\">");
+        assert_eq!(font_size_as_canvas("<text font-size=\"8.064516129032258\">"), "<text font-size=\"10\">");
     }
 
     #[test]
