@@ -256,7 +256,10 @@ fn controls(atlas: &Atlas) -> Controls {
         })
         .collect();
     let zoom = [off_button("", t(Msg::MapZoomIn)), off_button("", t(Msg::MapZoomOut))].concat();
-    let speeds: String = ["½×", "1×", "2×", "4×"].iter().map(|s| format!("<option>{s}</option>")).collect();
+    let speeds: String = ["½×", "1×", "2×", "4×"]
+        .iter()
+        .map(|s| format!("<option{}>{s}</option>", if *s == "1×" { " selected" } else { "" }))
+        .collect();
     Controls {
         header: format!(
             r#"<nav class="lang-choice pre-js" aria-label="{}">{langs}</nav>{}"#,
