@@ -4,11 +4,12 @@
 //! and the map as inline SVG drawn natively by the app's own `render::*` functions through
 //! plotters' SVG backend, and every event with its date, summary and full citations.
 //!
-//! It mirrors the app's page (same classes, so the same layout); controls that need the app are
-//! absent. The app removes `#prerender` in the same task as it mounts (src/main.rs), and
-//! `web/pre.js`, loaded synchronously in `<head>`, hides it before the first paint when the
-//! address asks for anything but the default view. No element in it carries an id but
-//! `#prerender`, so the two never share one.
+//! It mirrors the app's page (same elements, classes and texts, so the same layout: the app's
+//! first frame moves nothing), with the app's controls inactive until it takes over and left
+//! out without JavaScript ([`controls`]). The app removes `#prerender` in the same task as it
+//! mounts (src/app/mod.rs), and `web/pre.js`, loaded synchronously in `<head>`, hides it
+//! before the first paint when the address asks for anything but the default view. No element
+//! in it carries an id but `#prerender`, so the two never share one.
 
 use crate::util::Res;
 use lol_html::html_content::ContentType;
