@@ -122,8 +122,9 @@ export const tests = {
   // The static first view carries the app's controls (inactive) and draws the timeline at the
   // proportions of the app's canvas, so the app's first frame moves nothing: each part of the
   // page, read from the static view (the wasm held back) and from the app, stands in the same
-  // box; and the timeline's box looks the same in both (the two drawings are the same scene,
-  // one as SVG and one on canvas: their pixels differ only where text is set differently).
+  // box; and the timeline's box (and at 1280 px the map's) looks the same in both (the two
+  // drawings are the same scene, one as SVG and one on canvas: their pixels differ only where
+  // text is set differently).
   'the takeover moves nothing: each control, panel and figure stands where the static view had it, and the timeline looks the same': async ({ ctx, baseURL }) => {
     const parts = ['h1', '.lang-choice', '.story-open', '.tagline', '.timeline-panel > h2', '.filter-bar .search', '.category-toggles',
       '.timeline-tools', '.timeline-tools .range', '.timeline-panel .canvas-box', '.timeline-panel .help', '.detail-panel',
@@ -133,13 +134,15 @@ export const tests = {
       const r = el && el.getBoundingClientRect();
       return [sel, r && r.width ? { x: Math.round(r.left), y: Math.round(r.top + scrollY), w: Math.round(r.width), h: Math.round(r.height), text: el.tagName === 'SELECT' ? el.selectedOptions[0]?.textContent : sel.endsWith('range') || sel === '.play-year' ? el.textContent : undefined } : null];
     }));
-    const timelineShot = async (page) => {
-      const box = await page.evaluate(() => {
-        const r = document.querySelector('.timeline-panel .canvas-box').getBoundingClientRect();
+    const shotOf = async (page, sel) => {
+      const box = await page.evaluate((sel) => {
+        const r = document.querySelector(sel).getBoundingClientRect();
         return { x: r.left, y: r.top, width: r.width, height: r.height };
-      });
+      }, sel);
       return (await page.screenshot({ clip: box })).toString('base64');
     };
+    const timelineShot = (page) => shotOf(page, '.timeline-panel .canvas-box');
+    const mapShot = (page) => shotOf(page, '.map-panel .canvas-box');
     const decoder = await ctx.newPage();
     /** The share of pixels that differ by more than 48 in a channel, of two PNGs of one size. */
     const differ = (a, b) => decoder.evaluate(async ([a, b]) => {
@@ -172,6 +175,7 @@ export const tests = {
       await page.evaluate(() => document.fonts.ready);
       const before = await page.evaluate(boxes, parts);
       const staticShot = await timelineShot(page);
+      const staticMap = viewport.width > 1000 ? await mapShot(page) : null;
       assert.equal(await page.locator('#prerender').count(), 1, 'the static view is on the page while the wasm is held');
       // Inactive and seen to be: every button, the search box and the speed are disabled and dimmed.
       const live = await page.evaluate(() => [...document.querySelectorAll('#prerender :is(button, input, select)')]
@@ -190,6 +194,13 @@ export const tests = {
       const appShot = await timelineShot(page);
       const d = await differ(staticShot, appShot);
       const at = `${viewport.width} px, ${colorScheme}`;
+      if (staticMap) {
+        const m = await differ(staticMap, await mapShot(page));
+        ctx.log(`${at}: the map's box, static and drawn: ${(m.share * 100).toFixed(1)} % of ${m.size} pixels differ`);
+        // The static map is drawn at the size of the map's canvas on this screen, where the map
+        // is on the first screen and the static map shows under the canvas until its drawing.
+        assert(m.share < 0.04, `${at}: the map drawn by the app differs from the static one in ${(m.share * 100).toFixed(1)} % of its ${m.size} pixels`);
+      }
       if (d.share >= allowed) {
         for (const [name, png] of [['static', staticShot], ['app', appShot]]) {
           writeFileSync(join(ctx.outDir, `FAIL-prerender-timeline-${viewport.width}-${colorScheme}-${name}.png`), Buffer.from(png, 'base64'));
