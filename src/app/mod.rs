@@ -62,7 +62,7 @@ pub(crate) fn mount() {
             let _ = html.set_attribute("lang", lang.key());
             let _ = html.set_attribute("dir", lang.dir());
             if let Some(first_view) = d.get_element_by_id("prerender") {
-                if !html.get_attribute("class").is_some_and(|c| c.contains("pre-off")) {
+                if !html.class_list().contains("pre-off") {
                     backdrop = first_view.query_selector("svg.map-canvas").ok().flatten();
                 }
                 first_view.remove();

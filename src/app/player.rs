@@ -87,7 +87,7 @@ pub fn Player() -> impl IntoView {
             </label>
             <span class="play-year" id="play-year" aria-live="off">{move || {
                 let v = state.range.get();
-                let (from, to) = (v.start.max(1900.0).floor() as i64, v.end.min(2100.0).floor() as i64);
+                let (from, to) = v.shown_years();
                 tf(Msg::PlayerYears, &[("from", &from.to_string()), ("to", &to.to_string())])
             }}</span>
         </span>

@@ -300,7 +300,7 @@ pub fn Timeline() -> impl IntoView {
 
     let range_text = move || {
         let v = state.range.get();
-        let (from, to) = (v.start.max(1900.0).floor() as i64, v.end.min(2100.0).floor() as i64);
+        let (from, to) = v.shown_years();
         tf(Msg::TimelineShowing, &[("from", &from.to_string()), ("to", &to.to_string())])
     };
     view! {

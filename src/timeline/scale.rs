@@ -75,6 +75,12 @@ impl TimeRange {
         self.end - self.start
     }
 
+    /// The whole years the range shows, as the timeline's range line and Play say them
+    /// ("Showing 1946 to 2028"): its ends rounded down, within 1900–2100.
+    pub fn shown_years(&self) -> (i64, i64) {
+        (self.start.max(1900.0).floor() as i64, self.end.min(2100.0).floor() as i64)
+    }
+
     /// Whether `year` is inside the range.
     pub fn contains(&self, year: f64) -> bool {
         year >= self.start && year <= self.end

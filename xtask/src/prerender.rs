@@ -24,7 +24,7 @@ use pakru_atlas::render::charts::{draw_students_chart, draw_trade_chart, time_se
 use pakru_atlas::render::map::draw_map;
 use pakru_atlas::render::timeline::{draw_timeline, TimelineDrawState};
 use pakru_atlas::render::Theme;
-use pakru_atlas::timeline::{layout, Limits, TimeRange};
+use pakru_atlas::timeline::{full_range, layout};
 use pakru_atlas::ui::escape_html as esc;
 use plotters::prelude::*;
 use std::fs;
@@ -86,9 +86,10 @@ fn compact(svg: &str) -> String {
     // path of two parts wound in turn leaves out; not with an opacity, which would not darken
     // where two parts overlap.
     let mut run: Vec<(String, String, String)> = Vec::new();
+    let path = |attrs: &str, d: &str, end: &str| format!("<path {attrs} d=\"{d}\"{end}");
     let flush = |out: &mut String, run: &mut Vec<(String, String, String)>| {
         for (attrs, end, d) in run.drain(..) {
-            out.push_str(&format!("<path {attrs} d=\"{d}\"{end}"));
+            out.push_str(&path(&attrs, &d, &end));
         }
     };
     let mut rest = svg;
@@ -107,7 +108,7 @@ fn compact(svg: &str) -> String {
         if let (Some(_), Some((attrs, d, end))) = (shape, path_of(&tag, shape == Some(0))) {
             if !attrs.contains("fill=\"none\"") || attrs.contains("opacity=") {
                 flush(&mut out, &mut run);
-                out.push_str(&format!("<path {attrs} d=\"{d}\"{end}"));
+                out.push_str(&path(&attrs, &d, &end));
             } else if let Some((_, _, all)) = run.iter_mut().find(|(a, e, _)| *a == attrs && *e == end) {
                 all.push_str(&d);
             } else {
@@ -211,17 +212,6 @@ pub fn timeline_svg(atlas: &Atlas, size: (u32, u32), class: &str) -> String {
     })
 }
 
-fn full_range(atlas: &Atlas) -> TimeRange {
-    let (lo, hi) = atlas.year_range();
-    TimeRange::full(Limits::covering(lo, hi))
-}
-
-/// `{from}` and `{to}` of the app's "Showing …" and "Years …" for the whole range.
-fn range_years(atlas: &Atlas) -> [(&'static str, String); 2] {
-    let r = full_range(atlas);
-    [("from", (r.start.max(1900.0).floor() as i64).to_string()), ("to", (r.end.min(2100.0).floor() as i64).to_string())]
-}
-
 /// A `<button>` of the app, inactive.
 fn off_button(class: &str, text: &str) -> String {
     format!(r#"<button type="button"{class} disabled>{}</button>"#, esc(text))
@@ -240,8 +230,10 @@ struct Controls {
 }
 
 fn controls(atlas: &Atlas) -> Controls {
-    let years = range_years(atlas);
-    let years: Vec<(&str, &str)> = years.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // `{from}` and `{to}` of the app's "Showing …" and "Years …" for the whole range.
+    let (from, to) = full_range(atlas).shown_years();
+    let (from, to) = (from.to_string(), to.to_string());
+    let years = [("from", from.as_str()), ("to", to.as_str())];
     let langs: String = Lang::ALL
         .iter()
         .map(|l| {
@@ -260,7 +252,7 @@ fn controls(atlas: &Atlas) -> Controls {
             )
         })
         .collect();
-    let zoom = [off_button("", t(Msg::MapZoomIn)), off_button("", t(Msg::MapZoomOut))].concat();
+    let buttons = |msgs: &[Msg]| msgs.iter().map(|m| off_button("", t(*m))).collect::<String>();
     let speeds: String = ["½×", "1×", "2×", "4×"]
         .iter()
         .map(|s| format!("<option{}>{s}</option>", if *s == "1×" { " selected" } else { "" }))
@@ -277,16 +269,14 @@ fn controls(atlas: &Atlas) -> Controls {
             esc(t(Msg::FilterPlaceholder))
         ),
         timeline_tools: format!(
-            r#"<div class="timeline-tools pre-js">{}{}{}<span class="range">{}</span></div>"#,
-            off_button("", t(Msg::TimelineZoomIn)),
-            off_button("", t(Msg::TimelineZoomOut)),
-            off_button("", t(Msg::TimelineReset)),
+            r#"<div class="timeline-tools pre-js">{}<span class="range">{}</span></div>"#,
+            buttons(&[Msg::TimelineZoomIn, Msg::TimelineZoomOut, Msg::TimelineReset]),
             esc(&tf(Msg::TimelineShowing, &years))
         ),
         map_tools: format!(
-            r#"<div class="map-tools pre-js">{zoom}{}<span class="player">{}<label>{} <select disabled>{speeds}</select></label><span class="play-year">{}</span></span></div>"#,
-            off_button("", t(Msg::MapReset)),
-            off_button("", t(Msg::PlayerPlay)),
+            r#"<div class="map-tools pre-js">{}<span class="player">{}<label>{} <select disabled>{speeds}</select></label><span class="play-year">{}</span></span></div>"#,
+            buttons(&[Msg::MapZoomIn, Msg::MapZoomOut, Msg::MapReset]),
+            buttons(&[Msg::PlayerPlay]),
             esc(t(Msg::PlayerSpeed)),
             esc(&tf(Msg::PlayerYears, &years))
         ),
