@@ -31,7 +31,7 @@ const shown = (page, css) => page.locator(css).evaluateAll((els) => els.filter((
 const cls = (page) => page.evaluate(() => window.__shifts.reduce((s, v) => s + v, 0));
 
 export const tests = {
-  'without JavaScript the page is the atlas in full: every event with its citations, the four figures': core(async ({ baseURL, ctx }) => {
+  'without JavaScript the page is the atlas in full: every event with its citations, the four figures, the timeline drawn for the screen': core(async ({ baseURL, ctx }) => {
     const p = await ctx.newPage({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
     const res = await p.goto(baseURL, { waitUntil: 'load' });
     assert(res && res.ok(), `GET ${baseURL}`);
@@ -50,9 +50,15 @@ export const tests = {
       assert(box && box.width > 200 && box.height > 150, `.${cls} drawn at a size: ${JSON.stringify(box)}`);
       assert((await figs.nth(i).locator('*').count()) > 10, `.${cls} has drawn content`);
     }
-    // The timeline is there twice, drawn for narrow and for wide screens; one is shown.
-    assert.equal(await p.locator('#prerender svg').count(), 5, 'the timeline (twice), the map and both charts');
-    assert.equal(await shown(p, '#prerender svg'), 4, 'the timeline, the map and both charts shown');
+    // The timeline is there three times, drawn for phones, tablets and desktops; the one for
+    // the screen's width is shown.
+    assert.equal(await p.locator('#prerender svg').count(), 6, 'the timeline (three times), the map and both charts');
+    for (const [width, which] of [[1280, 'pre-wide'], [800, 'pre-mid'], [1099, 'pre-mid'], [601, 'pre-mid'], [600, 'pre-narrow'], [480, 'pre-narrow']]) {
+      await p.setViewportSize({ width, height: 800 });
+      assert.equal(await shown(p, '#prerender svg'), 4, `${width} px: the timeline, the map and both charts shown`);
+      assert.equal(await shown(p, `#prerender svg.timeline-canvas.${which}`), 1, `${width} px: the timeline drawn for it (.${which})`);
+    }
+    await p.setViewportSize({ width: 1280, height: 800 });
     // The app's controls are not shown without JavaScript: nothing on the page that cannot work.
     assert.equal(await shown(p, '#prerender :is(button, input, select, nav, details)'), 0, 'controls shown without JavaScript');
     assert((await p.locator('noscript').count()) === 1, 'the line about JavaScript');
@@ -92,7 +98,9 @@ export const tests = {
             // The static map kept under the map's canvas until its first drawing.
             const under = c.previousElementSibling;
             const u = under && under.tagName.toLowerCase() === 'svg' && under.getBoundingClientRect();
-            const backdrop = !!u && u.width >= r.width - 1 && u.height >= r.height - 1 && under.querySelectorAll('path').length > 100;
+            const backdrop = !!u && u.width >= r.width - 1 && u.height >= r.height - 1 && under.classList.contains('map-canvas')
+              // The static map's shapes (paths of one colour are one path of many parts).
+              && [...under.querySelectorAll('path')].reduce((n, p) => n + (p.getAttribute('d').match(/M/g) || []).length, 0) > 100;
             seen.push({ id: c.id || c.className, size: `${c.width}×${c.height}`, inked, backdrop });
           }
           window.__firstFrame = seen;
@@ -163,7 +171,7 @@ export const tests = {
     }, [a, b]);
     // On a dark page the static figures (drawn in the light theme) are shown inverted with their
     // hues kept: close to the dark theme the app then draws, not a white box.
-    for (const [viewport, colorScheme, allowed] of [[{ width: 412, height: 823 }, 'light', 0.04], [{ width: 1280, height: 800 }, 'light', 0.04], [{ width: 412, height: 823 }, 'dark', 0.06]]) {
+    for (const [viewport, colorScheme, allowed] of [[{ width: 412, height: 823 }, 'light', 0.04], [{ width: 800, height: 900 }, 'light', 0.04], [{ width: 1280, height: 800 }, 'light', 0.04], [{ width: 412, height: 823 }, 'dark', 0.06]]) {
       const page = await ctx.newPage({ viewport, colorScheme });
       let release;
       const held = new Promise((r) => (release = r));

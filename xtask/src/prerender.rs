@@ -32,13 +32,14 @@ use std::path::Path;
 
 /// The size each figure is drawn at (CSS px); the page scales it to the view's box.
 ///
-/// The timeline is drawn twice, at the proportions the app's canvas has (style/main.css) on a
-/// phone (to 600 px wide: 340 px high, 303–370 px wide on 360–430 px screens) and on a
+/// The timeline is drawn three times, at the proportions the app's canvas has (style/main.css)
+/// on a phone (to 600 px wide: 340 px high, 303–370 px wide on 360–430 px screens), on a tablet
+/// (601–1099 px: 380 px high, 718 × 380 on an 800-px screen, 686 on 768, 942 on 1024) and on a
 /// desktop (from 1100 px: 27 % of the viewport's height, 1182 × 216 on 1280 × 800); the page
-/// shows the one for its width (600–1100 px: the desktop one). The app's timeline lays itself
-/// out for its size, so one drawing scaled to another box would be another picture (on a
-/// phone, a 353 × 90 strip in the 340-px box the app then fills).
-pub const TIMELINES: [(u32, u32, &str); 2] = [(353, 340, "pre-narrow"), (1180, 216, "pre-wide")];
+/// shows the one for its width. The app's timeline lays itself out for its size, so one drawing
+/// scaled to another box would be another picture (on a phone, a 353 × 90 strip in the 340-px
+/// box the app then fills; on an 800-px screen, a 718 × 131 strip in a 380-px one).
+pub const TIMELINES: [(u32, u32, &str); 3] = [(353, 340, "pre-narrow"), (718, 380, "pre-mid"), (1180, 216, "pre-wide")];
 /// The map's canvas on a 1280 × 800 screen, where the map is on the first screen and the static
 /// map shows under the canvas until the map's first drawing (a phone has the map below its
 /// first screen): drawn at 800 × 330, 8.5 % of the box's pixels changed at that drawing, now
@@ -47,8 +48,10 @@ pub const MAP: (u32, u32) = (769, 290);
 pub const TRADE: (u32, u32) = (760, 440);
 pub const STUDENTS: (u32, u32) = (760, 380);
 /// The map's borders keep a vertex only every this many pixels (the canvas keeps one per
-/// pixel): the simplification that keeps the first view within its byte budget.
-pub const MAP_DETAIL_PX: i32 = 8;
+/// pixel): the simplification that keeps the first view within its byte budget. 10 since the
+/// timeline is drawn for tablets too (8 before: −0.4 KiB brotli, −0.5 KiB gzip; the map's box
+/// at 1280 × 800 then differs from the app's drawing in 2.8 % of its pixels, not 2.5 %).
+pub const MAP_DETAIL_PX: i32 = 10;
 
 /// An SVG document drawn by `f` on `size`, as an inline `<svg>` that scales to its box (the
 /// plotters document without its XML prologue, with a viewBox and a class; in HTML an `<svg>`
@@ -59,6 +62,12 @@ fn svg(
     label: &str,
     f: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>),
 ) -> String {
+    let body = compact(&drawn(size, f));
+    format!(r#"<svg class="{class}" viewBox="0 0 {} {}" role="img" aria-label="{}">{body}"#, size.0, size.1, esc(label))
+}
+
+/// What plotters' SVG backend writes for `f` on `size`, after its `<svg …>` tag.
+fn drawn(size: (u32, u32), f: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>)) -> String {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
@@ -66,8 +75,7 @@ fn svg(
         let _ = root.present();
     }
     let body = out.split_once("<svg").map(|(_, rest)| rest).unwrap_or("");
-    let body = compact(body.split_once('>').map(|(_, rest)| rest).unwrap_or(""));
-    format!(r#"<svg class="{class}" viewBox="0 0 {} {}" role="img" aria-label="{}">{body}"#, size.0, size.1, esc(label))
+    body.split_once('>').map(|(_, rest)| rest).unwrap_or("").to_string()
 }
 
 /// plotters' SVG with the same geometry in fewer bytes: each `<polygon>` and `<polyline>`
@@ -75,9 +83,17 @@ fn svg(
 /// several parts) of relative moves (small numbers that compress well), without repeated
 /// points or points in the middle of a horizontal or vertical run (the borders clipped at the
 /// view's edge), and `opacity="1"`, `stroke="none"` and `stroke-width="1"` (the defaults;
-/// plotters draws no group that a stroke could be inherited from) are left out. The map's borders went from 72 KB to
-/// 50 KB so (index.html: −2.3 KiB brotli).
+/// plotters draws no group that a stroke could be inherited from) are left out. The map's
+/// borders went from 72 KB to 50 KB so (index.html: −2.3 KiB brotli). Fills of one colour
+/// drawn one after another are one path too; then [`grouped`] joins runs of rectangles, texts
+/// and a filled circle with its outline (−0.2 KiB brotli, −0.4 KiB gzip for the three
+/// timelines, the map and the charts).
 fn compact(svg: &str) -> String {
+    grouped(&joined(svg))
+}
+
+/// [`compact`]'s first pass: the shapes as paths, lines and fills joined, defaults left out.
+fn joined(svg: &str) -> String {
     let mut out = String::with_capacity(svg.len());
     // The lines drawn one after another (paths without a fill or an opacity), as one path of
     // several parts for each set of attributes, in the order each set came first: (attributes,
@@ -92,10 +108,16 @@ fn compact(svg: &str) -> String {
             out.push_str(&path(&attrs, &d, &end));
         }
     };
+    // The fills drawn one after another with the same attributes (no opacity), as one path of
+    // several parts: each part turns clockwise, so under SVG's nonzero rule the path fills
+    // what the parts fill one by one (they are all of one colour). Only a run: a fill of another
+    // colour drawn between them stays between them.
+    let mut fills: Option<(String, String, String)> = None;
     let mut rest = svg;
     while let Some(at) = rest.find('<') {
         // White space between elements is not drawn.
         if !rest[..at].trim().is_empty() {
+            flush(&mut out, &mut fills.take().into_iter().collect());
             flush(&mut out, &mut run);
             out.push_str(&rest[..at]);
         }
@@ -106,7 +128,20 @@ fn compact(svg: &str) -> String {
         let tag = font_size_as_canvas(&without_defaults(tag));
         let shape = ["<polygon ", "<polyline "].iter().position(|p| tag.starts_with(p));
         if let (Some(_), Some((attrs, d, end))) = (shape, path_of(&tag, shape == Some(0))) {
-            if !attrs.contains("fill=\"none\"") || attrs.contains("opacity=") {
+            let filled = !attrs.contains("fill=\"none\"");
+            if filled && shape == Some(0) && !attrs.contains("opacity=") {
+                flush(&mut out, &mut run);
+                match fills.as_mut() {
+                    Some((a, e, all)) if *a == attrs && *e == end => all.push_str(&d),
+                    _ => {
+                        flush(&mut out, &mut fills.take().into_iter().collect());
+                        fills = Some((attrs, end, d));
+                    }
+                }
+                continue;
+            }
+            flush(&mut out, &mut fills.take().into_iter().collect());
+            if filled || attrs.contains("opacity=") {
                 flush(&mut out, &mut run);
                 out.push_str(&path(&attrs, &d, &end));
             } else if let Some((_, _, all)) = run.iter_mut().find(|(a, e, _)| *a == attrs && *e == end) {
@@ -116,6 +151,7 @@ fn compact(svg: &str) -> String {
             }
             continue;
         }
+        flush(&mut out, &mut fills.take().into_iter().collect());
         flush(&mut out, &mut run);
         out.push_str(&tag);
         // A text's content without the line breaks plotters puts around it (white space that
@@ -128,8 +164,151 @@ fn compact(svg: &str) -> String {
             }
         }
     }
+    flush(&mut out, &mut fills.take().into_iter().collect());
     flush(&mut out, &mut run);
     out.push_str(rest.trim());
+    out
+}
+
+/// The `name="value"` attributes of a start tag (`<rect x="1" …/>`), in order; `None` for
+/// anything else.
+fn attributes(tag: &str) -> Option<Vec<(&str, &str)>> {
+    let body = tag.strip_prefix('<')?.trim_end_matches('>').trim_end_matches('/');
+    let mut rest = body.split_once(' ')?.1;
+    let mut out = Vec::new();
+    while let Some((name, after)) = rest.trim_start().split_once("=\"") {
+        let (value, after) = after.split_once('"')?;
+        out.push((name, value));
+        rest = after;
+    }
+    rest.trim().is_empty().then_some(out)
+}
+
+/// A filled `<circle>` (`tag`) that `next` outlines at once (the same centre and radius, no
+/// fill, no opacity: how the timeline draws a mark) as one circle with the fill and the
+/// outline (SVG paints an element's fill, then its stroke), and what follows the outline.
+fn filled_then_outlined<'a>(tag: &str, next: &'a str) -> Option<(String, &'a str)> {
+    if !tag.starts_with("<circle ") || !next.starts_with("<circle ") {
+        return None;
+    }
+    let end = next.find('>')? + 1;
+    let (a, b) = (attributes(tag)?, attributes(&next[..end])?);
+    let names = |attrs: &[(&str, &str)]| attrs.iter().map(|(n, _)| n.to_string()).collect::<Vec<_>>();
+    let fill = attr(&a, "fill").filter(|f| *f != "none")?;
+    let centre = |attrs: &[(&str, &str)]| ["cx", "cy", "r"].map(|k| attr(attrs, k).map(str::to_string));
+    let outline = attr(&b, "fill") == Some("none") && attr(&b, "stroke").is_some();
+    // Only these attributes: no opacity on either, no stroke on the fill.
+    let filled_only = names(&a) == ["cx", "cy", "r", "fill"];
+    let outline_only =
+        names(&b).iter().all(|n| ["cx", "cy", "r", "fill", "stroke", "stroke-width"].contains(&n.as_str()));
+    if !(outline && filled_only && outline_only && centre(&a) == centre(&b)) {
+        return None;
+    }
+    let strokes: String =
+        b.iter().filter(|(n, _)| n.starts_with("stroke")).map(|(n, v)| format!(" {n}=\"{v}\"")).collect();
+    let [cx, cy, r] = centre(&a).map(Option::unwrap_or_default);
+    Some((format!(r#"<circle cx="{cx}" cy="{cy}" r="{r}" fill="{fill}"{strokes}/>"#), &next[end..]))
+}
+
+/// The value of attribute `k`.
+fn attr<'a>(attrs: &[(&str, &'a str)], k: &str) -> Option<&'a str> {
+    attrs.iter().find(|(n, _)| *n == k).map(|(_, v)| *v)
+}
+
+/// The attributes a `<g>` passes on to the texts in it (SVG's inherited presentation
+/// attributes; not `opacity`, which a group applies to the group as a whole).
+const INHERITED: [&str; 6] = ["font-family", "font-size", "font-style", "font-weight", "fill", "text-anchor"];
+
+/// `compact`'s second pass, over its output (no white space between elements): each run of
+/// `<rect>`s drawn one after another with the same other attributes is one `<path>` of one
+/// part per rectangle (with an opacity, only while no two of them overlap: where they did, a
+/// path would not darken), and each run of texts with the same font and colour is one `<g>`
+/// holding them (each text keeps its place, its `dy` and any opacity). The timelines' grid
+/// lines and the charts' bars were a `<rect>` each.
+fn grouped(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    // The rectangles' run: their other attributes, their parts, their boxes.
+    let mut rects: Option<(String, String, Vec<[f64; 4]>)> = None;
+    // The texts' run: the inherited attributes, the texts without them, how many.
+    let mut texts: Option<(String, String, String, usize)> = None;
+    let end_rects = |out: &mut String, rects: &mut Option<(String, String, Vec<[f64; 4]>)>| {
+        if let Some((attrs, d, _)) = rects.take() {
+            out.push_str(&format!("<path{attrs} d=\"{d}\"/>"));
+        }
+    };
+    // (inherited, the texts without them, the first text as it was, count)
+    let end_texts = |out: &mut String, texts: &mut Option<(String, String, String, usize)>| match texts.take() {
+        Some((_, _, one, 1)) => out.push_str(&one),
+        Some((inherited, all, _, _)) => out.push_str(&format!("<g{inherited}>{all}</g>")),
+        None => {}
+    };
+    let mut rest = svg;
+    while let Some(at) = rest.find('<') {
+        let end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
+        let (before, tag) = (&rest[..at], &rest[at..end]);
+        let mut next = &rest[end..];
+        if !before.is_empty() {
+            end_rects(&mut out, &mut rects);
+            end_texts(&mut out, &mut texts);
+            out.push_str(before);
+        }
+        let attrs = attributes(tag).unwrap_or_default();
+        let get = |k: &str| attrs.iter().find(|(n, _)| *n == k).and_then(|(_, v)| v.parse::<f64>().ok());
+        let others = |skip: &dyn Fn(&str) -> bool| -> String {
+            attrs.iter().filter(|(n, _)| !skip(n)).map(|(n, v)| format!(" {n}=\"{v}\"")).collect()
+        };
+        if let (true, Some(x), Some(y), Some(w), Some(h)) =
+            (tag.starts_with("<rect ") && tag.ends_with("/>"), get("x"), get("y"), get("width"), get("height"))
+        {
+            end_texts(&mut out, &mut texts);
+            let key = others(&|n| ["x", "y", "width", "height"].contains(&n));
+            let b = [x, y, x + w, y + h];
+            let overlaps = |o: &[f64; 4]| b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3];
+            let joins = rects
+                .as_ref()
+                .is_some_and(|(k, _, boxes)| *k == key && !(key.contains(" opacity=") && boxes.iter().any(overlaps)));
+            if !joins {
+                end_rects(&mut out, &mut rects);
+            }
+            let (_, d, boxes) = rects.get_or_insert_with(|| (key, String::new(), Vec::new()));
+            d.push_str(&format!("M{x} {y}h{w}v{h}h-{w}z"));
+            boxes.push(b);
+            rest = next;
+            continue;
+        }
+        end_rects(&mut out, &mut rects);
+        if let Some((both, after)) = filled_then_outlined(tag, next) {
+            end_texts(&mut out, &mut texts);
+            out.push_str(&both);
+            rest = after;
+            continue;
+        }
+        let content = if tag.starts_with("<text ") { next.split_once("</text>") } else { None };
+        match content.filter(|_| !attrs.is_empty()) {
+            Some((text, after)) => {
+                next = after;
+                let inherited = others(&|n| !INHERITED.contains(&n));
+                let own = format!("<text{}>{text}</text>", others(&|n| INHERITED.contains(&n)));
+                if texts.as_ref().is_some_and(|(k, ..)| *k == inherited) {
+                    if let Some((_, all, _, n)) = texts.as_mut() {
+                        all.push_str(&own);
+                        *n += 1;
+                    }
+                } else {
+                    end_texts(&mut out, &mut texts);
+                    texts = Some((inherited, own, format!("{tag}{text}</text>"), 1));
+                }
+            }
+            None => {
+                end_texts(&mut out, &mut texts);
+                out.push_str(tag);
+            }
+        }
+        rest = next;
+    }
+    end_rects(&mut out, &mut rects);
+    end_texts(&mut out, &mut texts);
+    out.push_str(rest);
     out
 }
 
@@ -160,6 +339,12 @@ fn without_defaults(tag: &str) -> String {
 /// `<polygon …points="…"/>` or `<polyline …/>` as a `<path>` (see [`compact`]): its other
 /// attributes, its data (`M x y l dx dy…`, `z` when closed) and the rest of its tag; `None` for
 /// anything else, a point that is not two integers, or fewer than two points.
+/// Twice the signed area of a closed shape (the shoelace formula): positive when it turns
+/// clockwise on the screen (y down).
+fn signed_area(pts: &[(i64, i64)]) -> i64 {
+    pts.iter().zip(pts.iter().cycle().skip(1)).map(|(a, b)| a.0 * b.1 - b.0 * a.1).sum()
+}
+
 fn path_of(tag: &str, closed: bool) -> Option<(String, String, String)> {
     let (head, tail) = tag.split_once(" points=\"")?;
     let (points, end) = tail.split_once('"')?;
@@ -184,6 +369,10 @@ fn path_of(tag: &str, closed: bool) -> Option<(String, String, String)> {
     }
     if pts.len() < 2 {
         return None;
+    }
+    // Every shape turning the same way (see `compact`: fills of one colour in one path).
+    if closed && signed_area(&pts) < 0 {
+        pts.reverse();
     }
     let mut d = format!("M{} {}l", pts[0].0, pts[0].1);
     for (i, w) in pts.windows(2).enumerate() {
@@ -410,11 +599,11 @@ mod tests {
             }
         }
         assert_eq!(page.matches(" id=\"").count(), 1, "only #prerender has an id");
-        assert_eq!(page.matches("<svg class=").count(), 5, "the timeline twice, the map and both charts");
+        assert_eq!(page.matches("<svg class=").count(), 3 + TIMELINES.len(), "the timelines, the map and both charts");
     }
 
     /// The prerendered timeline and a canvas showing the same scene draw the same primitives:
-    /// the texts, and one SVG element per drawn circle.
+    /// the texts, and the circles (a filled circle outlined at once is one SVG element).
     #[test]
     fn the_svg_draws_the_scene_the_canvas_draws() {
         let a = atlas();
@@ -432,7 +621,9 @@ mod tests {
                 .collect();
             let recorded: Vec<String> = rec.texts().iter().map(|t| esc(t)).collect();
             assert_eq!(texts, recorded, "{class}");
-            assert_eq!(svg.matches("<circle").count(), rec.circles().len(), "{class}");
+            let circles = elements(&svg).iter().filter(|(n, ..)| n == "circle").count();
+            assert_eq!(circles, rec.circles().len(), "{class}");
+            assert!(svg.matches("<circle").count() < circles, "{class}: a fill and its outline are one circle");
             assert!(rec.circles().len() > 20, "{class}: the marks are drawn");
         }
     }
@@ -479,29 +670,27 @@ mod tests {
         (pts, closed)
     }
 
+    /// The map as plotters' SVG backend draws it for the static view (with the graticule,
+    /// which the page leaves out: more lines to join).
+    fn map_drawn(a: &Atlas) -> String {
+        let view = home_view(a, MAP.0 as f64, MAP.1 as f64);
+        let inputs = MapInputs {
+            mask: &[],
+            range: (1947.0, 2024.0),
+            selected_event: None,
+            selected_place: None,
+            hovered_place: None,
+        };
+        let (mut layers, _) = build(a, &inputs);
+        layers.detail_px = MAP_DETAIL_PX;
+        drawn(MAP, |root| draw_map(root, GeoData::get(), &view, &layers, &Theme::light()).unwrap())
+    }
+
     /// Every shape of the map keeps its geometry: the path's points are the shape's points in
     /// order, less only repeated points and points on the straight run between their neighbours.
     #[test]
     fn compacting_keeps_every_shape() {
-        let a = atlas();
-        let view = home_view(&a, MAP.0 as f64, MAP.1 as f64);
-        let (mut layers, _) = build(
-            &a,
-            &MapInputs {
-                mask: &[],
-                range: (1947.0, 2024.0),
-                selected_event: None,
-                selected_place: None,
-                hovered_place: None,
-            },
-        );
-        layers.detail_px = MAP_DETAIL_PX;
-        let mut raw = String::new();
-        {
-            let root = SVGBackend::with_string(&mut raw, MAP).into_drawing_area();
-            draw_map(&root, GeoData::get(), &view, &layers, &Theme::light()).unwrap();
-            root.present().unwrap();
-        }
+        let raw = map_drawn(&atlas());
         let small = compact(&raw);
         assert!(small.len() * 10 < raw.len() * 7, "{} → {} bytes", raw.len(), small.len());
         assert!(!small.contains("<polygon") && !small.contains("<polyline") && !small.contains("opacity=\"1\""));
@@ -520,7 +709,8 @@ mod tests {
                 let (attrs, d) = t.split_once(" d=\"").unwrap();
                 let d = d.split('"').next().unwrap();
                 d.split('M')
-                    .filter(|p| !p.is_empty())
+                    // Not the rectangles' parts (see `grouped`).
+                    .filter(|p| !p.is_empty() && !p.contains('h'))
                     .map(move |p| (attrs.trim_start_matches("path "), format!("M{p}")))
             })
             .collect();
@@ -549,6 +739,11 @@ mod tests {
                     (x.parse().unwrap(), y.parse().unwrap())
                 })
                 .collect();
+            let mut pts = pts;
+            // A closed shape is written turning clockwise (`path_of`).
+            if shape.starts_with("polygon ") && signed_area(&pts) < 0 {
+                pts.reverse();
+            }
             let (kept, closed) = points_of_path(d);
             assert_eq!(closed, shape.starts_with("polygon "));
             assert_eq!(*attrs, attrs_of(shape), "same attributes");
@@ -584,6 +779,155 @@ mod tests {
         assert_eq!(font_size_as_canvas("<text font-size=\"8.064516129032258\">"), "<text font-size=\"10\">");
     }
 
+    /// An element: its name, its attributes (sorted by name), its text.
+    type Element = (String, Vec<(String, String)>, String);
+
+    /// The elements of an SVG as (name, attributes by name, text), with a `<g>`'s attributes
+    /// given to each element in it and each part of a path of rectangles (`grouped`) as the
+    /// `<rect>` it was.
+    fn elements(svg: &str) -> Vec<Element> {
+        let mut out = Vec::new();
+        let mut group: Vec<(String, String)> = Vec::new();
+        let mut rest = svg;
+        while let Some(at) = rest.find('<') {
+            let end = at + rest[at..].find('>').unwrap() + 1;
+            let tag = &rest[at..end];
+            rest = &rest[end..];
+            let name = tag[1..].split([' ', '>', '/']).next().unwrap().to_string();
+            let own = || -> Vec<(String, String)> {
+                attributes(tag).unwrap_or_default().into_iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+            };
+            match name.as_str() {
+                "g" => {
+                    // What SVG passes on from a group to the texts in it (presentation
+                    // attributes that inherit); anything else stays the group's own.
+                    let passed =
+                        ["fill", "font-family", "font-size", "font-style", "font-weight", "stroke", "text-anchor"];
+                    let (on, kept): (Vec<_>, Vec<_>) =
+                        own().into_iter().partition(|(n, _)| passed.contains(&n.as_str()));
+                    group = on;
+                    if !kept.is_empty() {
+                        out.push((name, kept, String::new()));
+                    }
+                }
+                "" => group.clear(), // </g>
+                "text" => {
+                    let (text, after) = rest.split_once("</text>").unwrap();
+                    rest = after;
+                    let mut a = own();
+                    a.extend(group.iter().cloned());
+                    a.sort();
+                    out.push((name, a, text.to_string()));
+                }
+                "path" if own().iter().any(|(n, v)| n == "d" && v.contains('h')) => {
+                    let a = own();
+                    let d = &a.iter().find(|(n, _)| n == "d").unwrap().1;
+                    for part in d.split('M').filter(|p| !p.is_empty()) {
+                        let (xy, whz) = part.split_once('h').unwrap();
+                        let (x, y) = xy.split_once(' ').unwrap();
+                        let (w, rest) = whz.split_once('v').unwrap();
+                        let (h, back) = rest.split_once('h').unwrap();
+                        assert_eq!(back, format!("-{w}z"), "{part}");
+                        let mut r: Vec<(String, String)> = a.iter().filter(|(n, _)| n != "d").cloned().collect();
+                        for (n, v) in [("x", x), ("y", y), ("width", w), ("height", h)] {
+                            r.push((n.to_string(), v.to_string()));
+                        }
+                        r.sort();
+                        out.push(("rect".to_string(), r, String::new()));
+                    }
+                }
+                // A filled and outlined circle is the fill, then the outline (plotters draws
+                // each of its own).
+                "circle"
+                    if own().iter().any(|(n, v)| n == "fill" && v != "none")
+                        && own().iter().any(|(n, _)| n == "stroke") =>
+                {
+                    let a = own();
+                    let mut fill: Vec<_> = a.iter().filter(|(n, _)| !n.starts_with("stroke")).cloned().collect();
+                    let mut line: Vec<_> = a.iter().filter(|(n, _)| n != "fill").cloned().collect();
+                    line.push(("fill".to_string(), "none".to_string()));
+                    fill.sort();
+                    line.sort();
+                    out.push((name.clone(), fill, String::new()));
+                    out.push((name, line, String::new()));
+                }
+                _ => {
+                    let mut a = own();
+                    a.sort();
+                    out.push((name, a, String::new()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every rectangle, text and circle of the timelines, the map and the charts is drawn as
+    /// before `grouped`, in the same order, with the same attributes: fewer bytes, the same
+    /// picture.
+    #[test]
+    fn grouping_keeps_every_rectangle_and_text() {
+        let a = atlas();
+        let theme = Theme::light();
+        let mut raw: Vec<String> = TIMELINES
+            .iter()
+            .map(|&(w, h, _)| {
+                let lay = layout(&a, &full_range(&a), w as f64, h as f64, &[]);
+                drawn((w, h), |root| {
+                    let _ = draw_timeline(root, &lay, &TimelineDrawState::default(), &theme);
+                })
+            })
+            .collect();
+        let series = time_series(&a.series, "USD million");
+        raw.push(drawn(TRADE, |root| {
+            let _ = draw_trade_chart(root, &series, &[], &theme);
+        }));
+        raw.push(drawn(STUDENTS, |root| {
+            let _ = draw_students_chart(root, &a.students, &[], &theme);
+        }));
+        raw.push(map_drawn(&a));
+        let (mut rects, mut texts, mut circles) = (0, 0, 0);
+        for raw in &raw {
+            let flat = joined(raw);
+            assert!(!flat.contains("<g"), "plotters draws no group of its own");
+            let (before, after) = (elements(&flat), elements(&grouped(&flat)));
+            assert_eq!(after, before);
+            assert!(grouped(&flat).len() < flat.len());
+            let count = |n: &str| before.iter().filter(|e| e.0 == n).count();
+            (rects, texts, circles) = (rects + count("rect"), texts + count("text"), circles + count("circle"));
+        }
+        assert!(rects > 50 && texts > 100 && circles > 100, "{rects} rectangles, {texts} texts, {circles} circles");
+        // Runs end where the attributes change; with an opacity, where two would overlap.
+        assert_eq!(
+            grouped(
+                r##"<rect x="0" y="0" width="2" height="2" fill="#F00"/><rect x="2" y="0" width="2" height="2" fill="#F00"/><rect x="0" y="0" width="1" height="1" fill="#00F"/><rect x="1" y="1" width="1" height="1" fill="#F00"/>"##
+            ),
+            r##"<path fill="#F00" d="M0 0h2v2h-2zM2 0h2v2h-2z"/><path fill="#00F" d="M0 0h1v1h-1z"/><path fill="#F00" d="M1 1h1v1h-1z"/>"##
+        );
+        assert_eq!(
+            grouped(
+                r#"<rect x="0" y="0" width="2" height="2" opacity="0.5"/><rect x="1" y="1" width="2" height="2" opacity="0.5"/><rect x="5" y="0" width="1" height="1" opacity="0.5"/>"#
+            ),
+            r#"<path opacity="0.5" d="M0 0h2v2h-2z"/><path opacity="0.5" d="M1 1h2v2h-2zM5 0h1v1h-1z"/>"#
+        );
+        // A filled circle outlined at once is one circle; not with an opacity, nor another one.
+        let fill = r##"<circle cx="1" cy="2" r="3" fill="#B8D8E9"/>"##;
+        let line = r##"<circle cx="1" cy="2" r="3" fill="none" stroke="#0072B2" stroke-width="2"/>"##;
+        assert_eq!(
+            grouped(&[fill, line, fill].concat()),
+            [r##"<circle cx="1" cy="2" r="3" fill="#B8D8E9" stroke="#0072B2" stroke-width="2"/>"##, fill].concat()
+        );
+        for other in [line.replace("r=\"3\"", "r=\"4\""), line.replace("/>", " opacity=\"0.5\"/>")] {
+            assert_eq!(grouped(&[fill, &other].concat()), [fill, &other].concat());
+        }
+        assert_eq!(grouped(&[line, fill].concat()), [line, fill].concat());
+        assert_eq!(
+            grouped(
+                r#"<text x="1" font-size="12" fill="red">a</text><text x="2" font-size="12" fill="red" opacity="0.5">b</text><text x="3" font-size="10" fill="red">c</text>"#
+            ),
+            r#"<g font-size="12" fill="red"><text x="1">a</text><text x="2" opacity="0.5">b</text></g><text x="3" font-size="10" fill="red">c</text>"#
+        );
+    }
+
     #[test]
     fn compacting_leaves_other_elements_and_odd_shapes_alone() {
         let svg = r#"<rect x="0" opacity="1" stroke="none" stroke-width="1"/><polygon fill="red" points="1,2 x,3"/><polyline points="5,5"/><text opacity="0.5">a &lt; b</text>"#;
@@ -595,14 +939,32 @@ mod tests {
             compact(r#"<polyline fill="none" points="10,0 4,0 4,-3 4,-3 4,-8"/>"#),
             r#"<path fill="none" d="M10 0l-6 0 0-8"/>"#
         );
-        // Lines in a run with the same attributes are one path; fills, lines with an opacity
-        // and lines with other attributes are not joined; a run of lines ends at anything else.
+        // Lines in a run with the same attributes are one path, and so are fills of one colour
+        // one after another; lines with an opacity and lines with other attributes are not
+        // joined; a run of lines ends at anything else.
         assert_eq!(
             compact(
                 "<polyline fill=\"none\" points=\"0,0 1,1\"/>\n<polyline fill=\"none\" points=\"5,5 6,6\"/>\n<polygon fill=\"red\" points=\"0,0 1,0 1,1\"/>\n<polygon fill=\"red\" points=\"2,0 3,0 3,1\"/>\n<polyline fill=\"none\" opacity=\"0.5\" points=\"0,0 1,1\"/>\n<polyline fill=\"none\" opacity=\"0.5\" points=\"2,2 3,3\"/>\n<polyline fill=\"none\" stroke=\"#000\" points=\"0,0 1,1\"/>"
             ),
-            "<path fill=\"none\" d=\"M0 0l1 1M5 5l1 1\"/><path fill=\"red\" d=\"M0 0l1 0 0 1z\"/><path fill=\"red\" d=\"M2 0l1 0 0 1z\"/><path fill=\"none\" opacity=\"0.5\" d=\"M0 0l1 1\"/><path fill=\"none\" opacity=\"0.5\" d=\"M2 2l1 1\"/><path fill=\"none\" stroke=\"#000\" d=\"M0 0l1 1\"/>"
+            "<path fill=\"none\" d=\"M0 0l1 1M5 5l1 1\"/><path fill=\"red\" d=\"M0 0l1 0 0 1zM2 0l1 0 0 1z\"/><path fill=\"none\" opacity=\"0.5\" d=\"M0 0l1 1\"/><path fill=\"none\" opacity=\"0.5\" d=\"M2 2l1 1\"/><path fill=\"none\" stroke=\"#000\" d=\"M0 0l1 1\"/>"
         );
+    }
+
+    /// Fills of one colour drawn one after another are one path, each part turning clockwise
+    /// (a shape drawn the other way round is reversed); a fill of another colour, or with an
+    /// opacity, between them ends the run.
+    #[test]
+    fn compacting_joins_a_run_of_fills() {
+        let p = |c: &str, pts: &str| format!(r#"<polygon fill="{c}" points="{pts}"/>"#);
+        let svg = [p("red", "0,0 1,0 1,1"), p("red", "5,5 5,6 6,6"), p("blue", "0,0 1,0 1,1"), p("red", "7,7 8,7 8,8")]
+            .concat();
+        assert_eq!(
+            compact(&svg),
+            r#"<path fill="red" d="M0 0l1 0 0 1zM6 6l-1 0 0-1z"/><path fill="blue" d="M0 0l1 0 0 1z"/><path fill="red" d="M7 7l1 0 0 1z"/>"#
+        );
+        assert!(signed_area(&[(0, 0), (1, 0), (1, 1)]) > 0 && signed_area(&[(0, 0), (0, 1), (1, 1)]) < 0);
+        let faint = r#"<polygon fill="red" opacity="0.5" points="0,0 1,0 1,1"/>"#;
+        assert_eq!(compact(&[faint, faint].concat()).matches("<path").count(), 2);
     }
 
     #[test]
