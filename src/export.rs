@@ -269,10 +269,80 @@ pub fn citation_bibtex(atlas: &Atlas, e: &Event) -> String {
     out
 }
 
+/// `svg` (plotters' SVG) with each `font-size` as the canvas sets it, to two decimals:
+/// plotters' SVG backend writes a text's size divided by 1.24 (9.67741935483871 for 12), its
+/// canvas backend the size itself in px, so the same drawing as SVG had its texts a fifth
+/// smaller than on the screen. For the SVG downloads and the static first view.
+pub fn font_sizes_as_canvas(svg: &str) -> String {
+    const KEY: &[u8] = b" font-size=\"";
+    let bytes = svg.as_bytes();
+    let mut out = String::with_capacity(svg.len());
+    // Bytes compared, not a substring searcher: the page's module has none (README, Bytes).
+    let (mut i, mut copied) = (0, 0);
+    while i < bytes.len() {
+        if !bytes[i..].starts_with(KEY) {
+            i += 1;
+            continue;
+        }
+        let start = i + KEY.len();
+        let end = bytes[start..].iter().position(|&b| b == b'"').map_or(start, |n| start + n);
+        // Both ends are ASCII, so both are character boundaries.
+        if let Ok(v) = svg[start..end].parse::<f64>() {
+            out.push_str(&svg[copied..start]);
+            // In hundredths, written without fixed-precision float formatting.
+            let c = (v * 124.0).round() as i64;
+            out.push_str(&(c / 100).to_string());
+            let cents = format!(".{:02}", c % 100);
+            out.push_str(cents.trim_end_matches('0').trim_end_matches('.'));
+            copied = end;
+        }
+        i = end.max(start);
+    }
+    out.push_str(&svg[copied..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::data::load_embedded;
+
+    /// The timeline as SVG, its sizes set as the canvas sets them: each text at the size the
+    /// drawing code asked for.
+    #[test]
+    fn svg_texts_have_the_canvas_sizes() {
+        use crate::render::recording::{Drawn, Recording};
+        use crate::render::timeline::{draw_timeline, TimelineDrawState};
+        use crate::render::Theme;
+        use plotters::prelude::*;
+        let atlas = load_embedded().unwrap();
+        let size = (900, 400);
+        let lay = crate::timeline::layout(&atlas, &crate::timeline::full_range(&atlas), 900.0, 400.0, &[]);
+        let state = TimelineDrawState::default();
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            draw_timeline(&root, &lay, &state, &Theme::light()).unwrap();
+            root.present().unwrap();
+        }
+        let sizes = |svg: &str| -> Vec<String> {
+            svg.split(" font-size=\"").skip(1).map(|s| s.split('"').next().unwrap().to_string()).collect()
+        };
+        let asked: Vec<String> = Recording::of(size, |root| draw_timeline(root, &lay, &state, &Theme::light()))
+            .drawn
+            .iter()
+            .filter_map(|d| match d {
+                Drawn::Text { size, .. } => Some(format!("{size}")),
+                _ => None,
+            })
+            .collect();
+        assert!(asked.len() > 20);
+        assert_ne!(sizes(&svg), asked, "plotters' SVG sizes are not the canvas's");
+        assert_eq!(sizes(&font_sizes_as_canvas(&svg)), asked);
+        assert_eq!(font_sizes_as_canvas(r#"<text font-size="x">a</text>"#), r#"<text font-size="x">a</text>"#);
+        assert_eq!(font_sizes_as_canvas(r#"<text font-size="8.064516129032258">"#), r#"<text font-size="10">"#);
+        assert_eq!(font_sizes_as_canvas(r#"a font-size="1"#), r#"a font-size="1"#);
+    }
 
     #[test]
     fn csv_has_a_row_per_event_and_quotes_commas() {

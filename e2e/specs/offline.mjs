@@ -302,6 +302,29 @@ export const tests = {
     assert.deepEqual(violations, [], 'CSP violations');
   },
 
+  // plotters' SVG backend writes a text's size divided by 1.24; the canvas sets the size itself.
+  'an SVG download sets its texts at the sizes the canvas drew them at': async ({ page, baseURL }) => {
+    await page.addInitScript(() => {
+      const d = Object.getOwnPropertyDescriptor(CanvasRenderingContext2D.prototype, 'font');
+      window.__fontSizes = {};
+      Object.defineProperty(CanvasRenderingContext2D.prototype, 'font', {
+        ...d,
+        set(v) {
+          const px = /([\d.]+)px/.exec(v);
+          if (px) (window.__fontSizes[this.canvas.id] ||= new Set()).add(Number(px[1]));
+          d.set.call(this, v);
+        },
+      });
+    });
+    await gotoApp(page, baseURL);
+    const drawn = await page.evaluate(() => [...(window.__fontSizes.timeline || [])].sort((a, b) => a - b));
+    assert.atLeast(drawn.length, 1, 'the timeline canvas set a font');
+    const [d] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), page.locator('#dl-timeline-svg').click()]);
+    const svg = readFileSync(await d.path(), 'utf8');
+    const written = [...new Set([...svg.matchAll(/ font-size="([^"]+)"/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+    assert.deepEqual(written, drawn, 'the font sizes of the downloaded timeline and of its canvas');
+  },
+
   "the downloads' writers are a module fetched at the first download; one that cannot be loaded is said": async ({ baseURL, ctx }) => {
     ctx.allowConsoleError(/404|split module|WebAssembly|wasm/i);
     const page = await ctx.newPage({ serviceWorkers: 'block' });

@@ -150,14 +150,15 @@ pub fn draw_with(backend: AppBackend, f: impl FnOnce(&AppArea) -> AppResult) {
     }
 }
 
-/// The SVG document `f` draws on a `size` area, or `None` if drawing failed.
+/// The SVG document `f` draws on a `size` area, its texts at the canvas's sizes, or `None` if
+/// drawing failed.
 pub fn svg_of(size: (u32, u32), f: impl FnOnce(&AppArea) -> AppResult) -> Option<String> {
     let mut out = String::new();
     {
         let root = AppBackend::Svg(SVGBackend::with_string(&mut out, size)).into_drawing_area();
         f(&root).and_then(|_| root.present()).ok()?;
     }
-    Some(out)
+    Some(crate::export::font_sizes_as_canvas(&out))
 }
 
 type R = Result<(), DrawingErrorKind<DrawError>>;

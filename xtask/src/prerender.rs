@@ -17,6 +17,7 @@ use lol_html::{element, rewrite_str, RewriteStrSettings};
 use pakru_atlas::data::Category;
 use pakru_atlas::data::{Atlas, Event};
 use pakru_atlas::export::cite_text;
+use pakru_atlas::export::font_sizes_as_canvas;
 use pakru_atlas::i18n::{t, tf, tr, Msg};
 use pakru_atlas::lang::Lang;
 use pakru_atlas::map::{build, home_view, GeoData, MapInputs};
@@ -125,7 +126,7 @@ fn joined(svg: &str) -> String {
         let end = rest.find('>').map_or(rest.len(), |e| e + 1);
         let (tag, after) = rest.split_at(end);
         rest = after;
-        let tag = font_size_as_canvas(&without_defaults(tag));
+        let tag = font_sizes_as_canvas(&without_defaults(tag));
         let shape = ["<polygon ", "<polyline "].iter().position(|p| tag.starts_with(p));
         if let (Some(_), Some((attrs, d, end))) = (shape, path_of(&tag, shape == Some(0))) {
             let filled = !attrs.contains("fill=\"none\"");
@@ -310,24 +311,6 @@ fn grouped(svg: &str) -> String {
     end_texts(&mut out, &mut texts);
     out.push_str(rest);
     out
-}
-
-/// `tag` with its `font-size` as the canvas sets it, to two decimals: plotters' SVG backend
-/// writes the size divided by 1.24 (9.67741935483871 for 12), its canvas backend the size
-/// itself in px, so the static texts were a fifth smaller than the app's.
-fn font_size_as_canvas(tag: &str) -> String {
-    const KEY: &str = " font-size=\"";
-    let Some(at) = tag.find(KEY) else { return tag.to_string() };
-    let start = at + KEY.len();
-    let Some(len) = tag[start..].find('"') else { return tag.to_string() };
-    match tag[start..start + len].parse::<f64>() {
-        Ok(v) => {
-            let size = format!("{:.2}", v * 1.24);
-            let size = size.trim_end_matches('0').trim_end_matches('.');
-            format!("{}{size}{}", &tag[..start], &tag[start + len..])
-        }
-        Err(_) => tag.to_string(),
-    }
 }
 
 /// `tag` without the attributes that say what SVG's defaults say: `opacity="1"`,
@@ -775,8 +758,6 @@ mod tests {
             compact("<text x=\"1\" font-size=\"9.67741935483871\" fill=\"#000\">\n1950\n</text><text font-size=\"12\">a b</text>"),
             "<text x=\"1\" font-size=\"12\" fill=\"#000\">1950</text><text font-size=\"14.88\">a b</text>"
         );
-        assert_eq!(font_size_as_canvas("<text font-size=\"x\">"), "<text font-size=\"x\">");
-        assert_eq!(font_size_as_canvas("<text font-size=\"8.064516129032258\">"), "<text font-size=\"10\">");
     }
 
     /// An element: its name, its attributes (sorted by name), its text.
