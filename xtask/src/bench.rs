@@ -54,6 +54,8 @@ pub fn cmd_bench(args: &[String]) -> Res {
         let _ = std::fs::remove_file(p);
     }
 
+    // The host's load: TBT and the long tasks move with it (README, Performance).
+    let load_at_start = load_average();
     let mut steps = Steps::default();
     let tools = steps.run("tools", crate::tools::ensure_build_tools)?;
     let chrome = steps.run("chromium", crate::tools::ensure_chromium)?;
@@ -133,6 +135,11 @@ pub fn cmd_bench(args: &[String]) -> Res {
     });
     report["dist_bytes"] =
         json!({ "total_raw": dist_raw, "total_gzip": dist_gz, "total_br": crate::dist::br_total(&all) });
+    report["host"] = json!({
+        "cpus": std::thread::available_parallelism().map_or(0, |n| n.get()),
+        "load_average_1min_at_start": load_at_start,
+        "load_average_1min_at_end": load_average(),
+    });
     println!();
     print_table(&report);
     crate::dist::print_sizes("\nfirst-visit bytes (files fetched by the first cold load):", &first);
@@ -208,6 +215,8 @@ enum Unit {
     WholeMs,
     /// Three decimals (a score, CLS).
     Plain,
+    /// A whole number.
+    Whole,
 }
 
 fn num(v: &Value, unit: Unit) -> String {
@@ -216,6 +225,7 @@ fn num(v: &Value, unit: Unit) -> String {
         (Some(x), Unit::Ms) => format!("{x:.1} ms"),
         (Some(x), Unit::WholeMs) => format!("{x:.0} ms"),
         (Some(x), Unit::Plain) => format!("{x:.3}"),
+        (Some(x), Unit::Whole) => format!("{x:.0}"),
     }
 }
 
@@ -237,9 +247,35 @@ fn target(s: &Value, text: &str, limit: f64, at_most: bool) -> String {
     }
 }
 
+/// The 1-minute load average (`/proc/loadavg`), if the system gives one.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
+}
+
+/// The host's row: its CPUs, its load average at the bench's start and end, and Lighthouse's
+/// benchmark index (its measure of this CPU's speed; it multiplies the CPU time it observes
+/// here by 4 for the mobile profile).
+fn host_cell(r: &Value) -> String {
+    let h = &r["host"];
+    let load = |k: &str| h[k].as_f64().map_or("n/a".to_string(), |v| format!("{v:.2}"));
+    let index = &r["lighthouse"]["benchmark_index"];
+    let index = if index["median"].is_null() {
+        String::new()
+    } else {
+        format!("; Lighthouse's benchmark index {}", median_range(index, Unit::Whole))
+    };
+    format!(
+        "{} CPUs; load average {} at the start, {} at the end{index}",
+        h["cpus"].as_u64().unwrap_or(0),
+        load("load_average_1min_at_start"),
+        load("load_average_1min_at_end")
+    )
+}
+
 fn print_table(r: &Value) {
     let mut rows: Vec<(String, String, String)> = Vec::new();
     let mut row = |k: String, v: String, t: String| rows.push((k, v, t));
+    row("host".into(), host_cell(r), String::new());
     let loads = &r["loads"];
     let n = loads["ready_ms"]["samples"].as_array().map(|a| a.len()).unwrap_or(0);
     row(
@@ -365,6 +401,20 @@ mod tests {
         assert_eq!(median_range(&s, Unit::Plain), "median 2.600 [1.000 – 4.000]");
         assert_eq!(median_range(&json!({"samples": [], "median": null}), Unit::Ms), "n/a");
         assert_eq!(median_range(&Value::Null, Unit::Ms), "n/a");
+    }
+
+    #[test]
+    fn says_how_busy_the_host_was() {
+        let r = json!({
+            "host": { "cpus": 2, "load_average_1min_at_start": 1.1, "load_average_1min_at_end": 2.345 },
+            "lighthouse": { "benchmark_index": { "median": 2208.0, "min": 1633.0, "max": 2337.5 } },
+        });
+        assert_eq!(
+            host_cell(&r),
+            "2 CPUs; load average 1.10 at the start, 2.35 at the end; Lighthouse's benchmark index median 2208 [1633 – 2338]"
+        );
+        assert_eq!(host_cell(&json!({})), "0 CPUs; load average n/a at the start, n/a at the end");
+        assert!(load_average().is_some_and(|l| l >= 0.0), "Linux gives /proc/loadavg");
     }
 
     #[test]
