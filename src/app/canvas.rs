@@ -53,15 +53,11 @@ pub type AppArea<'a> = DrawingArea<AppBackend<'a>, plotters::coord::Shift>;
 pub type AppResult = Result<(), DrawingAreaErrorKind<DrawError>>;
 
 /// Calls `draw` to draw a view: at the next animation frame (one frame for any number of
-/// changes), except a view's first drawing at its reported size (`first`). That one runs now
-/// when `canvas` is given and on the screen, so that the frame being painted does not show it
-/// blank (it comes from the canvas's ResizeObserver, just before the paint), and otherwise
-/// gets a task of its own, so that the page's first frame is not one long task of every
-/// view's first drawing.
-pub fn draw_soon(first: bool, canvas: Option<&web_sys::Element>, draw: Box<dyn FnOnce()>) {
-    if first && canvas.is_some_and(on_screen) {
-        return draw();
-    }
+/// changes), except a view's first drawing at its reported size (`first`), which gets a task
+/// of its own, so that the page's first frame is not one long task of the page's layout and
+/// every view's first drawing. Until then the static first view's drawing of the timeline or
+/// the map, when it was shown, stays under the canvas ([`backdrop`]).
+pub fn draw_soon(first: bool, draw: Box<dyn FnOnce()>) {
     let Some(w) = web_sys::window() else { return };
     let cb = wasm_bindgen::closure::Closure::once_into_js(draw);
     let _ = if first {
@@ -71,13 +67,17 @@ pub fn draw_soon(first: bool, canvas: Option<&web_sys::Element>, draw: Box<dyn F
     };
 }
 
-/// Whether `el` is (partly) inside the window now. Asked only when a size has just been
-/// reported, after the browser's layout, so the read forces none.
-pub fn on_screen(el: &web_sys::Element) -> bool {
-    let r = el.get_bounding_client_rect();
-    let h = leptos::prelude::document().document_element().map_or(0, |e| e.client_height());
-    let top = r.top();
-    top + r.height() > 0.0 && top < h as f64
+/// The static first view's drawing of a view, kept under its canvas until the view's first
+/// drawing (`super::mount`).
+pub fn backdrop(canvas: &web_sys::Element) -> Option<web_sys::Element> {
+    canvas.previous_element_sibling().filter(|e| e.tag_name() == "svg")
+}
+
+/// Removes [`backdrop`]s of `canvas`.
+pub fn drop_backdrop(canvas: &web_sys::Element) {
+    while let Some(svg) = backdrop(canvas) {
+        svg.remove();
+    }
 }
 
 pub fn device_pixel_ratio() -> f64 {

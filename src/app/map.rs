@@ -213,7 +213,7 @@ fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atl
         }
     };
     if !first {
-        super::canvas::draw_soon(false, None, Box::new(frame));
+        super::canvas::draw_soon(false, Box::new(frame));
         return;
     }
     let base = move || {
@@ -225,14 +225,13 @@ fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atl
         let frame = move || {
             frame();
             // The static map kept under the canvas until now (`super::mount`).
-            let svg = super::page::by_id("map").and_then(|m| m.previous_element_sibling());
-            if let Some(svg) = svg.filter(|e| e.tag_name() == "svg") {
-                svg.remove();
+            if let Some(map) = super::page::by_id("map") {
+                super::canvas::drop_backdrop(&map);
             }
         };
-        super::canvas::draw_soon(true, None, Box::new(frame));
+        super::canvas::draw_soon(true, Box::new(frame));
     };
-    super::canvas::draw_soon(true, None, Box::new(base));
+    super::canvas::draw_soon(true, Box::new(base));
 }
 
 /// The state's map view on the canvas's observed size (`None` before the canvas has a size).

@@ -51,29 +51,38 @@ pub fn start() {
 }
 
 /// The page in the chosen language: `<html lang dir>`, then the app in place of the static
-/// first view, in one task so that no frame shows both. The static map, when it was shown,
-/// stays under the app's map canvas (hidden from screen readers) until the map's first
-/// drawing, two tasks after the first frame: that frame does not show the map blank.
+/// first view, in one task so that no frame shows both. The static timeline and map, when they
+/// were shown, stay under the app's canvases (hidden from screen readers) until each view's
+/// first drawing, a task (the map's: two) after the first frame: that frame does not show them
+/// blank, and it is not a long task of their drawing.
 pub(crate) fn mount() {
     let lang = tr().lang;
-    let mut backdrop = None;
-    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
-        if let Some(html) = d.document_element() {
-            let _ = html.set_attribute("lang", lang.key());
-            let _ = html.set_attribute("dir", lang.dir());
-            if let Some(first_view) = d.get_element_by_id("prerender") {
-                if !html.class_list().contains("pre-off") {
-                    backdrop = first_view.query_selector("svg.map-canvas").ok().flatten();
-                }
-                first_view.remove();
-            }
-        }
+    let d = web_sys::window().and_then(|w| w.document());
+    let html = d.as_ref().and_then(|d| d.document_element());
+    if let Some(html) = &html {
+        let _ = html.set_attribute("lang", lang.key());
+        let _ = html.set_attribute("dir", lang.dir());
+    }
+    let first_view = d.and_then(|d| d.get_element_by_id("prerender"));
+    if let Some(v) = &first_view {
+        v.remove();
     }
     leptos::mount::mount_to_body(App);
-    if let (Some(svg), Some(map)) = (backdrop, page::by_id("map")) {
-        let _ = svg.set_attribute("aria-hidden", "true");
-        if let Some(box_) = map.parent_node() {
-            let _ = box_.insert_before(&svg, Some(&map));
+    let Some(first_view) = first_view.filter(|_| html.is_some_and(|h| !h.class_list().contains("pre-off"))) else {
+        return;
+    };
+    // The timeline drawn for each width (xtask's TIMELINES; style/main.css shows one), the map.
+    for (selector, id) in [
+        ("svg.pre-narrow", "timeline"),
+        ("svg.pre-mid", "timeline"),
+        ("svg.pre-wide", "timeline"),
+        ("svg.map-canvas", "map"),
+    ] {
+        if let (Ok(Some(svg)), Some(canvas)) = (first_view.query_selector(selector), page::by_id(id)) {
+            let _ = svg.set_attribute("aria-hidden", "true");
+            if let Some(box_) = canvas.parent_node() {
+                let _ = box_.insert_before(&svg, Some(&canvas));
+            }
         }
     }
 }

@@ -73,21 +73,24 @@ fn now() -> f64 {
 }
 
 /// Draws `scene` at the next animation frame (one frame for any number of changes; the first
-/// drawing now or in a task of its own: [`super::canvas::draw_soon`]).
+/// drawing in a task of its own, over the static first view's timeline, which it then
+/// removes: [`super::canvas::draw_soon`]).
 fn schedule(canvas: HtmlCanvasElement, surface: Rc<Surface>, atlas: &'static Atlas, scene: TimelineScene) {
     let first = surface.layout.borrow().is_none() && scene.size.0 > 0.0;
     *surface.pending.borrow_mut() = Some(scene);
     if surface.frame_pending.replace(true) {
         return;
     }
-    let el = canvas.clone();
     let draw = move || {
         surface.frame_pending.set(false);
         if let Some(scene) = surface.pending.borrow_mut().take() {
             redraw(&canvas, &surface, atlas, &scene);
         }
+        if first {
+            super::canvas::drop_backdrop(&canvas);
+        }
     };
-    super::canvas::draw_soon(first, Some(&el), Box::new(draw));
+    super::canvas::draw_soon(first, Box::new(draw));
 }
 
 #[component]
