@@ -99,9 +99,8 @@ fn joined(svg: &str) -> String {
     // The lines drawn one after another (paths without a fill or an opacity), as one path of
     // several parts for each set of attributes, in the order each set came first: (attributes,
     // end of the tag, the parts' data). Only where two such lines of different colours cross
-    // can the order differ from plotters', by a pixel or two. Not fills, whose parts' overlap a
-    // path of two parts wound in turn leaves out; not with an opacity, which would not darken
-    // where two parts overlap.
+    // can the order differ from plotters', by a pixel or two. Not with an opacity, which would
+    // not darken where two parts overlap.
     let mut run: Vec<(String, String, String)> = Vec::new();
     let path = |attrs: &str, d: &str, end: &str| format!("<path {attrs} d=\"{d}\"{end}");
     let flush = |out: &mut String, run: &mut Vec<(String, String, String)>| {
@@ -111,14 +110,14 @@ fn joined(svg: &str) -> String {
     };
     // The fills drawn one after another with the same attributes (no opacity), as one path of
     // several parts: each part turns clockwise, so under SVG's nonzero rule the path fills
-    // what the parts fill one by one (they are all of one colour). Only a run: a fill of another
-    // colour drawn between them stays between them.
-    let mut fills: Option<(String, String, String)> = None;
+    // what the parts fill one by one (they are all of one colour). Only a run (at most one
+    // entry): a fill of another colour drawn between them stays between them.
+    let mut fills: Vec<(String, String, String)> = Vec::new();
     let mut rest = svg;
     while let Some(at) = rest.find('<') {
         // White space between elements is not drawn.
         if !rest[..at].trim().is_empty() {
-            flush(&mut out, &mut fills.take().into_iter().collect());
+            flush(&mut out, &mut fills);
             flush(&mut out, &mut run);
             out.push_str(&rest[..at]);
         }
@@ -132,16 +131,16 @@ fn joined(svg: &str) -> String {
             let filled = !attrs.contains("fill=\"none\"");
             if filled && shape == Some(0) && !attrs.contains("opacity=") {
                 flush(&mut out, &mut run);
-                match fills.as_mut() {
+                match fills.last_mut() {
                     Some((a, e, all)) if *a == attrs && *e == end => all.push_str(&d),
                     _ => {
-                        flush(&mut out, &mut fills.take().into_iter().collect());
-                        fills = Some((attrs, end, d));
+                        flush(&mut out, &mut fills);
+                        fills.push((attrs, end, d));
                     }
                 }
                 continue;
             }
-            flush(&mut out, &mut fills.take().into_iter().collect());
+            flush(&mut out, &mut fills);
             if filled || attrs.contains("opacity=") {
                 flush(&mut out, &mut run);
                 out.push_str(&path(&attrs, &d, &end));
@@ -152,7 +151,7 @@ fn joined(svg: &str) -> String {
             }
             continue;
         }
-        flush(&mut out, &mut fills.take().into_iter().collect());
+        flush(&mut out, &mut fills);
         flush(&mut out, &mut run);
         out.push_str(&tag);
         // A text's content without the line breaks plotters puts around it (white space that
@@ -165,7 +164,7 @@ fn joined(svg: &str) -> String {
             }
         }
     }
-    flush(&mut out, &mut fills.take().into_iter().collect());
+    flush(&mut out, &mut fills);
     flush(&mut out, &mut run);
     out.push_str(rest.trim());
     out
@@ -185,29 +184,28 @@ fn attributes(tag: &str) -> Option<Vec<(&str, &str)>> {
     rest.trim().is_empty().then_some(out)
 }
 
-/// A filled `<circle>` (`tag`) that `next` outlines at once (the same centre and radius, no
-/// fill, no opacity: how the timeline draws a mark) as one circle with the fill and the
-/// outline (SVG paints an element's fill, then its stroke), and what follows the outline.
-fn filled_then_outlined<'a>(tag: &str, next: &'a str) -> Option<(String, &'a str)> {
+/// A filled `<circle>` (`tag`, its attributes `a`) that `next` outlines at once (the same
+/// centre and radius, no fill, no opacity: how the timeline draws a mark) as one circle with
+/// the fill and the outline (SVG paints an element's fill, then its stroke), and what follows
+/// the outline.
+fn filled_then_outlined<'a>(tag: &str, a: &[(&str, &str)], next: &'a str) -> Option<(String, &'a str)> {
     if !tag.starts_with("<circle ") || !next.starts_with("<circle ") {
         return None;
     }
     let end = next.find('>')? + 1;
-    let (a, b) = (attributes(tag)?, attributes(&next[..end])?);
-    let names = |attrs: &[(&str, &str)]| attrs.iter().map(|(n, _)| n.to_string()).collect::<Vec<_>>();
-    let fill = attr(&a, "fill").filter(|f| *f != "none")?;
-    let centre = |attrs: &[(&str, &str)]| ["cx", "cy", "r"].map(|k| attr(attrs, k).map(str::to_string));
+    let b = attributes(&next[..end])?;
+    let fill = attr(a, "fill").filter(|f| *f != "none")?;
     let outline = attr(&b, "fill") == Some("none") && attr(&b, "stroke").is_some();
     // Only these attributes: no opacity on either, no stroke on the fill.
-    let filled_only = names(&a) == ["cx", "cy", "r", "fill"];
-    let outline_only =
-        names(&b).iter().all(|n| ["cx", "cy", "r", "fill", "stroke", "stroke-width"].contains(&n.as_str()));
-    if !(outline && filled_only && outline_only && centre(&a) == centre(&b)) {
+    let filled_only = a.iter().map(|(n, _)| *n).eq(["cx", "cy", "r", "fill"]);
+    let outline_only = b.iter().all(|(n, _)| ["cx", "cy", "r", "fill", "stroke", "stroke-width"].contains(n));
+    let same = ["cx", "cy", "r"].iter().all(|k| attr(a, k) == attr(&b, k));
+    if !(outline && filled_only && outline_only && same) {
         return None;
     }
     let strokes: String =
         b.iter().filter(|(n, _)| n.starts_with("stroke")).map(|(n, v)| format!(" {n}=\"{v}\"")).collect();
-    let [cx, cy, r] = centre(&a).map(Option::unwrap_or_default);
+    let (cx, cy, r) = (attr(a, "cx")?, attr(a, "cy")?, attr(a, "r")?);
     Some((format!(r#"<circle cx="{cx}" cy="{cy}" r="{r}" fill="{fill}"{strokes}/>"#), &next[end..]))
 }
 
@@ -254,7 +252,7 @@ fn grouped(svg: &str) -> String {
             out.push_str(before);
         }
         let attrs = attributes(tag).unwrap_or_default();
-        let get = |k: &str| attrs.iter().find(|(n, _)| *n == k).and_then(|(_, v)| v.parse::<f64>().ok());
+        let get = |k: &str| attr(&attrs, k).and_then(|v| v.parse::<f64>().ok());
         let others = |skip: &dyn Fn(&str) -> bool| -> String {
             attrs.iter().filter(|(n, _)| !skip(n)).map(|(n, v)| format!(" {n}=\"{v}\"")).collect()
         };
@@ -278,7 +276,7 @@ fn grouped(svg: &str) -> String {
             continue;
         }
         end_rects(&mut out, &mut rects);
-        if let Some((both, after)) = filled_then_outlined(tag, next) {
+        if let Some((both, after)) = filled_then_outlined(tag, &attrs, next) {
             end_texts(&mut out, &mut texts);
             out.push_str(&both);
             rest = after;
