@@ -14,7 +14,8 @@
 //!    it, keeping the table and globals the split modules share (`--keep-lld-exports`);
 //! 3. the glue's imports get names of one or two letters in the module and the glue, and the
 //!    classes the glue exports for other JavaScript, which the page has none of, go with the
-//!    module's exports they call ([`crate::imports`]);
+//!    module's exports they call, and an import that only calls a function of `Math` becomes
+//!    that function ([`crate::imports`]);
 //! 4. in a release build, wasm-opt `-Oz` optimises every module, as Trunk's `data-wasm-opt="z"`;
 //! 5. the modules loaded on demand are named by their contents' hash (`split_story-<hash>.wasm`),
 //!    so they may be cached for ever like Trunk's files; the loader is merged into the glue
@@ -121,6 +122,7 @@ pub fn split(staging: &Path, input: &Path, release: bool) -> Res<Split> {
     let bytes = fs::read(&bound).map_err(|e| format!("{}: {e}", bound.display()))?;
     let (bytes, glue, _) = crate::imports::drop_unused_classes(&bytes, &glue)?;
     let (bytes, glue) = crate::imports::shorten(&bytes, &glue, &format!("./{stem}_bg.js"))?;
+    let (glue, _) = crate::imports::direct_math(&glue)?;
     fs::write(&bound, bytes).map_err(|e| format!("{}: {e}", bound.display()))?;
     let main_path = staging.join(format!("{stem}_bg.wasm"));
     optimise(&bound, &main_path, release)?;
