@@ -1,7 +1,7 @@
 //! The Lambert conformal conic projection centred on Pakistan, and the bounds every view keeps
 //! within.
 
-use crate::fmath::{atan, atan2, cos, ln, powf, sin, tan};
+use crate::fmath::{atan, atan2, cos, exp, ln, powf, sin_cos, tan};
 use crate::geom::Rect;
 use std::sync::OnceLock;
 
@@ -76,8 +76,8 @@ fn lcc() -> &'static Lcc {
         let (p1, p2) = (STANDARD_PARALLELS.0.to_radians(), STANDARD_PARALLELS.1.to_radians());
         let t = |p: f64| tan(std::f64::consts::FRAC_PI_4 + p / 2.0);
         let n = ln(cos(p1) / cos(p2)) / ln(t(p2) / t(p1));
-        let rf = EARTH_RADIUS_KM * cos(p1) * powf(t(p1), n) / n;
-        let rho0 = rf / powf(t(ORIGIN_LATITUDE.to_radians()), n);
+        let rf = EARTH_RADIUS_KM * cos(p1) * exp(n * ln(t(p1))) / n;
+        let rho0 = rf * exp(-n * ln(t(ORIGIN_LATITUDE.to_radians())));
         Lcc { n, rf, rho0 }
     })
 }
@@ -106,9 +106,9 @@ pub fn normalize_lon(lon: f64) -> f64 {
 pub fn project(lon: f64, lat: f64) -> (f64, f64) {
     let l = lcc();
     let phi = lat.clamp(-80.0, 89.99).to_radians();
-    let rho = l.rf / powf(tan(std::f64::consts::FRAC_PI_4 + phi / 2.0), l.n);
-    let theta = l.n * (unwrap_lon(lon) - CENTRAL_MERIDIAN).to_radians();
-    (rho * sin(theta), l.rho0 - rho * cos(theta))
+    let rho = l.rf * exp(-l.n * ln(tan(std::f64::consts::FRAC_PI_4 + phi / 2.0)));
+    let (sin_t, cos_t) = sin_cos(l.n * (unwrap_lon(lon) - CENTRAL_MERIDIAN).to_radians());
+    (rho * sin_t, l.rho0 - rho * cos_t)
 }
 
 /// Plane kilometres → geographic degrees (longitude in −180..180).
@@ -129,7 +129,7 @@ pub fn unproject(x: f64, y: f64) -> (f64, f64) {
 pub fn scale_factor(lat: f64) -> f64 {
     let l = lcc();
     let phi = lat.clamp(-80.0, 89.99).to_radians();
-    let rho = l.rf / powf(tan(std::f64::consts::FRAC_PI_4 + phi / 2.0), l.n);
+    let rho = l.rf * exp(-l.n * ln(tan(std::f64::consts::FRAC_PI_4 + phi / 2.0)));
     l.n * rho / (EARTH_RADIUS_KM * cos(phi))
 }
 
