@@ -253,13 +253,14 @@ pub fn shorten(wasm: &[u8], glue: &str, module: &str) -> Res<(Vec<u8>, String)> 
 }
 
 /// `glue` with each import that only calls a function of `Math` (wasm-bindgen's
-/// `function(arg0) { const ret = Math.sin(arg0); return ret; }`) being that function itself
-/// (`Math.sin`), and how many were: 9 of them, −43 bytes of the first visit in brotli, −17 in
-/// gzip. The engine may also call such an import without a JavaScript frame: in Node 20 a loop
-/// of 2,000,000 calls of `Math.sin` from wasm took 21–23 ms instead of 46–48 ms with no minor
-/// garbage collection instead of 62; in Chromium 156 the same loop, and the map's borders (some
-/// 40,000 calls), took as long either way. A wrapper of `Math` left in another form is an
-/// error, so that a change of wasm-bindgen's output is seen.
+/// `function(arg0) { const ret = Math.atan(arg0); return ret; }`) being that function itself
+/// (`Math.atan`), and how many were: 4 (`atan`, `atan2`, `log10`, `pow`; 9 before the
+/// projection's functions became the wasm's own, `src/fmath.rs`), a few bytes of the glue
+/// each. The engine may also call such an import without a JavaScript frame: in Node 20 a loop
+/// of 2,000,000 calls of `Math.sin` from wasm took 21–23 ms instead of 46–48 ms, with no minor
+/// garbage collection instead of 62; in Chromium 156 the same loop took as long either way. A
+/// wrapper of `Math` left in another form is an error, so that a change of wasm-bindgen's
+/// output is seen.
 pub fn direct_math(glue: &str) -> Res<(String, usize)> {
     const IND: &str = "\n            ";
     let mut out = String::with_capacity(glue.len());
