@@ -1,17 +1,20 @@
 //! The transcendental functions the app uses.
 //!
-//! - `sin`, `cos`, `tan`, `exp` and `ln` are the wasm's own code, the same in the browser and
-//!   natively: a series after a range reduction, within a few units in the last place of the
-//!   standard library's (tested against it). The map's projection calls them for each of the
+//! - `sin`, `cos`, `tan`, `ln` and [`pos_powf`] (x^y for x > 0, through a series exponential)
+//!   are the wasm's own code, the same in the browser and natively: series after a range
+//!   reduction, within a few units in the last place of the standard library's (tested
+//!   against it). The map's projection calls them for each of the
 //!   borders' 10,000 vertices at load; as calls to JavaScript's `Math` each of those 40,000
 //!   calls went through a JavaScript frame that boxed its numbers, and the boxes set off minor
 //!   garbage collections: in Chromium 156, with the CPU 4× slower, the projection and those
 //!   collections were 54–67 % of the borders' decoding task (61–91 ms, a long task), which
 //!   now takes 25–53 ms.
-//! - `atan`, `atan2`, `log10` and `powf`: JavaScript's `Math` in the browser (built in, and
-//!   like the standard library's, correct to within an ulp), the standard library's elsewhere,
-//!   which keeps their software implementations out of the wasm. They are called a few times
-//!   per user action, and `log10` and `powf` give the axes' powers of ten exactly.
+//! - `atan`, `atan2`, `exp`, `log10` and `powf`: JavaScript's `Math` in the browser (built in,
+//!   and like the standard library's, correct to within an ulp), the standard library's
+//!   elsewhere, which keeps their software implementations out of the wasm. They are called a
+//!   few times per user action; `log10` and `powf` give the axes' powers of ten exactly, and
+//!   `exp` makes a wheel step out undo a wheel step in to the last bit (the series exponential,
+//!   an ulp or two off, left the timeline at "1946 to 2027" instead of the full 1946 to 2028).
 
 use std::f64::consts::{FRAC_PI_2, LN_2};
 
@@ -27,7 +30,7 @@ macro_rules! unary {
     )*};
 }
 
-unary!(atan => atan, log10 => log10);
+unary!(atan => atan, exp => exp, log10 => log10);
 
 /// `x.sin()` and `x.cos()`. The reduction by multiples of π/2 keeps its accuracy for |x| up to
 /// about 10⁵ (the app's angles are a few radians); beyond 10⁹, or not finite: NaN.
@@ -109,9 +112,14 @@ pub fn ln(x: f64) -> f64 {
     e as f64 * LN_2 + 2.0 * sum
 }
 
+/// `x.powf(y)` for `x` > 0 (NaN for `x` < 0), as e^(y ln x) by [`ln`] and [`exp_series`].
+pub fn pos_powf(x: f64, y: f64) -> f64 {
+    exp_series(y * ln(x))
+}
+
 /// `x.exp()`: x = k·ln 2 + r with |r| ≤ ½ ln 2, eʳ by its series, times 2ᵏ.
 #[inline(never)]
-pub fn exp(x: f64) -> f64 {
+fn exp_series(x: f64) -> f64 {
     if x.is_nan() {
         return x;
     }
@@ -127,12 +135,13 @@ pub fn exp(x: f64) -> f64 {
     const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
     let k = (x / LN_2 + 0.5).floor();
     let r = (x - k * LN2_HI) - k * LN2_LO;
-    // |r| ≤ 0.347: the terms fall below 10⁻¹⁷ of the sum by r¹⁴.
-    let (mut sum, mut t) = (1.0, 1.0);
-    for n in 1..15 {
-        t *= r / n as f64;
-        sum += t;
+    // |r| ≤ 0.347: the terms fall below 10⁻¹⁷ of the sum by r¹⁴. eʳ − 1 by Horner's rule
+    // from the smallest term, then 1 added once.
+    let mut m = 0.0;
+    for n in (1..15).rev() {
+        m = r / n as f64 * (1.0 + m);
     }
+    let sum = 1.0 + m;
     // 2ᵏ in two factors, so that k down to −1075 stays representable.
     let k = k as i64;
     let half = k / 2;
@@ -205,17 +214,21 @@ mod tests {
         assert_eq!(ln(0.0), f64::NEG_INFINITY);
         assert_eq!(ln(f64::INFINITY), f64::INFINITY);
         for x in grid(-740.0, 709.0, 100_000).chain([0.0, 1.0, -1.0, 1e-300, 709.78, -745.0]) {
-            let (a, b) = (exp(x), x.exp());
+            let (a, b) = (exp_series(x), x.exp());
             // Subnormal results keep fewer digits: compared absolutely there.
             assert!(
                 rel(a, b) <= 4.0 * f64::EPSILON || (b < 1e-300 && (a - b).abs() <= 1e-320),
                 "exp({x}) = {a}, std {b}"
             );
         }
-        assert_eq!(exp(0.0), 1.0);
-        assert_eq!(exp(710.0), f64::INFINITY);
-        assert_eq!(exp(-800.0), 0.0);
-        assert!(exp(f64::NAN).is_nan());
-        assert_eq!(exp(f64::NEG_INFINITY), 0.0);
+        assert_eq!(exp_series(0.0), 1.0);
+        assert_eq!(exp_series(710.0), f64::INFINITY);
+        assert_eq!(exp_series(-800.0), 0.0);
+        assert!(exp_series(f64::NAN).is_nan());
+        assert_eq!(exp_series(f64::NEG_INFINITY), 0.0);
+        for (x, y) in [(10.0, 3.0), (0.5, 0.7163), (1.7, -0.7163), (11459.0, 0.7163), (0.087, -0.7163)] {
+            assert!(rel(pos_powf(x, y), x.powf(y)) <= 8.0 * f64::EPSILON, "pos_powf({x}, {y})");
+        }
+        assert!(pos_powf(-1.0, 2.0).is_nan());
     }
 }

@@ -1,7 +1,7 @@
 //! The Lambert conformal conic projection centred on Pakistan, and the bounds every view keeps
 //! within.
 
-use crate::fmath::{atan, atan2, cos, exp, ln, powf, sin_cos, tan};
+use crate::fmath::{atan, atan2, cos, ln, pos_powf, powf, sin_cos, tan};
 use crate::geom::Rect;
 use std::sync::OnceLock;
 
@@ -76,8 +76,8 @@ fn lcc() -> &'static Lcc {
         let (p1, p2) = (STANDARD_PARALLELS.0.to_radians(), STANDARD_PARALLELS.1.to_radians());
         let t = |p: f64| tan(std::f64::consts::FRAC_PI_4 + p / 2.0);
         let n = ln(cos(p1) / cos(p2)) / ln(t(p2) / t(p1));
-        let rf = EARTH_RADIUS_KM * cos(p1) * exp(n * ln(t(p1))) / n;
-        let rho0 = rf * exp(-n * ln(t(ORIGIN_LATITUDE.to_radians())));
+        let rf = EARTH_RADIUS_KM * cos(p1) * pos_powf(t(p1), n) / n;
+        let rho0 = rf / pos_powf(t(ORIGIN_LATITUDE.to_radians()), n);
         Lcc { n, rf, rho0 }
     })
 }
@@ -106,7 +106,7 @@ pub fn normalize_lon(lon: f64) -> f64 {
 pub fn project(lon: f64, lat: f64) -> (f64, f64) {
     let l = lcc();
     let phi = lat.clamp(-80.0, 89.99).to_radians();
-    let rho = l.rf * exp(-l.n * ln(tan(std::f64::consts::FRAC_PI_4 + phi / 2.0)));
+    let rho = l.rf / pos_powf(tan(std::f64::consts::FRAC_PI_4 + phi / 2.0), l.n);
     let (sin_t, cos_t) = sin_cos(l.n * (unwrap_lon(lon) - CENTRAL_MERIDIAN).to_radians());
     (rho * sin_t, l.rho0 - rho * cos_t)
 }
@@ -129,7 +129,7 @@ pub fn unproject(x: f64, y: f64) -> (f64, f64) {
 pub fn scale_factor(lat: f64) -> f64 {
     let l = lcc();
     let phi = lat.clamp(-80.0, 89.99).to_radians();
-    let rho = l.rf * exp(-l.n * ln(tan(std::f64::consts::FRAC_PI_4 + phi / 2.0)));
+    let rho = l.rf / pos_powf(tan(std::f64::consts::FRAC_PI_4 + phi / 2.0), l.n);
     l.n * rho / (EARTH_RADIUS_KM * cos(phi))
 }
 
