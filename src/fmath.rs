@@ -1,6 +1,6 @@
 //! The transcendental functions the app uses.
 //!
-//! - `sin`, `cos`, `tan`, `ln` and [`pos_powf`] (x^y for x > 0, through a series exponential)
+//! - [`sin_cos`], `cos`, `tan`, `ln` and [`pos_powf`] (x^y for x > 0, through a series exponential)
 //!   are the wasm's own code, the same in the browser and natively: series after a range
 //!   reduction, within a few units in the last place of the standard library's (tested
 //!   against it). The map's projection calls them for each of the
@@ -34,7 +34,6 @@ unary!(atan => atan, exp => exp, log10 => log10);
 
 /// `x.sin()` and `x.cos()`. The reduction by multiples of π/2 keeps its accuracy for |x| up to
 /// about 10⁵ (the app's angles are a few radians); beyond 10⁹, or not finite: NaN.
-#[inline(never)]
 pub fn sin_cos(x: f64) -> (f64, f64) {
     if x.is_nan() || x.abs() >= 1e9 {
         return (f64::NAN, f64::NAN);
@@ -64,11 +63,6 @@ pub fn sin_cos(x: f64) -> (f64, f64) {
     }
 }
 
-/// `x.sin()`, see [`sin_cos`].
-pub fn sin(x: f64) -> f64 {
-    sin_cos(x).0
-}
-
 /// `x.cos()`, see [`sin_cos`].
 pub fn cos(x: f64) -> f64 {
     sin_cos(x).1
@@ -81,7 +75,6 @@ pub fn tan(x: f64) -> f64 {
 }
 
 /// `x.ln()`: x = m·2ᵉ with m in [√½, √2), ln m by the series of atanh((m − 1)/(m + 1)).
-#[inline(never)]
 pub fn ln(x: f64) -> f64 {
     if x.is_nan() || x < 0.0 {
         return f64::NAN;
@@ -118,7 +111,6 @@ pub fn pos_powf(x: f64, y: f64) -> f64 {
 }
 
 /// `x.exp()`: x = k·ln 2 + r with |r| ≤ ½ ln 2, eʳ by its series, times 2ᵏ.
-#[inline(never)]
 fn exp_series(x: f64) -> f64 {
     if x.is_nan() {
         return x;
@@ -192,9 +184,8 @@ mod tests {
                 );
             }
         }
-        assert_eq!(sin(0.0), 0.0);
-        assert_eq!(cos(0.0), 1.0);
-        assert!(sin(f64::NAN).is_nan() && cos(f64::INFINITY).is_nan() && sin(1e10).is_nan());
+        assert_eq!(sin_cos(0.0), (0.0, 1.0));
+        assert!(sin_cos(f64::NAN).0.is_nan() && cos(f64::INFINITY).is_nan() && sin_cos(1e10).0.is_nan());
     }
 
     #[test]

@@ -31,7 +31,8 @@ const shown = (page, css) => page.locator(css).evaluateAll((els) => els.filter((
 /** Each static event entry: whether it is displayed, and its text. Entries off the screen are
  *  laid out only as they near it (content-visibility: auto in style/main.css), and innerText
  *  leaves out what is not laid out: so the text is the entry's textContent. */
-const entries = (page) => page.locator('#prerender .pre-events > li').evaluateAll((els) => els.map((e) => ({
+const ENTRIES = '#prerender .pre-events > li';
+const entries = (page) => page.locator(ENTRIES).evaluateAll((els) => els.map((e) => ({
   shown: e.getClientRects().length > 0 && getComputedStyle(e).visibility === 'visible',
   text: e.textContent,
 })));
@@ -46,8 +47,8 @@ async function assertEveryEventShown(page, where) {
     assert(entry && entry.shown, `${where}: event "${e.title}" shown`);
     for (const c of e.sources) assert(entry.text.includes(c.locator), `${where}: ${e.id}: citation ${c.locator}`);
   }
-  const last = page.locator('#prerender .pre-events > li').last();
-  const title = EVENTS.find((e) => list.at(-1).text.includes(e.title)).title;
+  const last = page.locator(ENTRIES).last();
+  const { title } = EVENTS.find((e) => list.at(-1).text.includes(e.title));
   // Far below the first screen, the entry is not laid out yet: the page's layouts skip it.
   assert(await last.evaluate((e) => !e.firstElementChild.checkVisibility({ contentVisibilityAuto: true })), `${where}: the last entry is laid out before it nears the screen`);
   await last.scrollIntoViewIfNeeded();

@@ -123,7 +123,7 @@ pub fn split(staging: &Path, input: &Path, release: bool) -> Res<Split> {
     let bytes = fs::read(&bound).map_err(|e| format!("{}: {e}", bound.display()))?;
     let (bytes, glue, _) = crate::imports::drop_unused_classes(&bytes, &glue)?;
     let (bytes, glue) = crate::imports::shorten(&bytes, &glue, &format!("./{stem}_bg.js"))?;
-    let (glue, _) = crate::imports::direct_math(&glue)?;
+    let glue = crate::imports::direct_math(&glue)?;
     fs::write(&bound, bytes).map_err(|e| format!("{}: {e}", bound.display()))?;
     let main_path = staging.join(format!("{stem}_bg.wasm"));
     optimise(&bound, &main_path, release)?;
