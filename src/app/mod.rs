@@ -51,10 +51,13 @@ pub fn start() {
 }
 
 /// The page in the chosen language: `<html lang dir>`, then the app in place of the static
-/// first view, in one task so that no frame shows both. The static timeline and map, when they
-/// were shown, stay under the app's canvases (hidden from screen readers) until each view's
-/// first drawing, a task (the map's: two) after the first frame: that frame does not show them
-/// blank, and it is not a long task of their drawing.
+/// first view, in one task so that no frame shows both. `<main>` holds at first the parts at
+/// the top of the page (the timeline and the details); the static view's map, charts and
+/// events stay in their places until the app's replace them, each in a task of its own
+/// ([`mount_later`]). The static timeline and map, when they were shown, stay under the app's
+/// canvases (hidden from screen readers) until each view's first drawing, a task (the map's:
+/// two) after its first frame: that frame does not show them blank, and it is not a long task
+/// of their drawing.
 pub(crate) fn mount() {
     let lang = tr().lang;
     let d = web_sys::window().and_then(|w| w.document());
@@ -71,20 +74,93 @@ pub(crate) fn mount() {
     let Some(first_view) = first_view.filter(|_| html.is_some_and(|h| !h.class_list().contains("pre-off"))) else {
         return;
     };
-    // The timeline drawn for each width (xtask's TIMELINES; style/main.css shows one), the map.
+    adopt_backdrops(&first_view);
+    if let Some(main) = page::by_id("main") {
+        for part in LATER {
+            for class in part {
+                if let Ok(Some(s)) = first_view.query_selector(&format!(".layout > .{class}")) {
+                    // `.prerender` keeps the static view's styles (its inactive controls).
+                    let _ = s.class_list().add_1("prerender");
+                    let _ = main.append_child(&s);
+                }
+            }
+        }
+    }
+}
+
+/// Moves the static drawings of the timeline (one per width, xtask's TIMELINES; the stylesheet
+/// shows one) and the map found in `from` under the app's canvas of each, once it is mounted.
+fn adopt_backdrops(from: &web_sys::Element) {
     for (selector, id) in [
         ("svg.pre-narrow", "timeline"),
         ("svg.pre-mid", "timeline"),
         ("svg.pre-wide", "timeline"),
         ("svg.map-canvas", "map"),
     ] {
-        if let (Ok(Some(svg)), Some(canvas)) = (first_view.query_selector(selector), page::by_id(id)) {
+        if let (Ok(Some(svg)), Some(canvas)) = (from.query_selector(selector), page::by_id(id)) {
             let _ = svg.set_attribute("aria-hidden", "true");
             if let Some(box_) = canvas.parent_node() {
                 let _ = box_.insert_before(&svg, Some(&canvas));
             }
         }
     }
+}
+
+/// The parts of `<main>` below the details, in page order, as the classes of their panels:
+/// each is mounted in a task of its own after the first ([`mount_later`]), so that the first
+/// task after the first paint compiles and builds only the top of the page.
+const LATER: [&[&str]; 4] = [&["detail-panel"], &["map-panel"], &["trade-panel", "students-panel"], &["table-panel"]];
+
+/// Mounts part `k` of [`LATER`] (with the share panel after the events) at the end of
+/// `<main>`, in place of its static panels when they are there (same task: no frame shows
+/// both, or neither), then queues the next part; after the last, marks the page ready.
+fn mount_later(owner: Option<Owner>, k: usize) {
+    set_timeout(
+        move || {
+            let main = page::by_id("main");
+            let doc = web_sys::window().and_then(|w| w.document());
+            let (Some(main), Some(Ok(part)), Some(o)) = (main, doc.map(|d| d.create_element("div")), owner.clone())
+            else {
+                return mark_ready(READY_STEPS);
+            };
+            let into: web_sys::HtmlElement = part.clone().unchecked_into();
+            o.with(|| match k {
+                0 => leptos::mount::mount_to(into, || view! { <detail::DetailPanel /> }).forget(),
+                1 => leptos::mount::mount_to(into, || {
+                    view! {
+                        <section class="panel map-panel" aria-labelledby="map-h">
+                            <h2 id="map-h">{t(Msg::AppMap)}</h2>
+                            <map::Map />
+                        </section>
+                    }
+                })
+                .forget(),
+                2 => leptos::mount::mount_to(into, || view! { <charts::TradeChart /> <charts::StudentsChart /> })
+                    .forget(),
+                _ => leptos::mount::mount_to(into, || view! { <table::EventsTable /> <share::ShareBar /> }).forget(),
+            });
+            // Before the first static panel left (this part's or a later one's).
+            let next = main.query_selector(":scope > .prerender").ok().flatten();
+            while let Some(node) = part.first_child() {
+                let _ = main.insert_before(&node, next.as_ref().map(|s| s.as_ref()));
+            }
+            let statics =
+                LATER[k].iter().filter_map(|c| main.query_selector(&format!(":scope > .prerender.{c}")).ok().flatten());
+            for s in statics {
+                s.remove();
+                adopt_backdrops(&s);
+            }
+            if k + 1 < LATER.len() {
+                mount_later(owner, k + 1);
+            } else {
+                if let Ok(Some(f)) = main.owner_document().map_or(Ok(None), |d| d.query_selector("footer.pre-hold")) {
+                    let _ = f.class_list().remove_1("pre-hold");
+                }
+                mark_ready(READY_STEPS);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// The address of this page at the same state in `lang`.
@@ -164,7 +240,7 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
     }
     watch_environment(state);
     story_module::watch(state);
-    Effect::new(move |_| mark_ready(READY_STEPS));
+    mount_later(Owner::current(), 0);
     let n = atlas.events.len();
     let first = atlas.events.first().map(|e| e.start().year).unwrap_or(1947);
     let sources = atlas.sources.iter().map(|s| s.short()).collect::<Vec<_>>().join("; ");
@@ -201,18 +277,12 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
                 <detail::FilterBar />
                 <timeline::Timeline />
             </section>
-            <detail::DetailPanel />
-            <section class="panel map-panel" aria-labelledby="map-h">
-                <h2 id="map-h">{t(Msg::AppMap)}</h2>
-                <map::Map />
-            </section>
-            <charts::TradeChart />
-            <charts::StudentsChart />
-            <table::EventsTable />
-            <share::ShareBar />
+            // The details, the map, the charts, the events and the share panel: `mount_later`.
         </main>
         <detail::Announcer />
-        <footer class="site-footer">
+        // Hidden (its box kept) until the last part of `<main>` is mounted (`mount_later`): it
+        // would be pushed down by each, a layout shift where no static panel holds the place.
+        <footer class="site-footer pre-hold">
             <p class="attribution">{tf(Msg::AppSources, &[("list", &sources)])}</p>
             {embed.is_some().then(|| view! {
                 <p class="embed-credit">{t(Msg::AppEmbedCredit)}</p>
