@@ -25,6 +25,42 @@ const recordFirstViewShown = () => {
   });
 };
 
+/** The size in bytes of each function's body in a WebAssembly module, by function index
+ *  (imported functions first, as the browser numbers them). */
+function functionSizes(b) {
+  let i = 8;
+  const leb = () => {
+    let r = 0, shift = 0, x;
+    do { x = b[i++]; r += (x & 0x7f) * 2 ** shift; shift += 7; } while (x & 0x80);
+    return r;
+  };
+  const skipName = () => { const n = leb(); i += n; };
+  let imported = 0;
+  const sizes = new Map();
+  while (i < b.length) {
+    const id = b[i++];
+    const len = leb();
+    const end = i + len;
+    if (id === 2) {
+      for (let n = leb(); n > 0; n--) {
+        skipName();
+        skipName();
+        const kind = b[i++];
+        if (kind === 0) { leb(); imported++; }
+        else if (kind === 1) { i++; const flags = leb(); leb(); if (flags & 1) leb(); }
+        else if (kind === 2) { const flags = leb(); leb(); if (flags & 1) leb(); }
+        else if (kind === 3) i += 2;
+        else if (kind === 4) { i++; leb(); }
+      }
+    } else if (id === 10) {
+      const count = leb();
+      for (let f = 0; f < count; f++) { const size = leb(); sizes.set(imported + f, size); i += size; }
+    }
+    i = end;
+  }
+  return sizes;
+}
+
 /** How many of the elements `css` selects are displayed (Playwright's `:visible` is not CSS). */
 const shown = (page, css) => page.locator(css).evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).length);
 
@@ -104,21 +140,32 @@ export const tests = {
     assert.equal(await shown(p, '#prerender svg'), 4, 'the four figures');
   }),
 
-  // What the first frame that shows each of the app's canvases paints (the map's comes a task
-  // after the timeline's: README, Performance). A ResizeObserver made in an animation frame once
-  // a canvas exists is called after the app's own (observers are called in the order they were
-  // made) and after the drawing that the app's report set off, and the frame is painted right
-  // after it: so what it reads of the canvas is what that frame shows. The first of those frames
-  // also tells whether the static map is still in its place, drawn, where the app's is not yet.
+  // What the first frame that shows each of the app's canvases paints (the parts of the page
+  // are mounted one task after another: README, Performance). A ResizeObserver made in an
+  // animation frame once a canvas exists is called after the app's own (observers are called in
+  // the order they were made) and after the drawing that the app's report set off, and the frame
+  // is painted right after it: so what it reads of the canvas is what that frame shows. Each
+  // frame from the takeover to "ready" also notes whether the timeline and the map are on the
+  // screen, static (their panels of the static view, still in place) or the app's: never neither.
   'the first frame after the takeover shows the timeline and the map drawn or their static drawings under them, none blank': async ({ ctx, baseURL }) => {
     const watch = () => {
       window.__firstFrame = [];
+      window.__frames = [];
       const watched = new Set();
       const onScreen = (r) => r.bottom > 0 && r.top < document.documentElement.clientHeight && r.width > 0;
+      const shown = (panel) => {
+        const p = document.querySelector(`main > .${panel}`);
+        if (!p || !onScreen(p.getBoundingClientRect())) return 'none';
+        if (!p.classList.contains('prerender')) return 'app';
+        const svg = [...p.querySelectorAll('svg[role=img]')].find((s) => onScreen(s.getBoundingClientRect()));
+        return svg && svg.querySelectorAll('*').length > 20 ? 'static' : 'none';
+      };
       const look = () => {
+        if (!document.getElementById('prerender') && document.getElementById('main')) {
+          window.__frames.push({ timeline: shown('timeline-panel'), map: shown('map-panel') });
+        }
         const fresh = [...document.querySelectorAll('main canvas')].filter((c) => !watched.has(c));
         if (fresh.length) {
-          const first = !watched.size;
           fresh.forEach((c) => watched.add(c));
           const ro = new ResizeObserver(() => {
             ro.disconnect();
@@ -138,13 +185,6 @@ export const tests = {
               }
               window.__firstFrame.push({ id: c.id || c.className, size: `${c.width}×${c.height}`, inked, backdrop });
             }
-            if (first) {
-              // The static map panel, in the app's <main> until the app's map replaces it.
-              const svg = document.querySelector('main > .map-panel svg.map-canvas');
-              if (svg && svg.closest('#prerender') === null && onScreen(svg.getBoundingClientRect()) && svg.querySelectorAll('*').length > 20) {
-                window.__firstFrame.push({ id: 'static map', size: `${Math.round(svg.getBoundingClientRect().width)} px wide`, inked: 0, backdrop: true });
-              }
-            }
           });
           for (const c of fresh) ro.observe(c);
         }
@@ -158,20 +198,61 @@ export const tests = {
       await loadPage(page, baseURL);
       await page.waitForFunction(isReadyScript, null, { timeout: 30_000 });
       const seen = await page.evaluate(() => window.__firstFrame);
-      assert(seen && seen.some((c) => c.id === 'timeline'), `${viewport.width} px: the timeline on the screen in the first frame (${JSON.stringify(seen)})`);
+      const frames = await page.evaluate(() => window.__frames);
+      assert(frames.length > 0, `${viewport.width} px: frames seen between the takeover and "ready"`);
+      const blank = frames.findIndex((f) => f.timeline === 'none' || (viewport.width === 1280 && f.map === 'none'));
+      assert(blank < 0, `${viewport.width} px: frame ${blank + 1} of ${frames.length} after the takeover shows the timeline${viewport.width === 1280 ? ' and the map' : ''} neither static nor the app's: ${JSON.stringify(frames)}`);
+      ctx.log(`${viewport.width} px: ${frames.length} frames from the takeover to "ready": ${frames.map((f) => `${f.timeline}${viewport.width === 1280 ? `/${f.map}` : ''}`).join(', ')}`);
+      assert(seen && seen.some((c) => c.id === 'timeline'), `${viewport.width} px: the timeline's canvas on the screen (${JSON.stringify(seen)})`);
       for (const c of seen) {
         // The first drawings of the timeline and the map are tasks of their own (README,
         // Performance): until then the static drawing shows under the canvas.
-        const ok = c.inked > 1000 || ((c.id === 'map' || c.id === 'timeline' || c.id === 'static map') && c.backdrop);
+        const ok = c.inked > 1000 || ((c.id === 'map' || c.id === 'timeline') && c.backdrop);
         assert(ok, `${viewport.width} px: ${c.id} (${c.size}) is drawn in the first frame that shows it: ${c.inked} pixels inked, no static drawing under it`);
       }
-      if (viewport.width === 1280) {
-        const ids = seen.map((c) => c.id);
-        assert(ids.includes('map') && ids.includes('static map'), `1280 px: the map is on the screen, static in the first frame, then the app's: ${JSON.stringify(seen)}`);
-      }
+      if (viewport.width === 1280) assert(seen.some((c) => c.id === 'map'), `1280 px: the map's canvas is on the screen: ${JSON.stringify(seen)}`);
       assert.equal(await page.locator('.canvas-box > svg').count(), 0, `${viewport.width} px: the static drawings are gone once the views are drawn`);
       assert.equal(await page.locator('main > .prerender').count(), 0, `${viewport.width} px: the static panels are gone once the app is ready`);
     }
+  },
+
+  // The app is mounted one part of the page a task (README, Performance): Chromium compiles
+  // each function of the module the first time it is called (wasm.CompileLazy in its trace), so
+  // a page mounted in one task compiles most of what the takeover runs in that one task. Counted
+  // in bytes of the module's code (deterministic, unlike durations on a shared machine): the
+  // functions compiled in each task from the first paint to "ready".
+  'the app is mounted part by part: no task after the first paint compiles half the code the takeover runs': async ({ ctx, baseURL }) => {
+    const page = await ctx.newPage({ viewport: { width: 412, height: 823 } });
+    const cdp = await page.context().newCDPSession(page);
+    const events = [];
+    cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
+    const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.start', {
+      traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'blink.user_timing'] },
+      transferMode: 'ReportEvents',
+    });
+    await loadPage(page, baseURL);
+    await page.waitForFunction(isReadyScript, null, { timeout: 30_000 });
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+    await cdp.send('Tracing.end');
+    await done;
+    // The size of each function's code, from the module itself (its import and code sections).
+    const wasmUrl = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).find((n) => /pakru-atlas-[0-9a-f]+_bg\.wasm$/.test(n)));
+    assert(wasmUrl, 'the page fetched its module');
+    const bytes = new Uint8Array(await (await fetch(wasmUrl, { headers: { 'Accept-Encoding': 'identity' } })).arrayBuffer());
+    const sizes = functionSizes(bytes);
+    const fcp = events.find((e) => e.name === 'firstContentfulPaint');
+    assert(fcp, 'the trace has the first contentful paint');
+    const ready = events.find((e) => e.name === 'atlas-ready' && e.pid === fcp.pid);
+    const tasks = events.filter((e) => e.pid === fcp.pid && e.name === 'RunTask' && e.ph === 'X' && e.ts >= fcp.ts && (!ready || e.ts <= ready.ts));
+    const lazy = events.filter((e) => e.pid === fcp.pid && e.name === 'wasm.CompileLazy' && e.args && Number.isInteger(e.args.func_index));
+    assert(lazy.length > 100, `the trace has the browser's lazy compilations of the module (${lazy.length})`);
+    const perTask = tasks.map((t) => lazy.filter((e) => e.tid === t.tid && e.ts >= t.ts && e.ts <= t.ts + t.dur).reduce((n, e) => n + (sizes.get(e.args.func_index) || 0), 0)).filter((n) => n > 0);
+    const total = perTask.reduce((a, b) => a + b, 0);
+    const most = Math.max(...perTask);
+    ctx.log(`code compiled per task from the first paint to "ready": ${perTask.map((n) => `${(n / 1024).toFixed(1)}`).join(', ')} KiB (${(total / 1024).toFixed(1)} KiB in all)`);
+    assert(perTask.length >= 6, `the takeover's code is compiled in ${perTask.length} tasks, expected the header's and one for each of the five parts at least`);
+    assert(most < total / 2, `one task compiles ${(most / 1024).toFixed(1)} KiB of the ${(total / 1024).toFixed(1)} KiB the takeover runs`);
   },
 
   // The static first view carries the app's controls (inactive) and draws the timeline at the

@@ -51,13 +51,12 @@ pub fn start() {
 }
 
 /// The page in the chosen language: `<html lang dir>`, then the app in place of the static
-/// first view, in one task so that no frame shows both. `<main>` holds at first the parts at
-/// the top of the page (the timeline and the details); the static view's map, charts and
-/// events stay in their places until the app's replace them, each in a task of its own
-/// ([`mount_later`]). The static timeline and map, when they were shown, stay under the app's
-/// canvases (hidden from screen readers) until each view's first drawing, a task (the map's:
-/// two) after its first frame: that frame does not show them blank, and it is not a long task
-/// of their drawing.
+/// first view, in one task so that no frame shows both: the header and an empty `<main>`, into
+/// which the static view's panels move; the app's replace them one part a task later
+/// ([`mount_later`]). The static timeline and map, when they were shown, then stay under the
+/// app's canvases (hidden from screen readers) until each view's first drawing, a task (the
+/// map's: two) after its first frame: that frame does not show them blank, and it is not a long
+/// task of their drawing.
 pub(crate) fn mount() {
     let lang = tr().lang;
     let d = web_sys::window().and_then(|w| w.document());
@@ -74,7 +73,6 @@ pub(crate) fn mount() {
     let Some(first_view) = first_view.filter(|_| html.is_some_and(|h| !h.class_list().contains("pre-off"))) else {
         return;
     };
-    adopt_backdrops(&first_view);
     if let Some(main) = page::by_id("main") {
         for part in LATER {
             for class in part {
@@ -106,10 +104,44 @@ fn adopt_backdrops(from: &web_sys::Element) {
     }
 }
 
-/// The parts of `<main>` below the details, in page order, as the classes of their panels:
-/// each is mounted in a task of its own after the first ([`mount_later`]), so that the first
-/// task after the first paint compiles and builds only the top of the page.
-const LATER: [&[&str]; 4] = [&["detail-panel"], &["map-panel"], &["trade-panel", "students-panel"], &["table-panel"]];
+/// The parts of `<main>`, in page order, as the classes of their panels: each is mounted in a
+/// task of its own after the header's ([`mount_later`]), so that no task after the first paint
+/// compiles (the browser compiles the module's functions when first called) and builds the
+/// whole page.
+const LATER: [&[&str]; 5] =
+    [&["timeline-panel"], &["detail-panel"], &["map-panel"], &["trade-panel", "students-panel"], &["table-panel"]];
+
+/// What mounts each part of [`LATER`] (with the share panel after the events) into an element.
+/// Called through pointers, each is a function of its own in the module, compiled by the
+/// browser when its part is mounted, not with the first.
+const PARTS: [fn(web_sys::HtmlElement); 5] = [
+    |into| {
+        leptos::mount::mount_to(into, || {
+            view! {
+                <section class="panel timeline-panel" aria-labelledby="timeline-h">
+                    <h2 id="timeline-h">{t(Msg::AppTimeline)}</h2>
+                    <detail::FilterBar />
+                    <timeline::Timeline />
+                </section>
+            }
+        })
+        .forget()
+    },
+    |into| leptos::mount::mount_to(into, || view! { <detail::DetailPanel /> }).forget(),
+    |into| {
+        leptos::mount::mount_to(into, || {
+            view! {
+                <section class="panel map-panel" aria-labelledby="map-h">
+                    <h2 id="map-h">{t(Msg::AppMap)}</h2>
+                    <map::Map />
+                </section>
+            }
+        })
+        .forget()
+    },
+    |into| leptos::mount::mount_to(into, || view! { <charts::TradeChart /> <charts::StudentsChart /> }).forget(),
+    |into| leptos::mount::mount_to(into, || view! { <table::EventsTable /> <share::ShareBar /> }).forget(),
+];
 
 /// Mounts part `k` of [`LATER`] (with the share panel after the events) at the end of
 /// `<main>`, in place of its static panels when they are there (same task: no frame shows
@@ -124,21 +156,7 @@ fn mount_later(owner: Option<Owner>, k: usize) {
                 return mark_ready(READY_STEPS);
             };
             let into: web_sys::HtmlElement = part.clone().unchecked_into();
-            o.with(|| match k {
-                0 => leptos::mount::mount_to(into, || view! { <detail::DetailPanel /> }).forget(),
-                1 => leptos::mount::mount_to(into, || {
-                    view! {
-                        <section class="panel map-panel" aria-labelledby="map-h">
-                            <h2 id="map-h">{t(Msg::AppMap)}</h2>
-                            <map::Map />
-                        </section>
-                    }
-                })
-                .forget(),
-                2 => leptos::mount::mount_to(into, || view! { <charts::TradeChart /> <charts::StudentsChart /> })
-                    .forget(),
-                _ => leptos::mount::mount_to(into, || view! { <table::EventsTable /> <share::ShareBar /> }).forget(),
-            });
+            o.with(|| PARTS[k](into));
             // Before the first static panel left (this part's or a later one's).
             let next = main.query_selector(":scope > .prerender").ok().flatten();
             while let Some(node) = part.first_child() {
@@ -272,12 +290,8 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
             })}
         </header>
         <main id="main" class="layout">
-            <section class="panel timeline-panel" aria-labelledby="timeline-h">
-                <h2 id="timeline-h">{t(Msg::AppTimeline)}</h2>
-                <detail::FilterBar />
-                <timeline::Timeline />
-            </section>
-            // The details, the map, the charts, the events and the share panel: `mount_later`.
+            // The timeline, the details, the map, the charts, the events and the share panel:
+            // `mount_later`.
         </main>
         <detail::Announcer />
         // Hidden (its box kept) until the last part of `<main>` is mounted (`mount_later`): it
