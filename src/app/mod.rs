@@ -116,7 +116,7 @@ const LATER: [&[&str]; 5] =
 /// browser when its part is mounted, not with the first.
 const PARTS: [fn(web_sys::HtmlElement); 5] = [
     |into| {
-        leptos::mount::mount_to(into, || {
+        mount_into(into, || {
             view! {
                 <section class="panel timeline-panel" aria-labelledby="timeline-h">
                     <h2 id="timeline-h">{t(Msg::AppTimeline)}</h2>
@@ -125,11 +125,10 @@ const PARTS: [fn(web_sys::HtmlElement); 5] = [
                 </section>
             }
         })
-        .forget()
     },
-    |into| leptos::mount::mount_to(into, || view! { <detail::DetailPanel /> }).forget(),
+    |into| mount_into(into, || view! { <detail::DetailPanel /> }),
     |into| {
-        leptos::mount::mount_to(into, || {
+        mount_into(into, || {
             view! {
                 <section class="panel map-panel" aria-labelledby="map-h">
                     <h2 id="map-h">{t(Msg::AppMap)}</h2>
@@ -137,11 +136,15 @@ const PARTS: [fn(web_sys::HtmlElement); 5] = [
                 </section>
             }
         })
-        .forget()
     },
-    |into| leptos::mount::mount_to(into, || view! { <charts::TradeChart /> <charts::StudentsChart /> }).forget(),
-    |into| leptos::mount::mount_to(into, || view! { <table::EventsTable /> <share::ShareBar /> }).forget(),
+    |into| mount_into(into, || view! { <charts::TradeChart /> <charts::StudentsChart /> }),
+    |into| mount_into(into, || view! { <table::EventsTable /> <share::ShareBar /> }),
 ];
+
+/// Mounts `view` into `into` for the life of the page, under the current owner (its context).
+fn mount_into<V: IntoView + 'static>(into: web_sys::HtmlElement, view: impl FnOnce() -> V + 'static) {
+    leptos::mount::mount_to(into, view).forget();
+}
 
 /// Mounts part `k` of [`LATER`] (with the share panel after the events) at the end of
 /// `<main>`, in place of its static panels when they are there (same task: no frame shows
