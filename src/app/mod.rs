@@ -74,8 +74,8 @@ pub(crate) fn mount() {
         return;
     };
     if let Some(main) = page::by_id("main") {
-        for part in LATER {
-            for class in part {
+        for (classes, _) in LATER {
+            for class in classes {
                 if let Ok(Some(s)) = first_view.query_selector(&format!(".layout > .{class}")) {
                     // `.prerender` keeps the static view's styles (its inactive controls).
                     let _ = s.class_list().add_1("prerender");
@@ -104,18 +104,17 @@ fn adopt_backdrops(from: &web_sys::Element) {
     }
 }
 
-/// The parts of `<main>`, in page order, as the classes of their panels: each is mounted in a
+/// A part of `<main>`: the classes of its panels and what mounts it into an element.
+type Part = (&'static [&'static str], fn(web_sys::HtmlElement));
+
+/// The parts of `<main>` in page order: the classes of each part's panels (the static view's,
+/// which it replaces, have the same) and what mounts it into an element. Each is mounted in a
 /// task of its own after the header's ([`mount_later`]), so that no task after the first paint
 /// compiles (the browser compiles the module's functions when first called) and builds the
-/// whole page.
-const LATER: [&[&str]; 5] =
-    [&["timeline-panel"], &["detail-panel"], &["map-panel"], &["trade-panel", "students-panel"], &["table-panel"]];
-
-/// What mounts each part of [`LATER`] (with the share panel after the events) into an element.
-/// Called through pointers, each is a function of its own in the module, compiled by the
-/// browser when its part is mounted, not with the first.
-const PARTS: [fn(web_sys::HtmlElement); 5] = [
-    |into| {
+/// whole page. Called through pointers, each builder is a function of its own in the module,
+/// compiled when its part is mounted, not with the first.
+const LATER: [Part; 5] = [
+    (&["timeline-panel"], |into| {
         mount_into(into, || {
             view! {
                 <section class="panel timeline-panel" aria-labelledby="timeline-h">
@@ -125,9 +124,9 @@ const PARTS: [fn(web_sys::HtmlElement); 5] = [
                 </section>
             }
         })
-    },
-    |into| mount_into(into, || view! { <detail::DetailPanel /> }),
-    |into| {
+    }),
+    (&["detail-panel"], |into| mount_into(into, || view! { <detail::DetailPanel /> })),
+    (&["map-panel"], |into| {
         mount_into(into, || {
             view! {
                 <section class="panel map-panel" aria-labelledby="map-h">
@@ -136,9 +135,12 @@ const PARTS: [fn(web_sys::HtmlElement); 5] = [
                 </section>
             }
         })
-    },
-    |into| mount_into(into, || view! { <charts::TradeChart /> <charts::StudentsChart /> }),
-    |into| mount_into(into, || view! { <table::EventsTable /> <share::ShareBar /> }),
+    }),
+    (&["trade-panel", "students-panel"], |into| {
+        mount_into(into, || view! { <charts::TradeChart /> <charts::StudentsChart /> })
+    }),
+    // The share panel has no static counterpart: it comes after the events.
+    (&["table-panel"], |into| mount_into(into, || view! { <table::EventsTable /> <share::ShareBar /> })),
 ];
 
 /// Mounts `view` into `into` for the life of the page, under the current owner (its context).
@@ -146,35 +148,34 @@ fn mount_into<V: IntoView + 'static>(into: web_sys::HtmlElement, view: impl FnOn
     leptos::mount::mount_to(into, view).forget();
 }
 
-/// Mounts part `k` of [`LATER`] (with the share panel after the events) at the end of
-/// `<main>`, in place of its static panels when they are there (same task: no frame shows
-/// both, or neither), then queues the next part; after the last, marks the page ready.
+/// Mounts part `k` of [`LATER`] at the end of `<main>`, in place of its static panels when
+/// they are there (same task: no frame shows both, or neither), then queues the next part;
+/// after the last, shows the footer and marks the page ready.
 fn mount_later(owner: Option<Owner>, k: usize) {
     set_timeout(
         move || {
-            let main = page::by_id("main");
             let doc = web_sys::window().and_then(|w| w.document());
-            let (Some(main), Some(Ok(part)), Some(o)) = (main, doc.map(|d| d.create_element("div")), owner.clone())
-            else {
+            let (Some(doc), Some(main), Some(o)) = (doc, page::by_id("main"), owner.clone()) else {
                 return mark_ready(READY_STEPS);
             };
-            let into: web_sys::HtmlElement = part.clone().unchecked_into();
-            o.with(|| PARTS[k](into));
+            let Ok(part) = doc.create_element("div") else { return mark_ready(READY_STEPS) };
+            let (classes, build) = LATER[k];
+            o.with(|| build(part.clone().unchecked_into()));
             // Before the first static panel left (this part's or a later one's).
             let next = main.query_selector(":scope > .prerender").ok().flatten();
             while let Some(node) = part.first_child() {
                 let _ = main.insert_before(&node, next.as_ref().map(|s| s.as_ref()));
             }
-            let statics =
-                LATER[k].iter().filter_map(|c| main.query_selector(&format!(":scope > .prerender.{c}")).ok().flatten());
-            for s in statics {
-                s.remove();
-                adopt_backdrops(&s);
+            for c in classes {
+                if let Ok(Some(s)) = main.query_selector(&format!(":scope > .prerender.{c}")) {
+                    s.remove();
+                    adopt_backdrops(&s);
+                }
             }
             if k + 1 < LATER.len() {
                 mount_later(owner, k + 1);
             } else {
-                if let Ok(Some(f)) = main.owner_document().map_or(Ok(None), |d| d.query_selector("footer.pre-hold")) {
+                if let Ok(Some(f)) = doc.query_selector("footer.pre-hold") {
                     let _ = f.class_list().remove_1("pre-hold");
                 }
                 mark_ready(READY_STEPS);
