@@ -50,26 +50,71 @@ pub fn start() {
     lang_module::load(lang, name, in_url);
 }
 
-/// The page in the chosen language: `<html lang dir>`, then the app in place of the static
-/// first view, in one task so that no frame shows both: the header and an empty `<main>`, into
-/// which the static view's panels move; the app's replace them one part a task later
-/// ([`mount_later`]). The static timeline and map, when they were shown, then stay under the
-/// app's canvases (hidden from screen readers) until each view's first drawing, a task (the
-/// map's: two) after its first frame: that frame does not show them blank, and it is not a long
-/// task of their drawing.
+/// The page in the chosen language: `<html lang dir>` now, then the app in four steps, each a
+/// task of its own ([`decode`], [`prepare`], [`take_over`], [`mount_later`]), so that no task
+/// after the first paint compiles (the browser compiles the module's functions when first
+/// called) and runs the whole takeover. The static first view stays until the third.
 pub(crate) fn mount() {
     let lang = tr().lang;
-    let d = web_sys::window().and_then(|w| w.document());
-    let html = d.as_ref().and_then(|d| d.document_element());
-    if let Some(html) = &html {
+    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = html.set_attribute("lang", lang.key());
         let _ = html.set_attribute("dir", lang.dir());
     }
+    next_task(|| {
+        let data = decode();
+        next_task(move || {
+            // The root of the app's reactive graph: it lives as long as the page (dropped, it
+            // would dispose of the state and of every view under it).
+            let owner = Owner::new();
+            std::mem::forget(owner.clone());
+            let prepared = owner.with(|| data.map(prepare));
+            next_task(move || owner.with(|| take_over(prepared)));
+        });
+    });
+}
+
+/// Runs `f` in a task of its own, after those already queued.
+fn next_task(f: impl FnOnce() + 'static) {
+    set_timeout(f, std::time::Duration::ZERO);
+}
+
+/// The data decoded from the page and translated into the page's language.
+fn decode() -> Result<&'static Atlas, Vec<DataError>> {
+    let mut atlas = load_text(page::by_id(DATA_BLOCK).and_then(|e| e.text_content()).as_deref())?;
+    if let (Some(c), Some(translate)) = (&tr().content, tr().translate) {
+        translate(&mut atlas, c);
+    }
+    Ok(Box::leak(Box::new(atlas)))
+}
+
+/// The app's state made from the data and from the address, under the current owner (which
+/// the views' owners descend from): no DOM yet.
+fn prepare(atlas: &'static Atlas) -> AppState {
+    // The effects made here are spawned on it; `mount_to` would set it only later. Already set
+    // is not an error.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let state = AppState::new(atlas);
+    provide_context(state);
+    url::bind(state);
+    watch_environment(state);
+    story_module::watch(state);
+    state
+}
+
+/// The app in place of the static first view, in one task so that no frame shows both: the
+/// header and an empty `<main>`, into which the static view's panels move; the app's replace
+/// them one part a task later ([`mount_later`]). The static timeline and map, when they were
+/// shown, then stay under the app's canvases (hidden from screen readers) until each view's
+/// first drawing, a task (the map's: two) after its first frame: that frame does not show them
+/// blank, and it is not a long task of their drawing.
+fn take_over(prepared: Result<AppState, Vec<DataError>>) {
+    let d = web_sys::window().and_then(|w| w.document());
+    let html = d.as_ref().and_then(|d| d.document_element());
     let first_view = d.and_then(|d| d.get_element_by_id("prerender"));
     if let Some(v) = &first_view {
         v.remove();
     }
-    leptos::mount::mount_to_body(App);
+    leptos::mount::mount_to_body(move || App(AppProps { prepared }));
     let Some(first_view) = first_view.filter(|_| html.is_some_and(|h| !h.class_list().contains("pre-off"))) else {
         return;
     };
@@ -211,15 +256,9 @@ fn keep_language(lang: Lang) {
 
 /// The whole page: the atlas when the data is valid, otherwise a readable error panel.
 #[component]
-pub fn App() -> impl IntoView {
-    match load_text(page::by_id(DATA_BLOCK).and_then(|e| e.text_content()).as_deref()) {
-        Ok(mut atlas) => {
-            if let (Some(c), Some(translate)) = (&tr().content, tr().translate) {
-                translate(&mut atlas, c);
-            }
-            let atlas: &'static Atlas = Box::leak(Box::new(atlas));
-            view! { <Atlas atlas=atlas /> }.into_any()
-        }
+pub fn App(prepared: Result<AppState, Vec<DataError>>) -> impl IntoView {
+    match prepared {
+        Ok(state) => view! { <Atlas state=state /> }.into_any(),
         Err(errors) => view! { <ErrorPanel errors=errors /> }.into_any(),
     }
 }
@@ -238,10 +277,8 @@ pub fn ErrorPanel(errors: Vec<DataError>) -> impl IntoView {
 }
 
 #[component]
-fn Atlas(atlas: &'static Atlas) -> impl IntoView {
-    let state = AppState::new(atlas);
-    provide_context(state);
-    url::bind(state);
+fn Atlas(state: AppState) -> impl IntoView {
+    let atlas = state.atlas;
     let embed = state.embed.get_untracked();
     if let Some(e) = embed {
         // A single view is the same page with only that panel displayed (see style/main.css):
@@ -260,8 +297,6 @@ fn Atlas(atlas: &'static Atlas) -> impl IntoView {
             d.set_title(t(Msg::AppTitle));
         }
     }
-    watch_environment(state);
-    story_module::watch(state);
     mount_later(Owner::current(), 0);
     let n = atlas.events.len();
     let first = atlas.events.first().map(|e| e.start().year).unwrap_or(1947);
