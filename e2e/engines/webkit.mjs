@@ -248,7 +248,16 @@ export async function launch() {
         queue = r.catch(() => {});
         return r;
       };
-      const raw = (method, path, body) => call(wd.base, method, sid + path, body);
+      // A command with no answer means a hung MiniBrowser or driver: the driver is then not
+      // put back in the pool but stopped (`close`), so that the runner's second attempt, and
+      // the tests after it, get new ones. (Put back, a hung driver failed the second attempt
+      // the same way: a CI run with "no answer in 45 s" twice for one test.)
+      let hung = false;
+      const raw = (method, path, body) =>
+        call(wd.base, method, sid + path, body).catch((e) => {
+          if (/no answer in/.test(e.message)) hung = true;
+          throw e;
+        });
       const c = (method, path, body) => locked(() => raw(method, path, body));
       const initScripts = [];
       const execRaw = async (src, arg) => {
@@ -378,6 +387,11 @@ export async function launch() {
           return Buffer.from(await c('GET', '/screenshot'), 'base64');
         },
         async close() {
+          if (hung) {
+            if (pool.includes(wd)) pool.splice(pool.indexOf(wd), 1);
+            await wd.stop();
+            return;
+          }
           await c('DELETE', '').catch(() => {});
           wd.busy = false;
         },

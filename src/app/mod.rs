@@ -88,7 +88,8 @@ fn decode() -> Result<&'static Atlas, Vec<DataError>> {
 }
 
 /// The app's state made from the data and from the address, under the current owner (which
-/// the views' owners descend from): no DOM yet.
+/// the views' owners descend from): no DOM yet. (The story's loader is watched from [`Atlas`]:
+/// the panel it mounts goes into `<main>`, which must be there first.)
 fn prepare(atlas: &'static Atlas) -> AppState {
     // The effects made here are spawned on it; `mount_to` would set it only later. Already set
     // is not an error.
@@ -97,7 +98,6 @@ fn prepare(atlas: &'static Atlas) -> AppState {
     provide_context(state);
     url::bind(state);
     watch_environment(state);
-    story_module::watch(state);
     state
 }
 
@@ -297,6 +297,7 @@ fn Atlas(state: AppState) -> impl IntoView {
             d.set_title(t(Msg::AppTitle));
         }
     }
+    story_module::watch(state);
     mount_later(Owner::current(), 0);
     let n = atlas.events.len();
     let first = atlas.events.first().map(|e| e.start().year).unwrap_or(1947);
