@@ -104,7 +104,7 @@ async function newPage(browser) {
   return { context, page, errors };
 }
 
-/** Waits until the app is ready (as `isReadyScript`) through the DevTools protocol, with a few
+/** Waits until the app is ready (`isReadyScript`, as source) through the DevTools protocol, with a few
  *  lines of script. `page.waitForFunction` first evaluates Playwright's own injected script in
  *  the page: with the CPU slowed 4× that was a task of 48–59 ms of its own, parsing it, counted
  *  among the load's long tasks although no visitor's browser runs it. */
@@ -113,8 +113,8 @@ async function waitReady(context, page) {
   const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
     expression: `new Promise((ready, late) => {
       const t0 = performance.now();
-      const check = () => window.__atlasReady === true || performance.getEntriesByName('atlas-ready', 'mark').length > 0
-        ? ready(true) : performance.now() - t0 > ${TIMEOUT} ? late(new Error('not ready in ${TIMEOUT} ms')) : setTimeout(check, 50);
+      const isReady = ${isReadyScript};
+      const check = () => isReady() ? ready(true) : performance.now() - t0 > ${TIMEOUT} ? late(new Error('not ready in ${TIMEOUT} ms')) : setTimeout(check, 50);
       check();
     })`,
     awaitPromise: true,

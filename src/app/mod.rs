@@ -197,37 +197,34 @@ fn mount_into<V: IntoView + 'static>(into: web_sys::HtmlElement, view: impl FnOn
 /// they are there (same task: no frame shows both, or neither), then queues the next part;
 /// after the last, shows the footer and marks the page ready.
 fn mount_later(owner: Option<Owner>, k: usize) {
-    set_timeout(
-        move || {
-            let doc = web_sys::window().and_then(|w| w.document());
-            let (Some(doc), Some(main), Some(o)) = (doc, page::by_id("main"), owner.clone()) else {
-                return mark_ready(READY_STEPS);
-            };
-            let Ok(part) = doc.create_element("div") else { return mark_ready(READY_STEPS) };
-            let (classes, build) = LATER[k];
-            o.with(|| build(part.clone().unchecked_into()));
-            // Before the first static panel left (this part's or a later one's).
-            let next = main.query_selector(":scope > .prerender").ok().flatten();
-            while let Some(node) = part.first_child() {
-                let _ = main.insert_before(&node, next.as_ref().map(|s| s.as_ref()));
+    next_task(move || {
+        let doc = web_sys::window().and_then(|w| w.document());
+        let (Some(doc), Some(main), Some(o)) = (doc, page::by_id("main"), owner.clone()) else {
+            return mark_ready(READY_STEPS);
+        };
+        let Ok(part) = doc.create_element("div") else { return mark_ready(READY_STEPS) };
+        let (classes, build) = LATER[k];
+        o.with(|| build(part.clone().unchecked_into()));
+        // Before the first static panel left (this part's or a later one's).
+        let next = main.query_selector(":scope > .prerender").ok().flatten();
+        while let Some(node) = part.first_child() {
+            let _ = main.insert_before(&node, next.as_ref().map(|s| s.as_ref()));
+        }
+        for c in classes {
+            if let Ok(Some(s)) = main.query_selector(&format!(":scope > .prerender.{c}")) {
+                s.remove();
+                adopt_backdrops(&s);
             }
-            for c in classes {
-                if let Ok(Some(s)) = main.query_selector(&format!(":scope > .prerender.{c}")) {
-                    s.remove();
-                    adopt_backdrops(&s);
-                }
+        }
+        if k + 1 < LATER.len() {
+            mount_later(owner, k + 1);
+        } else {
+            if let Ok(Some(f)) = doc.query_selector("footer.pre-hold") {
+                let _ = f.class_list().remove_1("pre-hold");
             }
-            if k + 1 < LATER.len() {
-                mount_later(owner, k + 1);
-            } else {
-                if let Ok(Some(f)) = doc.query_selector("footer.pre-hold") {
-                    let _ = f.class_list().remove_1("pre-hold");
-                }
-                mark_ready(READY_STEPS);
-            }
-        },
-        std::time::Duration::ZERO,
-    );
+            mark_ready(READY_STEPS);
+        }
+    });
 }
 
 /// The address of this page at the same state in `lang`.
